@@ -1,0 +1,84 @@
+"""The first stage of the two-stage fallback: "Did you mean ...?" with readable choices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.evidence import default_topics, topic_key
+
+# Choices offered for intents other than FAQ topics: (button title, payload).
+INTENT_CHOICES: dict[str, tuple[str, str]] = {
+    "help": ("What can you do?", "/help"),
+    "ask_evidence": ("Is that proven?", "/ask_evidence"),
+    "mention_condition": ("I have a health condition", "/mention_condition"),
+    "red_flag": ("I feel unwell right now", "/red_flag"),
+    "bot_challenge": ("Are you a bot?", "/bot_challenge"),
+    "greet": ("Just saying hello", "/greet"),
+    "goodbye": ("Goodbye", "/goodbye"),
+    "thanks": ("Thanks", "/thanks"),
+}
+MAX_CHOICES = 3
+MIN_CONFIDENCE = 0.05
+
+
+def _faq_choices(latest_message: dict[str, Any]) -> list[tuple[str, str]]:
+    topics = default_topics()
+    selector = (latest_message.get("response_selector") or {}).get("faq") or {}
+    choices = []
+    for item in selector.get("ranking") or []:
+        key = item.get("intent_response_key")
+        topic = topics.get(topic_key(key)) if key else None
+        if topic and float(item.get("confidence") or 0.0) >= MIN_CONFIDENCE:
+            choices.append((topic.title, topic.question))
+    return choices[:2]
+
+
+def affirmation_choices(latest_message: dict[str, Any]) -> list[tuple[str, str]]:
+    """Readable guesses of what the user meant, best first.
+
+    Args:
+        latest_message: The parse data of the message NLU was unsure about.
+
+    Returns:
+        Up to three (title, payload) pairs; a FAQ guess's payload is its canonical question.
+    """
+    choices: list[tuple[str, str]] = []
+    for item in latest_message.get("intent_ranking") or []:
+        name = item.get("name")
+        if float(item.get("confidence") or 0.0) < MIN_CONFIDENCE:
+            continue
+        if name == "faq":
+            new = _faq_choices(latest_message)
+        elif name in INTENT_CHOICES:
+            new = [INTENT_CHOICES[name]]
+        else:
+            new = []
+        choices.extend(c for c in new if c not in choices)
+    return choices[:MAX_CHOICES]
+
+
+class ActionAskAffirmation(Action):
+    """Ask "Did you mean ...?" with the likeliest topics as buttons."""
+
+    def name(self) -> str:
+        """Overrides Rasa's default ``action_default_ask_affirmation``."""
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Offer the guesses, plus a way out."""
+        choices = affirmation_choices(tracker.latest_message or {})
+        if not choices:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        buttons = [{"title": title, "payload": payload} for title, payload in choices]
+        buttons.append({"title": "Something else", "payload": "/out_of_scope"})
+        dispatcher.utter_message(
+            text="Sorry, I'm not sure I understood. Did you mean one of these?", buttons=buttons
+        )
+        return []

@@ -1,0 +1,54 @@
+"""Helpers that read what the user said from a rasa-sdk tracker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from rasa_sdk import Tracker
+
+HEALTH_ENTITY_TYPES = ("condition", "symptom")
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent name of the latest user message, if any."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name = intent.get("name")
+    return str(name) if name else None
+
+
+def health_mentions(tracker: Tracker) -> list[str]:
+    """Condition, injury and symptom values from the latest message, in order, de-duplicated."""
+    values: list[str] = []
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") in HEALTH_ENTITY_TYPES:
+            value = str(entity.get("value") or "").strip()
+            if value and value not in values:
+                values.append(value)
+    return values
+
+
+def user_events_newest_first(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """The user-message events of the loaded conversation, newest first."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            yield event
+
+
+def faq_key_of(event: dict[str, Any]) -> str | None:
+    """The FAQ sub-intent (``faq/<key>``) a user event was answered with, if any."""
+    parse_data = event.get("parse_data") or {}
+    if (parse_data.get("intent") or {}).get("name") != "faq":
+        return None
+    selector = (parse_data.get("response_selector") or {}).get("faq") or {}
+    key = (selector.get("response") or {}).get("intent_response_key")
+    return str(key) if key else None
+
+
+def last_answered_faq(tracker: Tracker) -> str | None:
+    """The most recent FAQ sub-intent answered in the loaded conversation window."""
+    for event in user_events_newest_first(tracker):
+        key = faq_key_of(event)
+        if key:
+            return key
+    return None

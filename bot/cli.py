@@ -1,0 +1,109 @@
+"""``retrowalk``: run the coach, train it, or chat with it in the terminal.
+
+Commands:
+    retrowalk run     Build the spaCy pipeline, train if needed, start the action server and
+                      the Rasa server, wait until both are healthy; Ctrl-C stops both.
+    retrowalk train   Build and train only (``--force`` retrains).
+    retrowalk chat    Chat with a running coach in the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+from types import FrameType
+
+from bot.runtime import servers, training
+from bot.runtime.settings import Settings
+from bot.runtime.terminal_chat import chat_loop
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    print("==> Building the spaCy pipeline and checking the model ...", flush=True)
+    model = training.ensure_model(settings.root, settings.models_dir, force=args.force_train)
+    print(f"    model: {model.relative_to(settings.root)}", flush=True)
+
+    stop = threading.Event()
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+
+    running: list[servers.ServerProcess] = []
+    try:
+        print(f"==> Starting the action server on port {settings.action_port} ...", flush=True)
+        actions = servers.start_action_server(settings)
+        running.append(actions)
+        servers.wait_until(actions, lambda: servers.action_server_ready(settings), timeout=60)
+        print(f"==> Starting the Rasa server on {settings.rasa_url} ...", flush=True)
+        rasa = servers.start_rasa_server(settings, model)
+        running.append(rasa)
+        servers.wait_until(
+            rasa, lambda: stop.is_set() or servers.rasa_server_ready(settings), timeout=300
+        )
+        if stop.is_set():
+            return 130
+        print(
+            f"\nRetroWalk Coach is ready ({time.monotonic() - started:.0f} s).\n"
+            f"  REST:      POST {settings.rasa_url}/webhooks/rest/webhook "
+            '{"sender": "me", "message": "hi"}\n'
+            f"  Socket.IO: {settings.rasa_url} (web chat widget)\n"
+            f"  Terminal:  .venv/bin/retrowalk chat   (in another terminal)\n"
+            f"  Database:  {settings.database_url}\n"
+            f"  Logs:      {settings.var_dir / 'logs'}\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while not stop.wait(1.0):
+            for server in running:
+                if server.process.poll() is not None:
+                    raise servers.ServerError(
+                        f"The {server.name} server stopped unexpectedly "
+                        f"(code {server.process.returncode}). Last lines of "
+                        f"{server.log_path}:\n{server.log_tail()}"
+                    )
+        print("\n==> Stopping ...", flush=True)
+        return 0
+    finally:
+        for server in reversed(running):
+            server.stop()
+        if running:
+            print("==> Stopped the Rasa server and the action server.", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``retrowalk`` command."""
+    parser = argparse.ArgumentParser(prog="retrowalk", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="train if needed and start both servers")
+    run.add_argument("--force-train", action="store_true", help="retrain from scratch")
+    train = sub.add_parser("train", help="build the spaCy pipeline and train if needed")
+    train.add_argument("--force", action="store_true", help="retrain from scratch")
+    chat = sub.add_parser("chat", help="chat with a running coach in the terminal")
+    chat.add_argument("--sender", default=None, help="conversation id (default: random)")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = Settings()
+    try:
+        if args.command == "run":
+            return _run(settings, args)
+        if args.command == "train":
+            model = training.ensure_model(settings.root, settings.models_dir, force=args.force)
+            print(model)
+            return 0
+        return chat_loop(settings, args.sender)
+    except (training.TrainingError, servers.ServerError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Start, health-check and stop the action server and the Rasa server."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.runtime.quiet import QUIET_ENV
+from bot.runtime.settings import Settings
+
+API_TOKEN_ENV = "RETROWALK_API_TOKEN"
+
+
+class ServerError(RuntimeError):
+    """A server did not start; the message includes the end of its log."""
+
+
+@dataclass
+class ServerProcess:
+    """A running server process and where its output goes."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last lines of the server's log."""
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop the server: SIGTERM to its process group, SIGKILL after ``timeout``."""
+        if self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        except ProcessLookupError:
+            pass
+
+
+def server_environment(settings: Settings) -> dict[str, str]:
+    """Environment for both servers: quiet, telemetry off, database and paths set."""
+    env = dict(os.environ)
+    env.update(QUIET_ENV)
+    env["RETROWALK_DATABASE_URL"] = settings.database_url
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def api_token(settings: Settings) -> str:
+    """The Rasa HTTP API token: ``$RETROWALK_API_TOKEN``, else one kept in ``var/api_token``."""
+    token = os.environ.get(API_TOKEN_ENV, "").strip()
+    if token:
+        return token
+    path = settings.var_dir / "api_token"
+    if path.exists():
+        return path.read_text().strip()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    path.write_text(token)
+    path.chmod(0o600)
+    return token
+
+
+def write_endpoints(settings: Settings) -> Path:
+    """Write ``var/endpoints.yml``: ``endpoints.yml`` with this run's action server URL."""
+    endpoints = yaml.safe_load((settings.root / "endpoints.yml").read_text())
+    endpoints.setdefault("action_endpoint", {})["url"] = settings.action_url
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.var_dir / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
+
+
+def _spawn(name: str, command: list[str], settings: Settings) -> ServerProcess:
+    log_dir = settings.var_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=settings.root,
+            env=server_environment(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return ServerProcess(name=name, process=process, log_path=log_path)
+
+
+def start_action_server(settings: Settings) -> ServerProcess:
+    """Start the rasa-sdk action server serving the ``actions`` package."""
+    command = [
+        sys.executable,
+        "-m",
+        "bot.runtime.quiet",
+        "actions",
+        "--actions",
+        "actions",
+        "--port",
+        str(settings.action_port),
+    ]
+    return _spawn("actions", command, settings)
+
+
+def start_rasa_server(settings: Settings, model: Path) -> ServerProcess:
+    """Start the Rasa server with the REST and socketio channels and the HTTP API (token)."""
+    command = [
+        sys.executable,
+        "-m",
+        "bot.runtime.quiet",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(write_endpoints(settings)),
+        "--credentials",
+        str(settings.root / "credentials.yml"),
+        "--interface",
+        settings.host,
+        "--port",
+        str(settings.rasa_port),
+        "--enable-api",
+        "--auth-token",
+        api_token(settings),
+    ]
+    if settings.cors:
+        command += ["--cors", *settings.cors]
+    return _spawn("rasa", command, settings)
+
+
+def _get_json(url: str, timeout: float = 2.0) -> dict | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
+            body = json.loads(reply.read().decode() or "{}")
+            return body if isinstance(body, dict) else None
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def wait_until(
+    server: ServerProcess, ready: Callable[[], bool], timeout: float, poll: float = 0.25
+) -> float:
+    """Poll ``ready`` until it is true; fail early if the process exits.
+
+    Returns:
+        Seconds waited.
+
+    Raises:
+        ServerError: If the process exits or ``timeout`` passes first.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if ready():
+            return time.monotonic() - started
+        if server.process.poll() is not None:
+            raise ServerError(
+                f"The {server.name} server exited (code {server.process.returncode}). "
+                f"Last lines of {server.log_path}:\n{server.log_tail()}"
+            )
+        time.sleep(poll)
+    raise ServerError(
+        f"The {server.name} server did not become healthy within {timeout:.0f} s. "
+        f"Last lines of {server.log_path}:\n{server.log_tail()}"
+    )
+
+
+def action_server_ready(settings: Settings) -> bool:
+    """True when the action server answers ``/health``."""
+    return (_get_json(f"http://127.0.0.1:{settings.action_port}/health") or {}).get(
+        "status"
+    ) == "ok"
+
+
+def rasa_server_ready(settings: Settings) -> bool:
+    """True when the Rasa server answers ``/status`` with a loaded model."""
+    status = _get_json(f"{settings.rasa_url}/status?token={api_token(settings)}")
+    return bool(status and status.get("model_id"))

@@ -1,0 +1,64 @@
+"""Run-time settings, from environment variables with documented defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the coach runs and keeps its data.
+
+    Attributes:
+        root: The project directory (config.yml, domain/, data/). Env ``RETROWALK_ROOT``.
+        host: Interface the Rasa server binds to. Env ``RETROWALK_HOST``, default 127.0.0.1.
+        rasa_port: Rasa server port. Env ``RETROWALK_RASA_PORT``, default 5005.
+        action_port: Action server port. Env ``RETROWALK_ACTION_PORT``, default 5055.
+        var_dir: Run-time files (database, logs, generated endpoints). Env
+            ``RETROWALK_VAR_DIR``, default ``<root>/var``.
+        database_url: SQLAlchemy URL of the conversation/profile database. Env
+            ``RETROWALK_DATABASE_URL``, default ``sqlite:///<var_dir>/retrowalk.db``.
+        models_dir: Trained models. Env ``RETROWALK_MODELS_DIR``, default ``<root>/models``.
+        cors: Allowed CORS origins for the Rasa server, space-separated. Env
+            ``RETROWALK_CORS``, default none (same origin only).
+    """
+
+    root: Path = field(default_factory=lambda: Path(_env("RETROWALK_ROOT", str(PROJECT_ROOT))))
+    host: str = field(default_factory=lambda: _env("RETROWALK_HOST", "127.0.0.1"))
+    rasa_port: int = field(default_factory=lambda: int(_env("RETROWALK_RASA_PORT", "5005")))
+    action_port: int = field(default_factory=lambda: int(_env("RETROWALK_ACTION_PORT", "5055")))
+    var_dir: Path = field(default_factory=lambda: Path(_env("RETROWALK_VAR_DIR", "")))
+    database_url: str = field(default_factory=lambda: _env("RETROWALK_DATABASE_URL", ""))
+    models_dir: Path = field(default_factory=lambda: Path(_env("RETROWALK_MODELS_DIR", "")))
+    cors: tuple[str, ...] = field(default_factory=lambda: tuple(_env("RETROWALK_CORS", "").split()))
+
+    def __post_init__(self) -> None:
+        """Fill the defaults that depend on ``root``."""
+        if not str(self.var_dir) or str(self.var_dir) == ".":
+            object.__setattr__(self, "var_dir", self.root / "var")
+        if not str(self.models_dir) or str(self.models_dir) == ".":
+            object.__setattr__(self, "models_dir", self.root / "models")
+        if not self.database_url:
+            object.__setattr__(
+                self, "database_url", f"sqlite:///{(self.var_dir / 'retrowalk.db').resolve()}"
+            )
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server, as reached from this machine."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        """Webhook URL of the action server."""
+        return f"http://127.0.0.1:{self.action_port}/webhook"
