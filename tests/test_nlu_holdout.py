@@ -53,7 +53,9 @@ def test_holdout_is_never_trained_on(project_root: Path) -> None:
     def norm(text: str) -> str:
         return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
 
-    train = {norm(m.get("text")) for m in load_data(str(project_root / "data")).training_examples}
+    train = {
+        norm(m.get("text")) for m in load_data(str(project_root / "data" / "nlu")).training_examples
+    }
     holdout = [
         norm(m.get("text")) for m in load_data(str(project_root / HOLDOUT)).training_examples
     ]

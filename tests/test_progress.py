@@ -1,0 +1,278 @@
+"""Progress summary, its text, and the PNG chart."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.profile import WalkLog
+from bot.progress import (
+    CHART_SIZE_PX,
+    ProgressSummary,
+    format_summary,
+    progress_chart_png,
+    summarize,
+    week_start,
+)
+
+TODAY = date(2024, 5, 8)  # a Wednesday; its week starts on Monday 2024-05-06
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def walk(day: str, minutes: float = 10, **fields: object) -> WalkLog:
+    return WalkLog(day=day, backward_minutes=minutes, **fields)  # type: ignore[arg-type]
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+# -- summarize ------------------------------------------------------------------------
+
+
+def test_week_start_is_monday() -> None:
+    assert week_start(TODAY) == date(2024, 5, 6)
+    assert week_start(date(2024, 5, 5)) == date(2024, 4, 29)  # a Sunday
+    assert week_start(date(2024, 5, 6)) == date(2024, 5, 6)
+
+
+def test_summary_of_no_walks() -> None:
+    assert summarize([], TODAY, None) == ProgressSummary(
+        sessions=0,
+        backward_minutes_total=0.0,
+        streak_weeks=0,
+        sessions_this_week=0,
+        current_week=None,
+        last_walk_day=None,
+        days_since_last_walk=None,
+        pain_reported_recently=False,
+    )
+    assert summarize([], TODAY, 1).current_week == 1
+
+
+def test_summary_numbers_for_hand_made_logs() -> None:
+    logs = [
+        walk("2024-05-07", 12.5, plan_week=3),  # this week (Tuesday)
+        walk("2024-04-22", 5),  # three weeks back
+        walk("2024-05-01", 7.25, pain=True, note="knee"),  # last week, 7 days ago
+        walk("2024-04-30", 10, plan_week=2),  # last week again
+        walk("2024-04-08", 20),  # before a gap week (15-21 April)
+        walk("2024-05-06", 3.75),  # this week (Monday)
+    ]
+    summary = summarize(logs, TODAY, None)
+    assert summary == ProgressSummary(
+        sessions=6,
+        backward_minutes_total=58.5,
+        streak_weeks=3,  # weeks of 22 Apr, 29 Apr, 6 May; the gap breaks it
+        sessions_this_week=2,
+        current_week=3,  # from this week's walk
+        last_walk_day=date(2024, 5, 7),
+        days_since_last_walk=1,
+        pain_reported_recently=True,
+    )
+    assert summarize(logs, TODAY, 4).current_week == 4  # the caller's plan week wins
+
+
+def test_streak_is_kept_until_a_whole_week_passes_without_a_walk() -> None:
+    logs = [walk("2024-04-23"), walk("2024-04-30"), walk("2024-05-01")]
+    assert summarize(logs, TODAY, None).streak_weeks == 2  # none yet this week: not broken
+    assert summarize(logs, date(2024, 5, 12), None).streak_weeks == 2  # Sunday, same week
+    assert summarize(logs, date(2024, 5, 13), None).streak_weeks == 0  # a week was missed
+
+
+def test_streak_uses_calendar_weeks_not_seven_day_windows() -> None:
+    logs = [walk("2024-05-05"), walk("2024-05-06")]  # Sunday, then Monday
+    summary = summarize(logs, date(2024, 5, 6), None)
+    assert summary.streak_weeks == 2
+    assert summary.sessions_this_week == 1
+    one_week = summarize([walk("2024-04-29"), walk("2024-05-05")], date(2024, 5, 5), None)
+    assert one_week.streak_weeks == 1  # Monday and Sunday of one week
+
+
+def test_pain_counts_for_fourteen_days() -> None:
+    thirteen_days_ago = (TODAY - timedelta(days=13)).isoformat()
+    fourteen_days_ago = (TODAY - timedelta(days=14)).isoformat()
+    assert summarize([walk(thirteen_days_ago, pain=True)], TODAY, None).pain_reported_recently
+    assert not summarize(
+        [walk(fourteen_days_ago, pain=True), walk(TODAY.isoformat())], TODAY, None
+    ).pain_reported_recently
+
+
+def test_stale_plan_week_is_not_reported_as_current() -> None:
+    summary = summarize([walk("2024-03-01", plan_week=2)], TODAY, None)
+    assert summary.current_week is None
+    assert summary.days_since_last_walk == 68
+
+
+def test_walk_dated_after_today_counts_as_today() -> None:
+    summary = summarize([walk("2024-05-09")], TODAY, None)  # e.g. another time zone
+    assert summary.days_since_last_walk == 0
+    assert summary.sessions_this_week == 0
+    assert summary.sessions == 1
+
+
+def test_invalid_logs_raise_value_error() -> None:
+    with pytest.raises(ValueError, match="ISO date"):
+        summarize([walk("yesterday")], TODAY, None)
+    with pytest.raises(ValueError):
+        summarize([walk("2024-05-01", -3)], TODAY, None)
+
+
+# -- format_summary -------------------------------------------------------------------
+
+
+def test_text_for_no_walks() -> None:
+    text = format_summary(summarize([], TODAY, None))
+    assert "haven't logged any walks" in text
+    assert 2 <= len(sentences(text)) <= 4
+
+
+def test_text_reports_totals_streak_week_and_pain() -> None:
+    logs = [
+        walk("2024-04-22", 5),
+        walk("2024-04-30", 10, plan_week=2),
+        walk("2024-05-01", 7.25, pain=True),
+        walk("2024-05-07", 12.5, plan_week=3),
+    ]
+    text = format_summary(summarize(logs, TODAY, None))
+    assert text.startswith("You've logged 4 walks with 34.8 minutes of backward walking")
+    assert "3 weeks in a row" in text
+    assert "week 3 of your plan" in text
+    assert "pain" in text and "clinician" in text
+    assert len(sentences(text)) == 4
+
+
+def test_text_is_honest_after_a_break_and_has_no_pain_advice_without_pain() -> None:
+    text = format_summary(summarize([walk("2024-04-10", 1)], TODAY, None))
+    assert "1 walk with 1 minute of backward walking" in text
+    assert "28 days ago" in text and "restart gently" in text
+    assert "pain" not in text
+    assert len(sentences(text)) == 2
+
+
+def test_text_when_this_week_has_no_walk_yet() -> None:
+    text = format_summary(summarize([walk("2024-04-24"), walk("2024-05-02")], TODAY, None))
+    assert "2 weeks in a row" in text and "this week keeps the streak going" in text
+    text = format_summary(summarize([walk("2024-05-02")], TODAY, None))
+    assert "6 days ago" in text
+
+
+walks = st.builds(
+    WalkLog,
+    day=st.dates(date(2023, 1, 1), date(2024, 12, 31)).map(date.isoformat),
+    backward_minutes=st.floats(0, 120, allow_nan=False),
+    pain=st.booleans(),
+    plan_week=st.none() | st.integers(1, 12),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    logs=st.lists(walks, max_size=30),
+    today=st.dates(date(2023, 1, 1), date(2025, 3, 1)),
+    plan_week=st.none() | st.integers(1, 12),
+)
+def test_summary_and_text_invariants(
+    logs: list[WalkLog], today: date, plan_week: int | None
+) -> None:
+    summary = summarize(logs, today, plan_week)
+    assert summary.sessions == len(logs)
+    assert summary.streak_weeks <= len({week_start(date.fromisoformat(w.day)) for w in logs})
+    assert summary.backward_minutes_total == pytest.approx(sum(w.backward_minutes for w in logs))
+    text = format_summary(summary)
+    assert 2 <= len(sentences(text)) <= 4
+    assert text.isascii() and not set("*_#`<>") & set(text)
+
+
+# -- chart ----------------------------------------------------------------------------
+
+
+def decode_png(data: bytes, tmp_path: Path) -> np.ndarray:
+    import matplotlib.image
+
+    path = tmp_path / "decoded.png"
+    path.write_bytes(data)
+    return np.asarray(matplotlib.image.imread(str(path)))
+
+
+def has_colour(image: np.ndarray, rgb: tuple[int, int, int]) -> bool:
+    target = np.array(rgb) / 255
+    return bool((np.abs(image[..., :3] - target).max(axis=-1) < 0.02).any())
+
+
+LINE_BLUE = (0x1F, 0x6F, 0xB2)
+PAIN_ORANGE = (0xD9, 0x48, 0x0F)
+
+
+def many_logs(count: int = 40) -> list[WalkLog]:
+    first = date(2024, 1, 3)
+    return [
+        walk(
+            (first + timedelta(days=2 * n + n % 3)).isoformat(),
+            4 + n * 0.5,
+            pain=n == 17,
+            plan_week=1 + n // 4,
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 40])
+def test_chart_is_a_decodable_png_of_the_expected_size(count: int, tmp_path: Path) -> None:
+    logs = many_logs(count)
+    data = progress_chart_png(logs)
+    assert data.startswith(PNG_SIGNATURE)
+    assert len(data) > 10_000
+    image = decode_png(data, tmp_path)
+    width, height = CHART_SIZE_PX
+    assert image.shape[:2] == (height, width)
+    assert has_colour(image, LINE_BLUE) == (count > 0)
+    assert has_colour(image, PAIN_ORANGE) == (count > 17)
+
+
+def test_chart_with_several_walks_on_one_day(tmp_path: Path) -> None:
+    logs = [walk("2024-05-06", 5), walk("2024-05-06", 8), walk("2024-05-06", 2)]
+    image = decode_png(progress_chart_png(logs), tmp_path)
+    assert has_colour(image, LINE_BLUE)
+
+
+def test_chart_is_written_to_the_path_too(tmp_path: Path) -> None:
+    target = tmp_path / "progress.png"
+    data = progress_chart_png(many_logs(5), target)
+    assert target.read_bytes() == data
+    assert progress_chart_png(many_logs(5), str(tmp_path / "again.png")) == data  # deterministic
+
+
+def test_empty_chart_differs_from_a_chart_with_data() -> None:
+    assert progress_chart_png([]) != progress_chart_png(many_logs(1))
+
+
+def test_chart_rejects_invalid_logs() -> None:
+    with pytest.raises(ValueError):
+        progress_chart_png([walk("not a date")])
+
+
+def test_chart_leaves_the_global_backend_alone() -> None:
+    import matplotlib
+
+    backend = matplotlib.get_backend()
+    pyplot_loaded = "matplotlib.pyplot" in sys.modules
+    progress_chart_png(many_logs(3))
+    assert matplotlib.get_backend() == backend
+    assert ("matplotlib.pyplot" in sys.modules) == pyplot_loaded
+
+
+def test_importing_progress_does_not_import_matplotlib() -> None:
+    code = "import sys, bot.progress; print('matplotlib' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False"
