@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test venv train chat validate lint format typecheck nlu-eval bench lock clean help
+.PHONY: run test system-deps venv train chat validate lint format typecheck nlu-eval bench lock clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -22,7 +22,10 @@ train: venv ## build the spaCy pipeline and train if data/config changed
 chat: venv ## chat with the running coach in the terminal
 	@$(VENV)/bin/retrowalk chat
 
-test: venv ## run the whole test suite (trains at most once)
+system-deps: ## Debian packages the tests need (PostgreSQL)
+	@bash scripts/install-system-deps.sh
+
+test: venv system-deps lint typecheck ## lint, types, and the whole test suite (trains at most once)
 	@$(PY) -m pytest
 
 validate: venv ## rasa data validate

@@ -8,9 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.profile_slots import slots_from_profile
+from actions.store import storage
+
 
 class ActionSessionStart(Action):
-    """Begin a session with a one-line notice that the coach gives no medical advice."""
+    """Begin a session: the not-medical-advice notice, the stored profile, carried slots."""
 
     def name(self) -> str:
         """Action name, as in the domain."""
@@ -27,6 +30,9 @@ class ActionSessionStart(Action):
                 for name, value in tracker.current_slot_values().items()
                 if value is not None and name != "session_started_metadata"
             )
+        profile = storage().get_profile(tracker.sender_id)
+        if profile is not None:
+            events.extend(slots_from_profile(profile))
         dispatcher.utter_message(response="utter_session_notice")
         events.append(ActionExecuted("action_listen"))
         return events

@@ -28,6 +28,16 @@ def health_mentions(tracker: Tracker) -> list[str]:
     return values
 
 
+def entity_values(tracker: Tracker, kinds: tuple[str, ...]) -> dict[str, Any]:
+    """The first value of each wanted entity type in the latest message."""
+    values: dict[str, Any] = {}
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        kind = entity.get("entity")
+        if kind in kinds and kind not in values:
+            values[kind] = entity.get("value")
+    return values
+
+
 def user_events_newest_first(tracker: Tracker) -> Iterator[dict[str, Any]]:
     """The user-message events of the loaded conversation, newest first."""
     for event in reversed(tracker.events):

@@ -20,7 +20,7 @@ def test_every_faq_answer_has_evidence_and_vice_versa(project_root: Path) -> Non
     assert faq_keys_in_domain(project_root) == set(default_topics())
 
 
-@pytest.mark.parametrize("folder", ["data/nlu", "tests/data/nlu_holdout"])
+@pytest.mark.parametrize("folder", ["data/nlu", "tests/data/nlu_dev", "tests/data/nlu_test"])
 def test_every_faq_key_has_training_and_holdout_data(project_root: Path, folder: str) -> None:
     examples = load_data(str(project_root / folder)).training_examples
     keys = {topic_key(m.get_full_intent()) for m in examples if m.get("intent") == "faq"}

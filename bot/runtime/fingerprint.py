@@ -9,7 +9,7 @@ from pathlib import Path
 # Paths (relative to the project root) whose content determines the trained model.
 MODEL_INPUTS = (
     "config.yml",
-    "domain",
+    "domain.yml",
     "data",
     "bot/nlp",
     "bot/rasa_adapters/entity_extractor.py",

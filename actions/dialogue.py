@@ -1,0 +1,100 @@
+"""Short answers ("yes", "no", "80 kg", "stop") mean what the coach last asked for.
+
+The ``awaiting`` slot records an open question outside forms: a clinician's clearance,
+a delete confirmation, the weight or minutes for a calorie estimate, or details of a walk
+being logged. These actions route the answer to the right place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.calories import answer_calories
+from actions.plan import ActionClinicianCleared
+from actions.privacy import delete_data
+from actions.profile import update_profile
+from actions.walks import log_walk
+
+CLEARED = [SlotSet("awaiting", None), SlotSet("pending", None)]
+
+
+class ActionHandleInform(Action):
+    """An answer like "80 kg" or "I'm 72 now" outside the profile form."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_handle_inform"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Route to calories, walk logging, or a profile update."""
+        awaiting = tracker.get_slot("awaiting")
+        if awaiting == "calories":
+            return answer_calories(dispatcher, tracker)
+        if awaiting == "log_walk":
+            return log_walk(dispatcher, tracker)
+        return update_profile(dispatcher, tracker)
+
+
+class ActionHandleAffirm(Action):
+    """ "Yes": confirms a pending deletion or clearance question; otherwise acknowledged."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_handle_affirm"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Route the yes."""
+        awaiting = tracker.get_slot("awaiting")
+        if awaiting == "delete_data":
+            return delete_data(dispatcher, tracker)
+        if awaiting == "clearance":
+            return await ActionClinicianCleared().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_affirm_ack")
+        return []
+
+
+class ActionHandleDeny(Action):
+    """ "No": cancels a pending question; otherwise acknowledged."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_handle_deny"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Route the no."""
+        awaiting = tracker.get_slot("awaiting")
+        if awaiting == "delete_data":
+            dispatcher.utter_message(response="utter_delete_cancelled")
+        elif awaiting == "clearance":
+            dispatcher.utter_message(
+                text="OK. Please see a doctor before you start; I'll be here when you've "
+                "been cleared."
+            )
+        else:
+            dispatcher.utter_message(response="utter_deny_ack")
+        return CLEARED
+
+
+class ActionCancelPending(Action):
+    """ "Stop" / "skip" outside a form: drop any open question."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_cancel_pending"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Forget the open question."""
+        dispatcher.utter_message(text="OK, no problem. What would you like to do next?")
+        return CLEARED

@@ -1,0 +1,160 @@
+"""Screening, plan generation, and showing the plan or today's session."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.profile_slots import profile_from_slots
+from actions.store import storage
+from bot.profile import Profile
+from bot.progression import Plan, generate_plan
+from bot.screening import screen
+
+PLAN_BUTTONS = [
+    {"title": "Show the full plan", "payload": "/show_plan"},
+    {"title": "Today's session", "payload": "/todays_session"},
+]
+NO_PLAN = "You don't have a plan yet. Say \"make me a plan\" and I'll ask a few questions first."
+
+
+def stored_plan(user_id: str) -> tuple[Plan, int] | None:
+    """The user's active plan and current week, if any."""
+    record = storage().active_plan(user_id)
+    if not record:
+        return None
+    return Plan.from_dict(record["plan"]), int(record.get("current_week", 1))
+
+
+def save_plan(user_id: str, plan: Plan, current_week: int) -> None:
+    """Store ``plan`` as the user's active plan at ``current_week``."""
+    storage().save_plan(user_id, {"plan": plan.to_dict(), "current_week": current_week})
+
+
+def screen_and_plan(
+    dispatcher: CollectingDispatcher, user_id: str, profile: Profile
+) -> list[EventType]:
+    """Screen the profile; make and store a plan if allowed; tell the user."""
+    storage().save_profile(user_id, profile)
+    result = screen(profile)
+    if not result.plan_allowed:
+        dispatcher.utter_message(text=result.message)
+        return [SlotSet("awaiting", "clearance" if result.level == "red" else None)]
+    plan = generate_plan(
+        profile, conservative=result.conservative, supervised=result.supervised_only
+    )
+    save_plan(user_id, plan, current_week=1)
+    dispatcher.utter_message(text=result.message)
+    dispatcher.utter_message(text=plan.summary(), buttons=PLAN_BUTTONS)
+    return [SlotSet("awaiting", None)]
+
+
+class ActionBuildPlan(Action):
+    """After the profile form: save the profile, screen it, and build the plan."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_build_plan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Screen and plan."""
+        stored = storage().get_profile(tracker.sender_id)
+        cleared = bool(stored and stored.clinician_cleared)
+        profile = profile_from_slots(tracker, clinician_cleared=cleared)
+        return screen_and_plan(dispatcher, tracker.sender_id, profile)
+
+
+class ActionClinicianCleared(Action):
+    """The user says a clinician cleared them: record it and plan (conservatively)."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_clinician_cleared"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Record the clearance; plan if a profile exists, else start the questions."""
+        stored = storage().get_profile(tracker.sender_id)
+        if stored is None:
+            dispatcher.utter_message(
+                text='Thanks for letting me know. Say "make me a plan" and I\'ll ask a few '
+                "questions to set it up."
+            )
+            return [SlotSet("awaiting", None)]
+        profile = replace(stored, clinician_cleared=True)
+        dispatcher.utter_message(
+            text="Thanks, I've noted that a clinician cleared you. I'll keep the plan "
+            "gentle, and please stop and get help if any warning sign comes back."
+        )
+        return screen_and_plan(dispatcher, tracker.sender_id, profile)
+
+
+class ActionShowPlan(Action):
+    """Show the whole plan, week by week."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_show_plan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Utter every week of the active plan."""
+        found = stored_plan(tracker.sender_id)
+        if found is None:
+            dispatcher.utter_message(text=NO_PLAN)
+            return []
+        plan, current = found
+        weeks = "\n\n".join(plan.week_text(week.number) for week in plan.weeks)
+        dispatcher.utter_message(text=f"Your plan (you're in week {current}):\n\n{weeks}")
+        return []
+
+
+def session_payload(plan: Plan, week_number: int) -> dict[str, Any]:
+    """Today's session as structured data for the voice coach."""
+    week = next(w for w in plan.weeks if w.number == week_number)
+    return {
+        "type": "retrowalk_session",
+        "week": week.number,
+        "template": plan.template,
+        "technique_focus": week.technique_focus,
+        "treadmill": (
+            {"speed_mph": week.treadmill.speed_mph, "incline_pct": week.treadmill.incline_pct}
+            if week.treadmill
+            else None
+        ),
+        "segments": [
+            {"kind": s.kind, "minutes": s.minutes, "cue": s.cue, "steps": s.steps}
+            for s in week.session.segments
+        ],
+        "backward_minutes": week.session.backward_minutes,
+        "total_minutes": week.session.total_minutes,
+    }
+
+
+class ActionTodaysSession(Action):
+    """Today's session: readable text plus a custom payload for the voice coach."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_todays_session"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Utter this week's session."""
+        found = stored_plan(tracker.sender_id)
+        if found is None:
+            dispatcher.utter_message(text=NO_PLAN)
+            return []
+        plan, current = found
+        dispatcher.utter_message(text=f"Today's session:\n{plan.week_text(current)}")
+        dispatcher.utter_message(json_message=session_payload(plan, current))
+        return []

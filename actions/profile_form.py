@@ -1,0 +1,138 @@
+"""Validation of the profile form: answers in any order, several at once, with corrections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.profile_parsing import parse_answers
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
+from actions.tracker_reading import latest_intent
+from bot.safety import condition_disclaimer
+
+# Intents whose text is meant as an answer. Any other message with no answer in it is
+# rejected by the form, so a rule can answer it (a question mid-form) before the form
+# asks again.
+ANSWER_INTENTS = {"inform", "mention_condition", "affirm", "deny", "skip", "nlu_fallback"}
+INTERRUPTING_INTENTS = {"red_flag", "cancel"}
+CONTINUE_INTENTS = {"start_plan", "greet", "thanks"}
+MAX_FAILURES = 2
+NOT_SKIPPABLE = {"conditions"}
+
+
+class ValidateProfileForm(FormValidationAction):
+    """Extract every profile answer from each message and explain what can't be used."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "validate_profile_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Like the base class, but keep answers to optional slots (weight, activity).
+
+        rasa-sdk only returns events for the form's required slots; a weight given
+        in passing ("I'm 70 and weigh 80 kg") would otherwise be lost.
+        """
+        extraction = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extraction)
+        validation = await self._extract_validation_events(dispatcher, tracker, domain)
+        extra = [event for event in extraction if event.get("name") not in FORM_SLOTS]
+        return [*validation, *extra]
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Answers were validated while parsing; pass the form's slots through."""
+        required = set(self.domain_slots(domain))
+        return [SlotSet(k, v) for k, v in tracker.slots_to_validate().items() if k in required]
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Parse the latest message once for all profile slots."""
+        requested = tracker.get_slot("requested_slot")
+        message = tracker.latest_message or {}
+        intent = latest_intent(tracker)
+        if intent in INTERRUPTING_INTENTS:
+            return []  # the form rejects the turn; a rule handles it (stop, cancel)
+        if intent == "skip" and requested in FORM_SLOTS:
+            return self._skip(dispatcher, tracker, requested)
+        if intent in CONTINUE_INTENTS and requested:
+            return [SlotSet(requested, tracker.get_slot(requested))]  # just ask again
+        if intent not in ANSWER_INTENTS:
+            return []  # not an answer: a rule answers the question, then the form re-asks
+
+        answers, rejections = parse_answers(
+            str(message.get("text") or ""), message.get("entities") or [], asked=requested
+        )
+        events: list[EventType] = []
+        for answer in answers:
+            if answer.slot in PROFILE_SLOTS:
+                events.append(SlotSet(answer.slot, answer.value))
+                if answer.slot == "conditions" and answer.value:
+                    dispatcher.utter_message(text=condition_disclaimer(list(answer.value)))
+        for rejection in rejections:
+            dispatcher.utter_message(text=rejection.reason)
+
+        answered = {answer.slot for answer in answers}
+        if requested and requested not in answered:
+            events.extend(self._not_answered(dispatcher, tracker, requested, rejections))
+        elif requested:
+            events.append(SlotSet("profile_failures", None))
+        return events
+
+    def _skip(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str
+    ) -> list[EventType]:
+        if requested in NOT_SKIPPABLE:
+            dispatcher.utter_message(
+                text="I can't skip this one, because it keeps you safe. If you have no "
+                'injuries or health conditions, just say "none".'
+            )
+            return [SlotSet(requested, None)]
+        default = SKIP_DEFAULTS.get(requested)
+        dispatcher.utter_message(
+            text="OK, let's skip that."
+            + (f" I'll assume {_describe_default(requested, default)}." if default else "")
+        )
+        return [SlotSet(requested, SKIPPED), SlotSet("profile_failures", None)]
+
+    def _not_answered(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        requested: str,
+        rejections: list[Any],
+    ) -> list[EventType]:
+        events: list[EventType] = [SlotSet(requested, tracker.get_slot(requested))]
+        failures = dict(tracker.get_slot("profile_failures") or {})
+        failures[requested] = int(failures.get(requested, 0)) + 1
+        events.append(SlotSet("profile_failures", failures))
+        if not any(r.slot == requested for r in rejections):
+            dispatcher.utter_message(text="Sorry, I didn't catch an answer to that.")
+        if failures[requested] >= MAX_FAILURES:
+            way_out = (
+                'say "stop" to finish later'
+                if requested in NOT_SKIPPABLE
+                else 'say "skip" to leave it out, or "stop" to finish later'
+            )
+            dispatcher.utter_message(text=f"No worries if you're not sure: {way_out}.")
+        return events
+
+
+def _describe_default(slot: str, value: Any) -> str:
+    descriptions = {
+        "experience": "you're new to it",
+        "location": "you'll practise indoors with something to hold",
+        "goal": "you're curious to try it",
+        "minutes_per_session": f"{value} minutes a session",
+        "days_per_week": f"{value} days a week",
+    }
+    return descriptions.get(slot, str(value))

@@ -1,0 +1,70 @@
+"""Conversion between the profile slots and :class:`bot.profile.Profile`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from bot.profile import Profile
+
+# Required by the profile form, in the order asked.
+FORM_SLOTS = (
+    "experience",
+    "age",
+    "conditions",
+    "location",
+    "goal",
+    "minutes_per_session",
+    "days_per_week",
+)
+OPTIONAL_SLOTS = ("weight_kg", "regularly_active")
+PROFILE_SLOTS = FORM_SLOTS + OPTIONAL_SLOTS
+SKIPPED = "skipped"
+
+# What a skipped answer means (documented in the README): the cautious choice.
+SKIP_DEFAULTS: dict[str, Any] = {
+    "experience": "none",
+    "age": None,
+    "location": "indoor_support",
+    "goal": "curiosity",
+    "minutes_per_session": 20,
+    "days_per_week": 3,
+    "weight_kg": None,
+}
+
+
+def _value(tracker: Tracker, slot: str) -> Any:
+    value = tracker.get_slot(slot)
+    return SKIP_DEFAULTS.get(slot) if value == SKIPPED else value
+
+
+def profile_complete(tracker: Tracker) -> bool:
+    """True when every form slot has an answer (or was skipped)."""
+    return all(tracker.get_slot(slot) is not None for slot in FORM_SLOTS)
+
+
+def profile_from_slots(tracker: Tracker, clinician_cleared: bool = False) -> Profile:
+    """Build a Profile from the slots; missing or skipped answers take cautious defaults."""
+    defaults = Profile()
+    age = _value(tracker, "age")
+    weight = _value(tracker, "weight_kg")
+    return Profile(
+        experience=_value(tracker, "experience") or defaults.experience,
+        age=int(age) if age is not None else None,
+        conditions=tuple(str(c) for c in (_value(tracker, "conditions") or ())),
+        location=_value(tracker, "location") or defaults.location,
+        goal=_value(tracker, "goal") or defaults.goal,
+        minutes_per_session=int(_value(tracker, "minutes_per_session") or 20),
+        days_per_week=int(_value(tracker, "days_per_week") or 3),
+        weight_kg=float(weight) if weight is not None else None,
+        regularly_active=tracker.get_slot("regularly_active"),
+        clinician_cleared=clinician_cleared,
+    )
+
+
+def slots_from_profile(profile: Profile) -> list[EventType]:
+    """SlotSet events that load a stored profile into the conversation."""
+    data = profile.to_dict()
+    return [SlotSet(slot, data.get(slot)) for slot in PROFILE_SLOTS]

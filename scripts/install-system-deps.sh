@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs (skipped when already present):
+#   postgresql   a real PostgreSQL server for the storage tests (tests/postgres.py starts
+#                a private throwaway cluster; the system service is not used)
+set -euo pipefail
+
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "==> Installing system packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+        echo "error: need root to install: ${missing[*]} (apt-get install ${missing[*]})" >&2
+        exit 1
+    fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+${SUDO:-} apt-get update -qq
+${SUDO:-} apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,236 @@
+"""Coaching actions with tracker fixtures and a real SQLite database; assertions on events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import store
+from actions.calories import ActionCalories
+from actions.dialogue import ActionHandleAffirm, ActionHandleDeny, ActionHandleInform
+from actions.plan import (
+    ActionBuildPlan,
+    ActionClinicianCleared,
+    ActionShowPlan,
+    ActionTodaysSession,
+)
+from actions.privacy import ActionAskDeleteConfirmation
+from actions.session import ActionSessionStart
+from actions.walks import ActionLogWalk, ActionProgress
+from bot.profile import Profile, WalkLog
+from tests.actions.conftest import user_event
+
+DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": True}}
+PROFILE_SLOTS = {
+    "experience": "none",
+    "age": 45,
+    "conditions": [],
+    "location": "outdoor",
+    "goal": "fitness",
+    "minutes_per_session": 30,
+    "days_per_week": 3,
+}
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "coach.db"
+    monkeypatch.setenv("RETROWALK_DATABASE_URL", f"sqlite:///{path}")
+    store.storage.cache_clear()
+    yield path
+    store.storage.cache_clear()
+
+
+def tracker(
+    *events: dict[str, Any], slots: dict[str, Any] | None = None, sender: str = "ann"
+) -> Tracker:
+    latest = next((e["parse_data"] for e in reversed(events) if e["event"] == "user"), {})
+    return Tracker(sender, slots or {}, latest, list(events), False, None, {}, "action_listen")
+
+
+def run(action: Action, t: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
+    return dispatcher.messages, events
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_build_plan_saves_profile_and_plan() -> None:
+    messages, events = run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    saved = store.storage().get_profile("ann")
+    assert saved is not None and saved.age == 45 and saved.goal == "fitness"
+    record = store.storage().active_plan("ann")
+    assert record is not None and record["current_week"] == 1
+    assert "not medical advice" in messages[0]["text"]
+    assert messages[1]["buttons"][0]["payload"] == "/show_plan"
+    assert slot_events(events) == {"awaiting": None}
+
+
+def test_red_flag_profile_gets_no_plan_until_cleared() -> None:
+    slots = {**PROFILE_SLOTS, "conditions": ["chest pain"]}
+    messages, events = run(ActionBuildPlan(), tracker(slots=slots))
+    assert store.storage().active_plan("ann") is None
+    assert "won't make a plan yet" in messages[0]["text"]
+    assert slot_events(events) == {"awaiting": "clearance"}
+
+    messages, events = run(ActionClinicianCleared(), tracker(slots=slots))
+    assert store.storage().active_plan("ann") is not None
+    stored = store.storage().get_profile("ann")
+    assert stored is not None and stored.clinician_cleared
+
+
+def test_yes_to_the_clearance_question_builds_the_plan() -> None:
+    slots = {**PROFILE_SLOTS, "conditions": ["chest pain"]}
+    run(ActionBuildPlan(), tracker(slots=slots))
+    run(
+        ActionHandleAffirm(),
+        tracker(user_event("yes", "affirm"), slots={**slots, "awaiting": "clearance"}),
+    )
+    assert store.storage().active_plan("ann") is not None
+
+
+def test_parkinsons_gets_supervised_only_answer() -> None:
+    slots = {**PROFILE_SLOTS, "conditions": ["parkinson's disease"]}
+    messages, _ = run(ActionBuildPlan(), tracker(slots=slots))
+    assert store.storage().active_plan("ann") is None
+    assert "supervise" in messages[0]["text"]
+
+
+def test_show_plan_and_todays_session_payload() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    messages, _ = run(ActionShowPlan(), tracker())
+    assert "week 1" in messages[0]["text"]
+    messages, _ = run(ActionTodaysSession(), tracker())
+    payload = messages[1]["custom"]
+    assert payload["type"] == "retrowalk_session" and payload["week"] == 1
+    kinds = [s["kind"] for s in payload["segments"]]
+    assert kinds[0] == "warmup" and kinds[-1] == "cooldown" and "backward" in kinds
+    assert payload["total_minutes"] <= PROFILE_SLOTS["minutes_per_session"]
+
+
+def test_no_plan_yet() -> None:
+    messages, _ = run(ActionTodaysSession(), tracker())
+    assert "don't have a plan yet" in messages[0]["text"]
+
+
+def test_calories_in_one_turn() -> None:
+    message = user_event(
+        "how many calories for 30 minutes at 80 kg?",
+        "ask_calories",
+        entities=[{"entity": "duration", "value": 30.0}, {"entity": "weight", "value": 80.0}],
+    )
+    messages, events = run(ActionCalories(), tracker(message))
+    assert messages[0]["text"].startswith("About ")
+    assert "estimate" in messages[0]["text"]
+    assert slot_events(events)["weight_kg"] == 80.0
+
+
+def test_calories_ask_for_weight_then_answer() -> None:
+    ask = user_event(
+        "calories for 30 minutes?", "ask_calories", entities=[{"entity": "duration", "value": 30.0}]
+    )
+    messages, events = run(ActionCalories(), tracker(ask))
+    assert "weight" in messages[0]["text"]
+    slots = slot_events(events)
+    assert slots["awaiting"] == "calories" and slots["pending"] == {"duration": 30.0}
+
+    answer = user_event("80 kg", "inform", entities=[{"entity": "weight", "value": 80.0}])
+    messages, events = run(ActionHandleInform(), tracker(answer, slots=slots))
+    assert messages[0]["text"].startswith("About ")
+    assert slot_events(events)["awaiting"] is None
+
+
+def test_calories_absurd_weight_is_explained() -> None:
+    message = user_event(
+        "calories for 30 minutes at 5 kg",
+        "ask_calories",
+        entities=[{"entity": "duration", "value": 30.0}, {"entity": "weight", "value": 5.0}],
+    )
+    messages, _ = run(ActionCalories(), tracker(message))
+    assert "weight" in messages[0]["text"].lower()
+
+
+def test_log_walk_stores_and_adapts() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    message = user_event(
+        "did 5 minutes backwards today, felt easy",
+        "log_walk",
+        entities=[{"entity": "duration", "value": 5.0}],
+    )
+    messages, events = run(ActionLogWalk(), tracker(message))
+    logs = store.storage().walk_logs("ann")
+    assert len(logs) == 1 and logs[0].backward_minutes == 5 and logs[0].feel == "easy"
+    assert logs[0].plan_week == 1
+    assert messages[0]["text"].startswith("Logged 5 minutes")
+    assert slot_events(events) == {"awaiting": None, "pending": None}
+
+
+def test_log_walk_asks_for_minutes_and_feel() -> None:
+    messages, events = run(ActionLogWalk(), tracker(user_event("done with my walk!", "log_walk")))
+    assert "How many minutes" in messages[0]["text"]
+    slots = slot_events(events)
+    answer = user_event("12 minutes", "inform", entities=[{"entity": "duration", "value": 12.0}])
+    messages, events = run(ActionHandleInform(), tracker(answer, slots=slots))
+    assert messages[0]["text"] == "How did it feel?"
+    slots = slot_events(events)
+    messages, events = run(
+        ActionLogWalk(), tracker(user_event("It felt hard", "log_walk"), slots=slots)
+    )
+    logs = store.storage().walk_logs("ann")
+    assert [(w.backward_minutes, w.feel) for w in logs] == [(12.0, "hard")]
+
+
+def test_pain_pauses_progression() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    message = user_event("10 minutes, easy, but my knee hurts", "log_walk")
+    messages, _ = run(ActionLogWalk(), tracker(message))
+    assert store.storage().walk_logs("ann")[0].pain
+    record = store.storage().active_plan("ann")
+    assert record is not None and record["current_week"] == 1
+
+
+def test_progress_summary_and_chart() -> None:
+    store.storage().log_walk("ann", WalkLog(day="2026-11-20", backward_minutes=8))
+    store.storage().log_walk("ann", WalkLog(day="2026-11-22", backward_minutes=10))
+    messages, _ = run(ActionProgress(), tracker())
+    assert "2" in messages[0]["text"]
+    assert messages[1]["image"].startswith("data:image/png;base64,")
+
+
+def test_delete_asks_then_deletes_everything() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    store.storage().log_walk("ann", WalkLog(day="2026-11-20", backward_minutes=8))
+    messages, events = run(ActionAskDeleteConfirmation(), tracker())
+    assert messages[0]["response"] == "utter_confirm_delete"
+    assert store.storage().get_profile("ann") is not None
+
+    messages, events = run(ActionHandleAffirm(), tracker(slots={"awaiting": "delete_data"}))
+    assert store.storage().get_profile("ann") is None
+    assert store.storage().active_plan("ann") is None
+    assert store.storage().walk_logs("ann") == []
+    assert events[-1]["event"] == "restart"
+
+
+def test_no_to_delete_keeps_everything() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    messages, events = run(ActionHandleDeny(), tracker(slots={"awaiting": "delete_data"}))
+    assert messages[0]["response"] == "utter_delete_cancelled"
+    assert store.storage().get_profile("ann") is not None
+    assert slot_events(events) == {"awaiting": None, "pending": None}
+
+
+def test_session_start_loads_the_stored_profile() -> None:
+    store.storage().save_profile("ann", Profile(age=66, goal="balance", location="treadmill"))
+    messages, events = run(ActionSessionStart(), tracker())
+    slots = slot_events(events)
+    assert slots["age"] == 66 and slots["goal"] == "balance" and slots["location"] == "treadmill"
+    assert messages[0]["response"] == "utter_session_notice"

@@ -1,0 +1,119 @@
+"""The profile form's validation: several answers at once, corrections, bad values, skip."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.profile_form import ValidateProfileForm
+from tests.actions.conftest import user_event
+
+DOMAIN: dict[str, Any] = {
+    "forms": {
+        "profile_form": {
+            "required_slots": [
+                "experience",
+                "age",
+                "conditions",
+                "location",
+                "goal",
+                "minutes_per_session",
+                "days_per_week",
+            ]
+        }
+    },
+    "slots": {},
+}
+
+
+def validate(
+    text: str,
+    intent: str = "inform",
+    requested: str = "experience",
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> tuple[list[str], dict[str, Any]]:
+    event = user_event(text, intent, entities=entities)
+    tracker = Tracker(
+        "ann",
+        {"requested_slot": requested, **(slots or {})},
+        event["parse_data"],
+        [event],
+        False,
+        None,
+        {"name": "profile_form", "validate": True},
+        "action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
+    texts = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    return texts, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_several_answers_at_once() -> None:
+    _, slots = validate("I'm 70, I walk in the park 3 days a week")
+    assert slots["age"] == 70
+    assert slots["location"] == "outdoor"
+    assert slots["days_per_week"] == 3
+
+
+def test_answer_to_the_requested_slot() -> None:
+    _, slots = validate("never tried it")
+    assert slots["experience"] == "none"
+
+
+def test_correction_of_an_earlier_answer() -> None:
+    _, slots = validate("actually I'm 72", requested="conditions", slots={"age": 70})
+    assert slots["age"] == 72
+
+
+def test_impossible_value_is_explained_and_not_stored() -> None:
+    texts, slots = validate("200", requested="age")
+    assert any("isn't an age" in t for t in texts)
+    assert slots.get("age") is None
+
+
+def test_repeated_failures_offer_skip_or_stop() -> None:
+    texts, slots = validate("purple", requested="goal")
+    assert "Sorry, I didn't catch an answer to that." in texts
+    texts, slots = validate(
+        "purple", requested="goal", slots={"profile_failures": slots["profile_failures"]}
+    )
+    assert any('"skip"' in t and '"stop"' in t for t in texts)
+
+
+def test_skip_uses_a_cautious_default() -> None:
+    texts, slots = validate("skip", intent="skip", requested="location")
+    assert slots["location"] == "skipped"
+    assert any("indoors" in t for t in texts)
+
+
+def test_conditions_cannot_be_skipped() -> None:
+    texts, slots = validate("skip", intent="skip", requested="conditions")
+    assert slots["conditions"] is None
+    assert any("keeps you safe" in t for t in texts)
+
+
+def test_a_condition_answer_gets_a_disclaimer() -> None:
+    texts, slots = validate(
+        "I have osteoporosis",
+        intent="mention_condition",
+        requested="conditions",
+        entities=[{"entity": "condition", "value": "osteoporosis", "raw": "osteoporosis"}],
+    )
+    assert "osteoporosis" in slots["conditions"]
+    assert any("With osteoporosis" in t for t in texts)
+
+
+def test_weight_given_in_passing_is_kept() -> None:
+    _, slots = validate("I'm 70 and weigh 80 kg", requested="age")
+    assert slots["age"] == 70 and slots["weight_kg"] == 80
+
+
+def test_questions_and_red_flags_are_left_to_the_rules() -> None:
+    assert validate("what shoes should I wear?", intent="faq")[1] == {}
+    assert validate("I have chest pain", intent="red_flag", requested="conditions")[1] == {}
+    assert validate("stop", intent="cancel")[1] == {}

@@ -1,0 +1,46 @@
+"""Reading walk reports: minutes, feel, RPE and pain."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.walk_report import parse_walk_report
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes", "feel", "pain"),
+    [
+        ("did 12 minutes backwards today, felt easy", 12, "easy", False),
+        ("walked backwards for 20 min, it was hard", 20, "hard", False),
+        ("done! 10 mins, no pain", 10, None, False),
+        ("finished today's session, knees a bit sore", None, None, True),
+        ("half an hour, tough going", 30, "hard", False),
+        ("15 minutes, not too hard", 15, "easy", False),
+        ("20 minutes and my ankle hurts", 20, None, True),
+    ],
+)
+def test_reports(text: str, minutes: float | None, feel: str | None, pain: bool) -> None:
+    report = parse_walk_report(text)
+    assert report.minutes == minutes
+    assert report.feel == feel
+    assert report.pain is pain
+    assert report.note == text
+
+
+def test_rpe_sets_feel_when_no_word_is_given() -> None:
+    report = parse_walk_report("RPE 15, 12 minutes")
+    assert (report.rpe, report.feel) == (15, "hard")
+    assert parse_walk_report("rpe 9").feel == "easy"
+    assert parse_walk_report("rpe 30").rpe is None
+
+
+def test_duration_entity_wins() -> None:
+    entities = [{"entity": "duration", "value": 25.0}]
+    assert parse_walk_report("did my walk", entities).minutes == 25.0
+
+
+@given(st.text(max_size=200))
+def test_never_raises(text: str) -> None:
+    parse_walk_report(text)
