@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.profile_parsing import parse_answers
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
 from actions.tracker_reading import latest_intent
+from bot.profile_parsing import parse_answers
 from bot.safety import condition_disclaimer
 
 # Intents whose text is meant as an answer. Any other message with no answer in it is

@@ -196,6 +196,7 @@ def test_pain_pauses_progression() -> None:
     assert store.storage().walk_logs("ann")[0].pain
     record = store.storage().active_plan("ann")
     assert record is not None and record["current_week"] == 1
+    assert "pain" in messages[0]["text"].lower()
 
 
 def test_progress_summary_and_chart() -> None:
