@@ -22,12 +22,14 @@ Mapping decisions:
   "every week", "for years", "experienced" -> ``regular``. Frequency words count only when
   they are about backward walking (the clause mentions retro/backward/reverse or says "it") or
   when the coach asked about experience. Several levels in one message: the highest wins
-  ("I'm a beginner but I've tried it twice" -> ``some``). A bare "yes" to the experience
-  question is a Rejection asking how much.
+  ("I'm a beginner but I've tried it twice" -> ``some``). When asked: "no"/"not really" ->
+  ``none``, "a bit" -> ``some``, a frequency ("every day") -> ``regular``, and a bare "yes"
+  is a Rejection asking how much.
 * **age**: "I'm 70", "70 years old", "aged 70", "in my sixties" (60; "mid" +4, "late" +7, as
-  in quantities.py). A bare number only when the coach asked for the age. Numbers followed by
-  a unit ("I'm 70 kg", "I'm 5 foot 6", "I'm 6 weeks post-op") are never ages, nor ages of
-  someone else ("my mum is 95").
+  in quantities.py). A bare number only when the coach asked for the age ("1954" then gets a
+  Rejection asking for the age rather than the birth year). Numbers followed by a unit ("I'm
+  70 kg", "I'm 5 foot 6", "I'm 6 weeks post-op", "70 minutes") are never ages, nor are ages of
+  someone else ("my mum is 95"). "I'm 70" is an age even when the weight was asked.
 * **conditions**: ``condition``/``symptom`` entity values plus free text ("bad knee", "knee
   pain", "pain in my hip", and named conditions such as asthma or high blood pressure).
   "no injuries", "I'm healthy", and, when asked, "none"/"no"/"nothing" -> ``()``; negated
@@ -45,11 +47,13 @@ Mapping decisions:
   map to different locations -> a Rejection asking which.
 * **goal**: balance/steadier/falls -> ``balance``; knees/joints/arthritis/hips -> ``joints``;
   fitness/calories/weight loss/cardio/running -> ``fitness``; rehab/recovery/after
-  surgery/physio -> ``rehab``; curious/just trying/fun -> ``curiosity``. A keyword counts as
-  a goal only after a goal cue in the same clause ("for", "to", "want", "help", "improve",
-  ...) or when the coach asked for the goal, so "I have arthritis" is a condition, not a goal.
-  Curiosity gives way to any other goal, and joints to rehab ("rehab for my knee" -> rehab);
-  other pairs -> a Rejection asking which matters most.
+  surgery/physio -> ``rehab``; curious/just trying/fun -> ``curiosity``. Unambiguous goal
+  phrases count anywhere ("just curious", "for fun", "weight loss", "lose 5 kg", "rehab",
+  "recovering", "physio", "after surgery"); other keywords count only within a few words
+  after a goal cue ("for", "to", "want", "help", "improve", "prevent", ...) or when the coach
+  asked for the goal, so "I have arthritis in my knees" is a condition, not a goal. Curiosity
+  gives way to any other goal, and joints to rehab ("rehab for my knee" -> rehab); other
+  pairs -> a Rejection asking which matters most.
 * **minutes_per_session**: any duration ("20 minutes", "half an hour" = 30, "an hour" = 60,
   "1h30" = 90), rounded to whole minutes. Ranges ("20-30 minutes", "20 to 30 mins", "half an
   hour to an hour") give the **lower bound**, the safe start. A bare number only when asked.
@@ -60,9 +64,9 @@ Mapping decisions:
   "every other day"/"alternate days" -> **3** (the lower of 3 or 4, keeping a rest day between
   walks). Ranges ("3-4 days a week") give the lower bound. Two or more weekday names
   ("Mondays and Thursdays") count the days. "twice"/"3 times"/"3 days" with no "a week" count
-  only when the coach asked for days (otherwise "I've tried it twice" is experience). Work or
-  other sports frequencies ("I work 5 days a week", "I swim twice a week") are not walking
-  days. Fractional days are a Rejection.
+  only after "I can/could do" or when the coach asked for days (otherwise "I've tried it
+  twice" is experience). Work or other sports frequencies ("I work 5 days a week", "I swim
+  twice a week") are not walking days. Fractional days are a Rejection.
 * **weight_kg**: kg, lb and stone through quantities.py ("80 kg", "176 lbs", "12 stone", "11
   st 4"), rounded to 0.1 kg. A number without a unit ("I weigh 80") is a Rejection asking for
   the unit, **except** when the coach asked for the weight and the number is a plausible
@@ -356,6 +360,10 @@ _NEGATORS: Final = frozenset(
 )
 
 
+_SCOPE_ENDS: Final = frozenset({"so", "and", "then", "because", "since", "which", "now", "just"})
+_PLACE_NEGATION_WINDOW: Final = 5
+
+
 def _rx(pattern: str) -> re.Pattern[str]:
     """Compile a rule pattern (all rules match normalised, lower-case text)."""
     return re.compile(pattern)
@@ -392,8 +400,17 @@ def _adjacent_words(text: str, pos: int, count: int) -> list[str]:
 
 
 def _negated(text: str, pos: int, window: int = 3) -> bool:
-    """Whether one of the few words before ``pos`` (same clause) negates what follows."""
-    return any(word in _NEGATORS for word in _words_before(text, pos, window))
+    """Whether one of the few words before ``pos`` negates what follows.
+
+    The scope ends at the clause start and at words such as "so" or "and" ("I can't go
+    outside so the treadmill": the treadmill is not negated).
+    """
+    for word in reversed(_words_before(text, pos, window)):
+        if word in _NEGATORS:
+            return True
+        if word in _SCOPE_ENDS:
+            return False
+    return False
 
 
 def _fmt(value: float) -> str:
@@ -589,7 +606,7 @@ def _place_entities(t: _Text, ents: list[_Entity], out: _Results) -> None:
             continue
         t.claim(start, end, _PLACE)
         weak = mapped is not None and (mapped[1] or _is_home(t.lower[start:end]))
-        if mapped and not _negated(t.lower, start):
+        if mapped and not _negated(t.lower, start, _PLACE_NEGATION_WINDOW):
             out.add(LOCATION, mapped[0], t.source(start, end), start, weak)
 
 
@@ -603,7 +620,7 @@ def _place_text(t: _Text, out: _Results) -> None:
         view = t.view(_PLACE, _ACT)
         for m in _matches(pattern, view):
             t.claim(m.start(), m.end(), _PLACE)
-            if not _negated(view, m.start()):
+            if not _negated(view, m.start(), _PLACE_NEGATION_WINDOW):
                 out.add(LOCATION, location, t.source(m.start(), m.end()), m.start(), weak)
 
 
@@ -633,7 +650,7 @@ _INACTIVE_RE: Final = _rx(
 _ACTIVE_RE: Final = _rx(
     r"\b(?:i'm|i\s+am|im|i\s+keep|i\s+stay)\s+(?:very\s+|quite\s+|pretty\s+|fairly\s+|reasonably\s+"
     r"|really\s+|still\s+|generally\s+|regularly\s+)?(?:active|fit|sporty)\b"
-    rf"|\bregularly\s+active\b|\b{_SPORT}\s+{_OFTEN}"
+    rf"|\bregularly\s+active\b|\b{_SPORT}(?:\s+[\w']+){{0,3}}?\s+{_OFTEN}"
 )
 
 
@@ -656,10 +673,6 @@ _TOKEN_RE: Final = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+(?:'[^\W\d_]+)?|[
 _WINDOW_KINDS: Final = (SPEED, INCLINE, WEIGHT, DURATION)
 _WINDOW_STARTS: Final = frozenset(
     {"a", "an", "incline", "inclination", "gradient", "slope", "elevation", "decline"}
-)
-_FILLER_STARTS: Final = frozenset(
-    {"about", "around", "roughly", "approximately", "approx", "maybe", "nearly", "almost"}
-    | {"just", "only", "some", "for", "like"}
 )
 _BEFORE_SPAN: Final = 6
 _AFTER_SPAN: Final = 4
@@ -693,8 +706,12 @@ def _is_start(token: str) -> bool:
 
 
 def _tail_ok(view: str, toks: list[_Token], anchor: int, end: int) -> bool:
-    """Whether a window may end at ``end``: on a unit, a fraction ("an hour and a half"), or
-    a sub-unit number ("1h30", "11 st 4") that is glued or ends the clause."""
+    """Whether a quantity window may end with token ``end - 1``.
+
+    It may end on its unit, on another unit or fraction ("an hour and a half"), or on a
+    sub-unit number ("1h30", "11 st 4") that is glued on or ends the clause; never on a
+    number that starts something else ("20 minutes 3 days a week").
+    """
     last = toks[end - 1]
     if end - 1 == anchor or is_unit_token(last.text) or last.text in _FRACTION_TAILS:
         return True
@@ -763,7 +780,7 @@ _RANGE_BEFORE_RE: Final = re.compile(
 _RANGE_GAP_RE: Final = re.compile(r"\s*(?:-|to|or|and)\s*")
 
 
-def _range_start(t: _Text, view: str, span: _Span) -> tuple[int, float] | None:
+def _range_start(view: str, span: _Span) -> tuple[int, float] | None:
     """For "20-30 minutes": the start of "20" and its value in the span's unit."""
     base = max(0, span.start - 40)
     m = _RANGE_BEFORE_RE.search(view[base : span.start])
@@ -855,7 +872,7 @@ def _unit_quantities(t: _Text, out: _Results) -> None:
     spans = _merge_ranges(view, _unit_spans(view))
     for span in spans:
         if span.kind == DURATION:
-            ranged = _range_start(t, view, span)
+            ranged = _range_start(view, span)
             if ranged is not None:
                 span = _Span(ranged[0], span.end, DURATION, ranged[1], span.unit)
         t.claim(span.start, span.end, _NUM)
@@ -945,6 +962,13 @@ _DAY_RULES: Final[tuple[tuple[re.Pattern[str], float | None], ...]] = (
         2,
     ),
     (_rx(r"\bmost\s+days\b"), 5),
+    (
+        _rx(
+            r"\b(?:can|could|will|would|'ll|'d)\s+(?:do|manage|walk|go|fit\s+in|commit\s+to"
+            rf"|try|make)\s+(?:about\s+|maybe\s+|around\s+|up\s+to\s+)?(?P<n>{NUM})\s+days\b"
+        ),
+        None,
+    ),
 )
 _WORK_RE: Final = re.compile(r"work|works|working|job|office|shifts?|rest|commute|busy")
 _WEEKDAY_RE: Final = re.compile(
@@ -1024,22 +1048,13 @@ _NOT_AGE_AFTER_RE: Final = re.compile(
     r"|kgs?|kilos?|kilograms?|lbs?|pounds?|stones?|st\b|foot|feet|ft\b|cm\b|m\b|inch|'|\"|%"
     r"|percent|times|x\b|of\b|out\b|miles?|mi\b|km|k\b|steps|degrees|mph|laps|rounds|sessions"
     r"|reps|calories|kcal|am\b|pm\b|o'clock|:[0-9]|[.,][0-9]|/|more|less|years?\s+(?:ago|since)"
-    r"|on\b|in\s+the\b|or\s+so\b)"
+    r"|or\s+so\b)"
 )
 _OTHER_PERSON_RE: Final = re.compile(
     r"\b(?:my|our|his|her|their)\s+(?:mum|mom|mother|dad|father|husband|wife|partner|son"
     r"|daughter|kids?|children|child|friend|sister|brother|grand\w*|dog|cat|neighbou?r|boss"
     r"|aunt|uncle|spouse|wife's|husband's)\b|\b(?:he|she|they|he's|she's|they're)\b"
 )
-
-
-def _age_value(text: str, number: str) -> float | None:
-    """The age a match stands for ("in my sixties" via quantities.py, else the number)."""
-    value = _number(number)
-    if value is None:
-        quantity = parse_quantity(AGE, text)
-        return quantity.value if quantity is not None else None
-    return value
 
 
 def _ages(t: _Text, asked: str | None, out: _Results) -> None:
@@ -1171,6 +1186,10 @@ _FREE_CONDITION_RULES: Final[tuple[re.Pattern[str], ...]] = (
         r"\b(?:pain|problems?|trouble|issues?|arthritis|injur(?:y|ies))\s+(?:in|with|on)\s+"
         rf"(?:my|the|both)\s+{_SIDE}{_BODY}\b"
     ),
+    _rx(
+        rf"\b{_SIDE}{_BODY}\s+(?:hurts?|hurting|aches?|aching|(?:is|are|get|gets)\s+"
+        r"(?:sore|stiff|painful|swollen)|gives?\s+way|clicks?|locks?)\b"
+    ),
 )
 _NAMED_CONDITIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
     (_rx(pattern), name)
@@ -1186,6 +1205,17 @@ _NAMED_CONDITIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         (r"\blow\s+blood\s+pressure\b", "low blood pressure"),
         (r"\bheart\s+(?:condition|problems?|disease|failure|attack)\b", "heart condition"),
         (r"\bangina\b", "angina"),
+        (r"\bacl\s+(?:reconstruction|repair|surgery|graft)\b", "acl reconstruction"),
+        (r"\bacl\b", "acl injury"),
+        (r"\bmenisc(?:us|al)\s+tear\b|\btorn\s+menisc(?:us|i)\b", "meniscus tear"),
+        (r"\b(?:herniated|slipped|bulging)\s+disc\b", "herniated disc"),
+        (r"\bspinal\s+stenosis\b", "spinal stenosis"),
+        (r"\bscoliosis\b", "scoliosis"),
+        (r"\bbursitis\b", "bursitis"),
+        (r"\bhernia\b", "hernia"),
+        (r"\bfear\s+of\s+fall(?:ing|s)?\b", "fear of falling"),
+        (r"\bpost\s*-?\s*partum\b|\bjust\s+had\s+a\s+baby\b", "postpartum"),
+        (r"\bcancer\b", "cancer"),
         (r"\bcopd\b|\bemphysema\b", "copd"),
         (r"\bvertigo\b", "vertigo"),
         (r"\bdizz(?:y\s+spells|iness)\b", "dizziness"),
@@ -1227,6 +1257,7 @@ _NO_CONDITIONS_RE: Final = _rx(
 )
 _NO_CONDITIONS_ASKED_RE: Final = _rx(
     r"^\W*(?:no|nope|nah|none|nothing|not\s+really|not\s+that\s+i\s+know\s+of|n/?a|nil"
+    r"|(?:i\s+)?(?:don't|dont|do\s+not)\s+have\s+any"
     r"|negative|all\s+good|i'm\s+fine|im\s+fine|i\s+am\s+fine|fine|healthy|no\s+problems"
     r"|no\s+issues|nothing\s+at\s+all|zero)\b"
 )
@@ -1392,7 +1423,7 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             r"\bnever\s+(?:ever\s+)?(?:really\s+)?(?:tried|done|did|attempted|heard\s+of"
             r"|walked\s+backwards?)\b|\b(?:haven't|have\s+not|havent|hadn't|not|didn't|did\s+not)"
             rf"\s+(?:ever\s+|yet\s+|really\s+|even\s+)?(?:tried|done|do|attempted)\s+{_REF}"
-            r"|\bfirst\s+time\b|\b(?:complete|total|absolute)?\s*(?:beginner|novice|newbie"
+            r"|\b(?:first|1st)\s+time\b|\b(?:complete|total|absolute)?\s*(?:beginner|novice|newbie"
             r"|newcomer)s?\b|\bnew\s+to\s+(?:this|it|retro\w*|backwards?|walking\s+backwards?"
             r"|reverse)|\bno\s+(?:prior\s+|previous\s+|real\s+)?experience\b|\bzero\s+experience\b",
             "none",
@@ -1402,6 +1433,7 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             rf"\b(?:for\s+(?:years|ages|decades|a\s+long\s+time|(?:a\s+)?(?:couple|few|several"
             rf"|many|{NUM})\s+(?:of\s+)?years?))\b|\bregularly\b|\bevery\s+week\b|\bweekly\b"
             r"|\ball\s+the\s+time\b|\ba\s+lot\b|\boften\b|\bfrequently\b|\bexperienced\b"
+            r"|\bregular\b"
             r"|\bloads\b|\bplenty\b|\bpart\s+of\s+my\s+routine\b",
             "regular",
             True,
@@ -1424,8 +1456,14 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
     )
 )
 _EXPERIENCE_ASKED: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
-    (_rx(r"^\W*(?:no|none|nope|nah|never|not\s+yet|not\s+at\s+all|zero|nothing)\b"), "none"),
-    (_rx(r"^\W*(?:some|a\s+bit|a\s+little|not\s+much|not\s+really|a\s+few)\b"), "some"),
+    (
+        _rx(
+            r"^\W*(?:no|none|nope|nah|never|not\s+yet|not\s+at\s+all|not\s+really|zero"
+            r"|nothing)\b"
+        ),
+        "none",
+    ),
+    (_rx(r"^\W*(?:some|a\s+bit|a\s+little|not\s+much|a\s+few)\b"), "some"),
 )
 
 
@@ -1829,7 +1867,7 @@ _LOCATION_TEXT: Final[dict[str, str]] = {
 _GOAL_TEXT: Final[dict[str, str]] = {
     "balance": "better balance and steadiness",
     "joints": "easier knees and joints",
-    "fitness": "fitness",
+    "fitness": "general fitness",
     "rehab": "rehab and recovery",
     "curiosity": "curiosity: just trying it out",
 }
@@ -1865,7 +1903,8 @@ def describe_profile(profile: Profile) -> str:
 
     Returns:
         One heading line and one "- Label: value" line per item (activity and clinician
-        clearance only when known or relevant), then a hint on how to change something.
+        clearance only when known or relevant). How to change something is left to the
+        caller (``action_show_profile`` adds it).
     """
     lines = [
         ("Experience", _EXPERIENCE_TEXT.get(profile.experience, str(profile.experience))),
@@ -1883,4 +1922,4 @@ def describe_profile(profile: Profile) -> str:
         ("Clinician clearance", _clearance_line(profile)),
     ]
     body = [f"- {label}: {value}" for label, value in lines if value is not None]
-    return "\n".join(["Here's what I know about you:", *body, "Tell me if anything has changed."])
+    return "\n".join(["Here's what I know about you:", *body])

@@ -1,0 +1,826 @@
+"""Unit tests of bot.profile_parsing (pure Python; one optional test uses the spaCy pipeline)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.profile import (
+    AGE_RANGE,
+    DAYS_RANGE,
+    EXPERIENCES,
+    GOALS,
+    LOCATIONS,
+    MINUTES_RANGE,
+    WEIGHT_KG_RANGE,
+    Profile,
+)
+from bot.profile_parsing import (
+    SLOTS,
+    ParsedAnswer,
+    Rejection,
+    describe_profile,
+    parse_answers,
+)
+
+
+def ent(label: str, value: Any, raw: str, unit: str | None = None) -> dict[str, Any]:
+    """A Rasa entity dict as our extractor produces it (without offsets)."""
+    entity: dict[str, Any] = {"entity": label, "value": value, "raw": raw}
+    if unit is not None:
+        entity["unit"] = unit
+    return entity
+
+
+def parsed(
+    text: str, entities: list[dict[str, Any]] | None = None, asked: str | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    answers, rejections = parse_answers(text, entities or [], asked)
+    return {a.slot: a.value for a in answers}, {r.slot: r.reason for r in rejections}
+
+
+# (text, asked, entities, expected answers, expected rejected slots)
+Case = tuple[str, "str | None", "list[dict[str, Any]]", "dict[str, Any]", "set[str]"]
+CASES: list[Case] = [
+    # --- combined answers
+    (
+        "I'm 70, I walk in the park 3 days a week",
+        None,
+        [],
+        {"age": 70, "location": "outdoor", "days_per_week": 3},
+        set(),
+    ),
+    (
+        "I walk 3 days a week for 20 minutes",
+        None,
+        [],
+        {"days_per_week": 3, "minutes_per_session": 20},
+        set(),
+    ),
+    (
+        "I'm 68, bad left knee, treadmill twice a week for half an hour, 12 stone, "
+        "want to get fitter",
+        None,
+        [],
+        {
+            "age": 68,
+            "conditions": ("bad left knee",),
+            "location": "treadmill",
+            "days_per_week": 2,
+            "minutes_per_session": 30,
+            "weight_kg": 76.2,
+            "goal": "fitness",
+        },
+        set(),
+    ),
+    (
+        "I can do about 20 minutes, maybe three days a week, I'm 72 and have high blood pressure",
+        None,
+        [],
+        {
+            "minutes_per_session": 20,
+            "days_per_week": 3,
+            "age": 72,
+            "conditions": ("high blood pressure",),
+        },
+        set(),
+    ),
+    (
+        "I'm 45, pretty fit, go to the gym 4 times a week, never tried walking backwards",
+        None,
+        [],
+        {"age": 45, "regularly_active": True, "experience": "none"},
+        set(),
+    ),
+    (
+        "I'm 80 years old and walk in the hallway holding the rail",
+        None,
+        [],
+        {"age": 80, "location": "indoor_support"},
+        set(),
+    ),
+    ("weight 85kg, age 55", None, [], {"weight_kg": 85.0, "age": 55}, set()),
+    ("3x/week, 20min", None, [], {"days_per_week": 3, "minutes_per_session": 20}, set()),
+    (
+        "every day for 15 minutes",
+        None,
+        [],
+        {"days_per_week": 7, "minutes_per_session": 15},
+        set(),
+    ),
+    (
+        "I want to walk backwards on the running track to get fit",
+        None,
+        [],
+        {"location": "outdoor", "goal": "fitness"},
+        set(),
+    ),
+    (
+        "I swim twice a week and I'm 60",
+        None,
+        [],
+        {"regularly_active": True, "age": 60},
+        set(),
+    ),
+    # --- disambiguation of numbers
+    ("I'm 70 kg", None, [], {"weight_kg": 70.0}, set()),
+    ("I'm 5 foot 6", None, [], {}, set()),
+    ("I'm 6 weeks post op", None, [], {"goal": "rehab"}, set()),
+    ("I'm 70 and my wife is 68", None, [], {"age": 70}, set()),
+    ("my mum is 95 years old", None, [], {}, set()),
+    ("I'm 1 of 3 kids", None, [], {}, set()),
+    ("my 1st time", None, [], {"experience": "none"}, set()),
+    ("I walk at 3 miles an hour for 20 minutes", None, [], {"minutes_per_session": 20}, set()),
+    ("I want to lose 10 kg", None, [], {"goal": "fitness"}, set()),
+    ("I work 5 days a week so weekends", None, [], {"days_per_week": 2}, set()),
+    ("I've tried it twice", None, [], {"experience": "some"}, set()),
+    ("give me a minute", None, [], {}, set()),
+    # --- bare answers to the question just asked
+    ("70", "age", [], {"age": 70}, set()),
+    ("seventy", "age", [], {"age": 70}, set()),
+    ("60s", "age", [], {"age": 60}, set()),
+    ("3", "days_per_week", [], {"days_per_week": 3}, set()),
+    ("twice", "days_per_week", [], {"days_per_week": 2}, set()),
+    ("3 or 4", "days_per_week", [], {"days_per_week": 3}, set()),
+    ("Mon Wed Fri", "days_per_week", [], {"days_per_week": 3}, set()),
+    ("20", "minutes_per_session", [], {"minutes_per_session": 20}, set()),
+    ("30ish", "minutes_per_session", [], {"minutes_per_session": 30}, set()),
+    ("20 or 30", "minutes_per_session", [], {"minutes_per_session": 20}, set()),
+    ("80", "weight_kg", [], {"weight_kg": 80.0}, set()),
+    ("I weigh 80", "weight_kg", [], {"weight_kg": 80.0}, set()),
+    ("none", "conditions", [], {"conditions": ()}, set()),
+    ("no", "conditions", [], {"conditions": ()}, set()),
+    ("nothing", "conditions", [], {"conditions": ()}, set()),
+    ("nope, fit as a fiddle", "conditions", [], {"conditions": ()}, set()),
+    ("yes", "conditions", [], {}, {"conditions"}),
+    ("yes, asthma", "conditions", [], {"conditions": ("asthma",)}, set()),
+    ("no", "experience", [], {"experience": "none"}, set()),
+    ("a bit", "experience", [], {"experience": "some"}, set()),
+    ("I'm experienced", "experience", [], {"experience": "regular"}, set()),
+    ("yes", "experience", [], {}, {"experience"}),
+    ("every day", "experience", [], {"experience": "regular", "days_per_week": 7}, set()),
+    ("balance", "goal", [], {"goal": "balance"}, set()),
+    ("yes", "regularly_active", [], {"regularly_active": True}, set()),
+    ("no", "regularly_active", [], {"regularly_active": False}, set()),
+    ("I'd rather not say", "weight_kg", [], {}, set()),
+    # --- experience
+    ("never done it", None, [], {"experience": "none"}, set()),
+    ("first time", None, [], {"experience": "none"}, set()),
+    ("I'm a complete beginner", None, [], {"experience": "none"}, set()),
+    ("I've tried it a few times", None, [], {"experience": "some"}, set()),
+    ("I walk backwards every week", None, [], {"experience": "regular"}, set()),
+    ("I've been doing it for years", None, [], {"experience": "regular"}, set()),
+    (
+        "I'm experienced at running but new to walking backwards",
+        None,
+        [],
+        {"experience": "none"},
+        set(),
+    ),
+    ("I've had arthritis for years", None, [], {"conditions": ("arthritis",)}, set()),
+    # --- conditions
+    ("I have a bad knee and asthma", None, [], {"conditions": ("bad knee", "asthma")}, set()),
+    ("no injuries", None, [], {"conditions": ()}, set()),
+    ("I'm healthy", None, [], {"conditions": ()}, set()),
+    ("no injuries but I have asthma", None, [], {"conditions": ("asthma",)}, set()),
+    ("I had a fall last year", None, [], {"conditions": ("history of falls",)}, set()),
+    (
+        "I have a bad knee and arthritis, no treadmill",
+        None,
+        [
+            ent("symptom", "knee pain", "bad knee"),
+            ent("condition", "arthritis", "arthritis"),
+            ent("place", "treadmill", "treadmill"),
+        ],
+        {"conditions": ("knee pain", "arthritis")},
+        set(),
+    ),
+    (
+        "I have diabetes and I'm on blood thinners",
+        None,
+        [
+            ent("condition", "diabetes", "diabetes"),
+            ent("condition", "blood thinners", "blood thinners"),
+        ],
+        {"conditions": ("diabetes", "blood thinners")},
+        set(),
+    ),
+    # --- location
+    ("on the treadmill", None, [], {"location": "treadmill"}, set()),
+    ("the treadmill at the gym", None, [], {"location": "treadmill"}, set()),
+    ("the gym", None, [], {"location": "indoor_support"}, set()),
+    ("in the hallway at home", None, [], {"location": "indoor_support"}, set()),
+    ("in the garden at home", None, [], {"location": "outdoor"}, set()),
+    ("at home", None, [], {"location": "indoor_support"}, set()),
+    ("outside", None, [], {"location": "outdoor"}, set()),
+    ("along the kitchen counter", None, [], {"location": "indoor_support"}, set()),
+    ("no treadmill, I'll use the park", None, [], {"location": "outdoor"}, set()),
+    ("park or treadmill", None, [], {}, {"location"}),
+    (
+        "treadmill at the gym, 45 mins, twice a week",
+        None,
+        [
+            ent("place", "treadmill", "treadmill"),
+            ent("place", "gym", "gym"),
+            ent("duration", 45.0, "45 mins", "min"),
+        ],
+        {"location": "treadmill", "minutes_per_session": 45, "days_per_week": 2},
+        set(),
+    ),
+    # --- goal
+    ("I want to improve my balance", None, [], {"goal": "balance"}, set()),
+    ("to prevent falls", None, [], {"goal": "balance"}, set()),
+    ("for my knees", None, [], {"goal": "joints"}, set()),
+    ("I have arthritis in my knees", None, [], {"conditions": ("arthritis in my knees",)}, set()),
+    ("to lose weight", None, [], {"goal": "fitness"}, set()),
+    ("just curious", None, [], {"goal": "curiosity"}, set()),
+    ("fitness and fun", "goal", [], {"goal": "fitness"}, set()),
+    (
+        "rehab after knee surgery",
+        None,
+        [],
+        {"goal": "rehab", "conditions": ("knee surgery",)},
+        set(),
+    ),
+    (
+        "My physio suggested it after my hip replacement",
+        None,
+        [],
+        {"goal": "rehab", "conditions": ("hip replacement",)},
+        set(),
+    ),
+    ("my knees and my balance", "goal", [], {}, {"goal"}),
+    # --- regular activity
+    ("I'm active", None, [], {"regularly_active": True}, set()),
+    ("I exercise regularly", None, [], {"regularly_active": True}, set()),
+    ("I haven't exercised in years", None, [], {"regularly_active": False}, set()),
+    ("sedentary", None, [], {"regularly_active": False}, set()),
+    ("I used to be active but not anymore", None, [], {"regularly_active": False}, set()),
+    # --- minutes and days phrasings
+    ("half an hour", None, [], {"minutes_per_session": 30}, set()),
+    ("an hour", None, [], {"minutes_per_session": 60}, set()),
+    ("an hour and a half", None, [], {"minutes_per_session": 90}, set()),
+    ("1h30", None, [], {"minutes_per_session": 90}, set()),
+    ("20-30 minutes", None, [], {"minutes_per_session": 20}, set()),
+    ("between 20 and 30 minutes", None, [], {"minutes_per_session": 20}, set()),
+    ("half an hour to an hour", None, [], {"minutes_per_session": 30}, set()),
+    ("twice a week", None, [], {"days_per_week": 2}, set()),
+    ("three times a week", None, [], {"days_per_week": 3}, set()),
+    ("once a week", None, [], {"days_per_week": 1}, set()),
+    ("daily", None, [], {"days_per_week": 7}, set()),
+    ("weekdays", None, [], {"days_per_week": 5}, set()),
+    ("weekends only", None, [], {"days_per_week": 2}, set()),
+    ("every other day", None, [], {"days_per_week": 3}, set()),
+    ("3-4 days a week", None, [], {"days_per_week": 3}, set()),
+    ("Mondays and Thursdays", None, [], {"days_per_week": 2}, set()),
+    # --- weight and age phrasings
+    ("176 lbs", None, [], {"weight_kg": 79.8}, set()),
+    ("11 st 4 lb", None, [], {"weight_kg": 71.7}, set()),
+    ("I weigh 180 pounds", None, [], {"weight_kg": 81.6}, set()),
+    ("in my sixties", None, [], {"age": 60}, set()),
+    ("65 yo female", None, [], {"age": 65}, set()),
+    ("a 70-year-old", None, [], {"age": 70}, set()),
+    ("I am seventy five", None, [], {"age": 75}, set()),
+    (
+        "I weigh 12 stone and I'm in my sixties",
+        None,
+        [ent("weight", 76.2, "12 stone", "kg"), ent("age", 60.0, "in my sixties", "years")],
+        {"weight_kg": 76.2, "age": 60},
+        set(),
+    ),
+    ("I'm 70", None, [ent("age", 70.0, "70", "years")], {"age": 70}, set()),
+    # --- more realistic phrasings
+    (
+        "I'm 58 and recovering from an ACL reconstruction, my physio recommended retro "
+        "walking on the treadmill",
+        None,
+        [],
+        {
+            "age": 58,
+            "conditions": ("acl reconstruction",),
+            "location": "treadmill",
+            "goal": "rehab",
+        },
+        set(),
+    ),
+    (
+        "Hi! I'm Jane, 63 years young, I've got osteoarthritis in my right hip",
+        None,
+        [],
+        {"age": 63, "conditions": ("osteoarthritis",)},
+        set(),
+    ),
+    ("I don't have access to a treadmill", None, [], {}, set()),
+    ("I can't get outside so the treadmill", None, [], {"location": "treadmill"}, set()),
+    (
+        "I exercise 3 times a week but have never tried walking backwards, I could do 2 days",
+        None,
+        [],
+        {"regularly_active": True, "experience": "none", "days_per_week": 2},
+        set(),
+    ),
+    ("I run 5k three times a week", None, [], {"regularly_active": True}, set()),
+    ("My knees hurt when I walk forwards", None, [], {"conditions": ("knees hurt",)}, set()),
+    ("Don't have any", "conditions", [], {"conditions": ()}, set()),
+    ("not really", "experience", [], {"experience": "none"}, set()),
+    ("I can manage 10-15 minutes at a time", None, [], {"minutes_per_session": 10}, set()),
+    (
+        "About 15 mins a day, 5 days a week",
+        None,
+        [],
+        {"minutes_per_session": 15, "days_per_week": 5},
+        set(),
+    ),
+    ("70 minutes", "age", [], {"minutes_per_session": 70}, set()),
+    (
+        "I weigh 95kg and want to lose weight",
+        None,
+        [],
+        {"weight_kg": 95.0, "goal": "fitness"},
+        set(),
+    ),
+    ("with a 5 kg backpack", None, [], {}, set()),
+    (
+        "walking backwards on a treadmill at 1 mph with a 5% incline for 10 minutes",
+        None,
+        [],
+        {"location": "treadmill", "minutes_per_session": 10},
+        set(),
+    ),
+    # --- bad input: out of range, missing unit, contradictions, weekly totals
+    ("I'm 200", None, [], {}, {"age"}),
+    ("200", "age", [], {}, {"age"}),
+    ("0", "age", [], {}, {"age"}),
+    ("I was born in 1954", "age", [], {}, {"age"}),
+    ("5 kg", "weight_kg", [], {}, {"weight_kg"}),
+    ("1000 kg", None, [], {}, {"weight_kg"}),
+    ("I weigh 80", None, [], {}, {"weight_kg"}),
+    ("12", "weight_kg", [], {}, {"weight_kg"}),
+    ("1000 minutes", None, [], {}, {"minutes_per_session"}),
+    ("90 seconds", None, [], {}, {"minutes_per_session"}),
+    ("-20 minutes", None, [], {}, {"minutes_per_session"}),
+    ("20 minutes a week", None, [], {}, {"minutes_per_session"}),
+    ("-3 days a week", None, [], {}, {"days_per_week"}),
+    ("9 days a week", None, [], {}, {"days_per_week"}),
+    ("0 days", "days_per_week", [], {}, {"days_per_week"}),
+    ("2.5 days a week", None, [], {}, {"days_per_week"}),
+    ("I'm 65... actually I'm 70", None, [], {}, {"age"}),
+    ("I'm 70 and 200 minutes", None, [], {"age": 70}, {"minutes_per_session"}),
+    (
+        "to prevent falls I walk 20-30 minutes",
+        None,
+        [ent("duration", 30.0, "30 minutes", "min"), ent("symptom", "fall", "falls")],
+        {"goal": "balance", "minutes_per_session": 20},
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "asked", "entities", "answers", "rejected"), CASES)
+def test_parse_answers_table(
+    text: str,
+    asked: str | None,
+    entities: list[dict[str, Any]],
+    answers: dict[str, Any],
+    rejected: set[str],
+) -> None:
+    got, reasons = parsed(text, entities, asked)
+    assert got == answers
+    assert set(reasons) == rejected
+
+
+def test_table_is_large_enough() -> None:
+    assert len(CASES) >= 60
+
+
+# ---------------------------------------------------------------------------------------------
+# Rejection messages
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "slot", "fragments"),
+    [
+        ("200", "age", "age", ["200 isn't an age", "How old are you"]),
+        ("I'm 65... actually I'm 70", None, "age", ["65 and 70", "Which one"]),
+        ("9 days a week", None, "days_per_week", ["only 7 days", "How many days"]),
+        ("-3 days a week", None, "days_per_week", ["-3", "1 to 7"]),
+        ("1000 minutes", None, "minutes_per_session", ["1000 minutes", "120"]),
+        ("2", "minutes_per_session", "minutes_per_session", ["2 minutes", "at least 5"]),
+        ("5 kg", None, "weight_kg", ["5 kg", "kg, lb or stone"]),
+        ("I weigh 80", None, "weight_kg", ["80 kg, 80 lb or 80 stone"]),
+        ("yes", "conditions", "conditions", ["Which injuries or health conditions"]),
+        ("park or treadmill", None, "location", ["treadmill", "Where will you"]),
+        ("my knees and my balance", "goal", "goal", ["matters most"]),
+        ("20 minutes a week", None, "minutes_per_session", ["whole week", "each session"]),
+    ],
+)
+def test_rejection_reasons_are_specific(
+    text: str, asked: str | None, slot: str, fragments: list[str]
+) -> None:
+    _, reasons = parsed(text, asked=asked)
+    reason = reasons[slot]
+    for fragment in fragments:
+        assert fragment in reason
+    assert reason.rstrip().endswith(("?", "."))
+
+
+def test_parsed_answer_keeps_source_text() -> None:
+    answers, _ = parse_answers("I'm 70, I walk in the park 3 days a week")
+    by_slot = {a.slot: a for a in answers}
+    assert by_slot["age"] == ParsedAnswer("age", 70, "I'm 70")
+    assert by_slot["days_per_week"].text == "3 days a week"
+    assert by_slot["location"].text == "park"
+
+
+def test_value_types() -> None:
+    answers, _ = parse_answers(
+        "I'm 70, 12 stone, 20 minutes twice a week on the treadmill, asthma, I'm active, "
+        "never tried it, for my balance"
+    )
+    types = {a.slot: type(a.value) for a in answers}
+    assert types == {
+        "experience": str,
+        "age": int,
+        "conditions": tuple,
+        "location": str,
+        "goal": str,
+        "minutes_per_session": int,
+        "days_per_week": int,
+        "weight_kg": float,
+        "regularly_active": bool,
+    }
+
+
+def test_results_follow_slot_order() -> None:
+    answers, _ = parse_answers("for my balance, 3 days a week, I'm 70, treadmill")
+    assert [a.slot for a in answers] == [s for s in SLOTS if s in {a.slot for a in answers}]
+
+
+def test_entity_offsets_are_used_when_they_match() -> None:
+    text = "park, then the park again"
+    entity = {"entity": "place", "value": "park", "raw": "park", "start": 15, "end": 19}
+    answers, _ = parse_answers(text, [entity])
+    assert answers == [ParsedAnswer("location", "outdoor", "park")]
+
+
+def test_unlocated_entities_fill_missing_slots_only() -> None:
+    got, _ = parsed("hello", [ent("age", 66, "sixty six years young"), ent("place", "beach", "x")])
+    assert got == {"age": 66, "location": "outdoor"}
+    got, _ = parsed("I'm 70", [ent("age", 66, "not in the text")])
+    assert got == {"age": 70}
+
+
+def test_asked_aliases_and_unknown_slots() -> None:
+    assert parsed("3", asked="days")[0] == {"days_per_week": 3}
+    assert parsed("3", asked="shoe_size") == ({}, {})
+
+
+def test_non_string_text_is_ignored() -> None:
+    assert parse_answers(None) == ([], [])  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# describe_profile
+# ---------------------------------------------------------------------------------------------
+
+
+def test_describe_profile_full() -> None:
+    profile = Profile(
+        experience="some",
+        age=70,
+        conditions=("bad knee", "asthma"),
+        location="treadmill",
+        goal="balance",
+        minutes_per_session=20,
+        days_per_week=3,
+        weight_kg=76.2035,
+        regularly_active=False,
+        clinician_cleared=True,
+    )
+    text = describe_profile(profile)
+    lines = text.splitlines()
+    assert lines[0] == "Here's what I know about you:"
+    assert "- Experience: tried it a few times" in lines
+    assert "- Age: 70" in lines
+    assert "- Health: bad knee, asthma" in lines
+    assert "- Where: on a treadmill" in lines
+    assert "- Goal: better balance and steadiness" in lines
+    assert "- Time: 20 minutes a session, 3 days a week" in lines
+    assert "- Weight: 76.2 kg" in lines
+    assert "- Regular activity: not regularly active at the moment" in lines
+    assert "- Clinician clearance: confirmed" in lines
+
+
+def test_describe_profile_defaults() -> None:
+    text = describe_profile(Profile(days_per_week=1))
+    assert "- Age: not given" in text
+    assert "- Health: nothing mentioned" in text
+    assert "1 day a week" in text
+    assert "Weight: not given" in text
+    assert "Regular activity" not in text
+    assert "Clinician" not in text
+
+
+def test_describe_profile_clearance_pending_with_conditions() -> None:
+    assert "- Clinician clearance: not confirmed yet" in describe_profile(
+        Profile(conditions=("asthma",))
+    )
+
+
+def test_describe_profile_uses_a_distinct_friendly_phrase_for_every_value() -> None:
+    def line(label: str, **values: Any) -> str:
+        text = describe_profile(Profile(**values))
+        return next(x for x in text.splitlines() if x.startswith(f"- {label}: "))
+
+    for label, field, choices in (
+        ("Where", "location", LOCATIONS),
+        ("Goal", "goal", GOALS),
+        ("Experience", "experience", EXPERIENCES),
+    ):
+        lines = {line(label, **{field: value}) for value in choices}
+        assert len(lines) == len(choices)
+        assert not lines & {f"- {label}: {value}" for value in choices}
+        assert not any("_" in x for x in lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------
+
+_RANGES: dict[str, tuple[float, float]] = {
+    "age": AGE_RANGE,
+    "minutes_per_session": MINUTES_RANGE,
+    "days_per_week": DAYS_RANGE,
+    "weight_kg": WEIGHT_KG_RANGE,
+}
+_CHOICES: dict[str, tuple[Any, ...]] = {
+    "experience": EXPERIENCES,
+    "location": LOCATIONS,
+    "goal": GOALS,
+    "regularly_active": (True, False),
+}
+
+
+def assert_valid(answers: list[ParsedAnswer], rejections: list[Rejection]) -> None:
+    """Every returned value is usable and each slot is reported at most once."""
+    slots = [a.slot for a in answers] + [r.slot for r in rejections]
+    assert len(slots) == len(set(slots))
+    assert set(slots) <= set(SLOTS)
+    for answer in answers:
+        assert isinstance(answer.text, str)
+        if answer.slot in _RANGES:
+            low, high = _RANGES[answer.slot]
+            assert isinstance(answer.value, (int, float))
+            assert not isinstance(answer.value, bool)
+            assert math.isfinite(answer.value)
+            assert low <= answer.value <= high
+            if answer.slot != "weight_kg":
+                assert isinstance(answer.value, int)
+        elif answer.slot == "conditions":
+            assert isinstance(answer.value, tuple)
+            assert all(isinstance(c, str) and c for c in answer.value)
+        else:
+            assert answer.value in _CHOICES[answer.slot]
+            assert type(answer.value) is type(_CHOICES[answer.slot][0])
+    for rejection in rejections:
+        assert isinstance(rejection.reason, str) and len(rejection.reason) > 10
+
+
+_ENTITY_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["park", "treadmill", "gym", "knee pain", "arthritis", "70", "nan", "1e400"]),
+)
+_ENTITY = st.one_of(
+    st.dictionaries(
+        st.sampled_from(["entity", "value", "unit", "raw", "start", "end", "extractor"]),
+        st.one_of(
+            _ENTITY_VALUES,
+            st.sampled_from(
+                ["age", "duration", "weight", "place", "condition", "symptom", "body_part"]
+            ),
+        ),
+    ),
+    st.builds(
+        lambda label, value, raw: {"entity": label, "value": value, "raw": raw},
+        st.sampled_from(["age", "duration", "weight", "place", "condition", "symptom"]),
+        _ENTITY_VALUES,
+        st.text(max_size=15),
+    ),
+    st.none(),
+    st.integers(),
+    st.text(max_size=5),
+)
+_ASKED = st.one_of(st.none(), st.sampled_from(SLOTS), st.text(max_size=10))
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "I'm",
+        "I am",
+        "aged",
+        "years old",
+        "kg",
+        "lbs",
+        "stone",
+        "st",
+        "minutes",
+        "mins",
+        "hours",
+        "an hour",
+        "half an hour",
+        "days a week",
+        "times a week",
+        "twice",
+        "once",
+        "a week",
+        "every day",
+        "weekends",
+        "every other day",
+        "-",
+        "to",
+        "or",
+        "and",
+        "between",
+        "no",
+        "not",
+        "never",
+        "tried it",
+        "a few times",
+        "regularly",
+        "for years",
+        "treadmill",
+        "park",
+        "gym",
+        "at home",
+        "hallway",
+        "for my knees",
+        "balance",
+        "fitness",
+        "rehab",
+        "curious",
+        "bad knee",
+        "asthma",
+        "no injuries",
+        "active",
+        "sedentary",
+        "weigh",
+        "my weight is",
+        "in my sixties",
+        ",",
+        ".",
+        "yes",
+        "none",
+    ]
+)
+_NUMBERS = st.one_of(
+    st.integers(min_value=-50, max_value=2000).map(str),
+    st.floats(min_value=-100, max_value=1000, allow_nan=False).map(lambda x: f"{x:.1f}"),
+    st.sampled_from(["seventy", "twenty-five", "a hundred and ten", "zero", "three", "½"]),
+)
+_SENTENCES = st.lists(st.one_of(_FRAGMENTS, _NUMBERS), max_size=14).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=300), entities=st.lists(_ENTITY, max_size=6), asked=_ASKED)
+def test_never_raises_on_arbitrary_input(
+    text: str, entities: list[Mapping[str, Any]], asked: str | None
+) -> None:
+    answers, rejections = parse_answers(text, entities, asked)
+    assert_valid(answers, rejections)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_SENTENCES, entities=st.lists(_ENTITY, max_size=3), asked=_ASKED)
+def test_values_always_in_range_for_profile_like_text(
+    text: str, entities: list[Mapping[str, Any]], asked: str | None
+) -> None:
+    answers, rejections = parse_answers(text, entities, asked)
+    assert_valid(answers, rejections)
+
+
+@settings(max_examples=200, deadline=None)
+@given(age=st.integers(min_value=-20, max_value=400))
+def test_age_is_accepted_exactly_when_plausible(age: int) -> None:
+    got, reasons = parsed(f"I'm {age} years old")
+    if AGE_RANGE[0] <= age <= AGE_RANGE[1]:
+        assert got == {"age": age}
+    else:
+        assert "age" in reasons and "age" not in got
+
+
+@settings(max_examples=200, deadline=None)
+@given(days=st.integers(min_value=-10, max_value=30))
+def test_days_are_accepted_exactly_when_plausible(days: int) -> None:
+    got, reasons = parsed(f"I can walk {days} days a week")
+    if DAYS_RANGE[0] <= days <= DAYS_RANGE[1]:
+        assert got == {"days_per_week": days}
+    else:
+        assert set(reasons) == {"days_per_week"} and not got
+
+
+@settings(max_examples=200, deadline=None)
+@given(minutes=st.integers(min_value=0, max_value=5000))
+def test_minutes_are_accepted_exactly_when_plausible(minutes: int) -> None:
+    got, reasons = parsed(f"{minutes} minutes each time")
+    if MINUTES_RANGE[0] <= minutes <= MINUTES_RANGE[1]:
+        assert got == {"minutes_per_session": minutes}
+    else:
+        assert set(reasons) == {"minutes_per_session"} and not got
+
+
+@settings(max_examples=200, deadline=None)
+@given(kg=st.integers(min_value=1, max_value=900))
+def test_weights_are_accepted_exactly_when_plausible(kg: int) -> None:
+    got, reasons = parsed(f"I weigh {kg} kg")
+    if WEIGHT_KG_RANGE[0] <= kg <= WEIGHT_KG_RANGE[1]:
+        assert got == {"weight_kg": float(kg)}
+    else:
+        assert set(reasons) == {"weight_kg"} and not got
+
+
+@settings(max_examples=100, deadline=None)
+@given(days=st.integers(min_value=1, max_value=7), minutes=st.integers(min_value=5, max_value=120))
+def test_days_and_minutes_never_swap(days: int, minutes: int) -> None:
+    got, _ = parsed(f"I walk {days} days a week for {minutes} minutes")
+    assert got == {"days_per_week": days, "minutes_per_session": minutes}
+    got, _ = parsed(f"{minutes} minutes, {days} times a week")
+    assert got == {"days_per_week": days, "minutes_per_session": minutes}
+
+
+# ---------------------------------------------------------------------------------------------
+# With the real spaCy pipeline (skipped when en_retrowalk is not installed)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    spacy = pytest.importorskip("spacy")
+    from bot.nlp import PACKAGE_NAME
+
+    try:
+        return spacy.load(PACKAGE_NAME)
+    except OSError:
+        pytest.skip(f"{PACKAGE_NAME} is not installed (python -m bot.nlp.build)")
+
+
+def rasa_entities(nlp: Any, text: str) -> list[dict[str, Any]]:
+    """The entity dicts RetroWalkEntityExtractor builds, without importing Rasa."""
+    entities = []
+    for span in nlp(text).ents:
+        quantity = span._.quantity
+        entity: dict[str, Any] = {
+            "entity": span.label_,
+            "start": span.start_char,
+            "end": span.end_char,
+            "raw": span.text,
+            "value": round(float(quantity.value), 2) if quantity else span.ent_id_,
+        }
+        if quantity:
+            entity["unit"] = quantity.unit
+        entities.append(entity)
+    return entities
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "answers"),
+    [
+        (
+            "I'm 70, I walk in the park 3 days a week",
+            None,
+            {"age": 70, "location": "outdoor", "days_per_week": 3},
+        ),
+        (
+            "I have a bad knee and arthritis, no treadmill, I'll use the corridor",
+            None,
+            {"conditions": ("knee pain", "arthritis"), "location": "indoor_support"},
+        ),
+        (
+            "treadmill at the gym, 45 mins, twice a week, I weigh 12 stone",
+            None,
+            {
+                "location": "treadmill",
+                "minutes_per_session": 45,
+                "days_per_week": 2,
+                "weight_kg": 76.2,
+            },
+        ),
+        ("in my late sixties, to prevent falls", None, {"age": 67, "goal": "balance"}),
+        ("20-30 minutes", "minutes_per_session", {"minutes_per_session": 20}),
+        ("no injuries", "conditions", {"conditions": ()}),
+    ],
+)
+def test_with_pipeline_entities(
+    nlp: Any, text: str, asked: str | None, answers: dict[str, Any]
+) -> None:
+    got, reasons = parsed(text, rasa_entities(nlp, text), asked)
+    assert got == answers
+    assert reasons == {}
