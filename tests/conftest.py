@@ -8,9 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.runtime import servers, training
 from bot.runtime.settings import PROJECT_ROOT, Settings
+from tests.postgres import postgres_url  # noqa: F401  (session fixture)
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 
@@ -20,6 +22,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# Tables our code creates: dropped after each PostgreSQL test so every test starts empty.
+OUR_TABLES = ("walk_logs", "plans", "profiles", "events")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or the shared PostgreSQL database emptied after."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'retrowalk.db'}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    engine = sa.create_engine(url, future=True)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {', '.join(OUR_TABLES)} CASCADE")
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -757,37 +757,26 @@ def test_days_and_minutes_never_swap(days: int, minutes: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# With the real spaCy pipeline (skipped when en_retrowalk is not installed)
+# With the real spaCy pipeline (built and installed first if needed)
 # ---------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Any:
-    spacy = pytest.importorskip("spacy")
-    from bot.nlp import PACKAGE_NAME
+    import spacy
 
-    try:
-        return spacy.load(PACKAGE_NAME)
-    except OSError:
-        pytest.skip(f"{PACKAGE_NAME} is not installed (python -m bot.nlp.build)")
+    from bot.nlp import PACKAGE_NAME
+    from bot.nlp.build import ensure_installed
+
+    ensure_installed()
+    return spacy.load(PACKAGE_NAME)
 
 
 def rasa_entities(nlp: Any, text: str) -> list[dict[str, Any]]:
-    """The entity dicts RetroWalkEntityExtractor builds, without importing Rasa."""
-    entities = []
-    for span in nlp(text).ents:
-        quantity = span._.quantity
-        entity: dict[str, Any] = {
-            "entity": span.label_,
-            "start": span.start_char,
-            "end": span.end_char,
-            "raw": span.text,
-            "value": round(float(quantity.value), 2) if quantity else span.ent_id_,
-        }
-        if quantity:
-            entity["unit"] = quantity.unit
-        entities.append(entity)
-    return entities
+    """The entity dicts RetroWalkEntityExtractor builds for ``text``."""
+    from bot.rasa_adapters.entity_extractor import entity_from_span
+
+    return [entity_from_span(span) for span in nlp(text).ents]
 
 
 @pytest.mark.parametrize(

@@ -19,23 +19,6 @@ from hypothesis import strategies as st
 
 from bot.profile import Profile, WalkLog
 from bot.storage import DeletionReport, Storage
-from tests.postgres import postgres_url  # noqa: F401  (session fixture, used via getfixturevalue)
-
-OUR_TABLES = ("walk_logs", "plans", "profiles", "events")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a new SQLite file, or the shared PostgreSQL database emptied after."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'retrowalk.db'}"
-        return
-    url = request.getfixturevalue("postgres_url")
-    yield url
-    engine = sa.create_engine(url, future=True)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {', '.join(OUR_TABLES)} CASCADE")
-    engine.dispose()
 
 
 @pytest.fixture

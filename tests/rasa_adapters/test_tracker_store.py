@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -49,13 +51,11 @@ def turn(i: int) -> list[Event]:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "trackers.db"
-
-
-@pytest.fixture
-def store(db_path: Path) -> WindowedSQLTrackerStore:
-    return WindowedSQLTrackerStore(DOMAIN, host=f"sqlite:///{db_path}", window_turns=8)
+def store(db_url: str) -> Iterator[WindowedSQLTrackerStore]:
+    """The store on SQLite and on a real PostgreSQL server."""
+    tracker_store = WindowedSQLTrackerStore(DOMAIN, host=db_url, window_turns=8)
+    yield tracker_store
+    tracker_store.engine.dispose()
 
 
 def converse(store: WindowedSQLTrackerStore, sender: str, batches: list[list[Event]]) -> None:
@@ -73,14 +73,15 @@ def converse(store: WindowedSQLTrackerStore, sender: str, batches: list[list[Eve
     asyncio.run(run())
 
 
-def stored_user_texts(db_path: Path, sender: str) -> list[str]:
-    with sqlite3.connect(db_path) as db:
-        rows = db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-            (sender,),
+def stored_user_texts(store: WindowedSQLTrackerStore, sender: str) -> list[str]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' "
+                "ORDER BY id"
+            ),
+            {"sender": sender},
         ).fetchall()
-    import json
-
     return [json.loads(data)["text"] for (data,) in rows]
 
 
@@ -94,7 +95,7 @@ def opening() -> list[Event]:
 
 
 def test_retrieve_returns_a_bounded_window_with_exact_state(
-    store: WindowedSQLTrackerStore, db_path: Path
+    store: WindowedSQLTrackerStore,
 ) -> None:
     batches = [opening(), [ActiveLoop("profile_form")]] + [turn(i) for i in range(40)]
     batches[10].append(SlotSet("mood", "good"))
@@ -110,11 +111,9 @@ def test_retrieve_returns_a_bounded_window_with_exact_state(
     assert tracker.latest_message is not None and tracker.latest_message.text == "message 39"
 
 
-def test_every_event_is_stored_once_and_in_order(
-    store: WindowedSQLTrackerStore, db_path: Path
-) -> None:
+def test_every_event_is_stored_once_and_in_order(store: WindowedSQLTrackerStore) -> None:
     converse(store, "u2", [opening()] + [turn(i) for i in range(30)])
-    assert stored_user_texts(db_path, "u2") == [f"message {i}" for i in range(30)]
+    assert stored_user_texts(store, "u2") == [f"message {i}" for i in range(30)]
     full = asyncio.run(store.retrieve_full_tracker("u2"))
     assert full is not None
     assert len([e for e in full.events if isinstance(e, UserUttered)]) == 30
@@ -145,13 +144,13 @@ def test_unknown_sender_is_none(store: WindowedSQLTrackerStore) -> None:
     assert asyncio.run(store.retrieve("nobody")) is None
 
 
-def test_users_do_not_mix(store: WindowedSQLTrackerStore, db_path: Path) -> None:
+def test_users_do_not_mix(store: WindowedSQLTrackerStore) -> None:
     converse(store, "a", [opening(), turn(1)])
     converse(store, "b", [opening(), turn(2)])
-    assert stored_user_texts(db_path, "a") == ["message 1"]
-    assert stored_user_texts(db_path, "b") == ["message 2"]
+    assert stored_user_texts(store, "a") == ["message 1"]
+    assert stored_user_texts(store, "b") == ["message 2"]
 
 
-def test_window_must_cover_policy_history(db_path: Path) -> None:
+def test_window_must_cover_policy_history(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 8"):
-        WindowedSQLTrackerStore(DOMAIN, host=f"sqlite:///{db_path}", window_turns=3)
+        WindowedSQLTrackerStore(DOMAIN, host=f"sqlite:///{tmp_path / 't.db'}", window_turns=3)
