@@ -30,6 +30,14 @@ def stored_plan(user_id: str) -> tuple[Plan, int] | None:
     return Plan.from_dict(record["plan"]), int(record.get("current_week", 1))
 
 
+def plan_or_explain(dispatcher: CollectingDispatcher, user_id: str) -> tuple[Plan, int] | None:
+    """The user's plan and current week; tells the user how to get one if there is none."""
+    found = stored_plan(user_id)
+    if found is None:
+        dispatcher.utter_message(text=NO_PLAN)
+    return found
+
+
 def save_plan(user_id: str, plan: Plan, current_week: int) -> None:
     """Store ``plan`` as the user's active plan at ``current_week``."""
     storage().save_plan(user_id, {"plan": plan.to_dict(), "current_week": current_week})
@@ -107,9 +115,8 @@ class ActionShowPlan(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Utter every week of the active plan."""
-        found = stored_plan(tracker.sender_id)
+        found = plan_or_explain(dispatcher, tracker.sender_id)
         if found is None:
-            dispatcher.utter_message(text=NO_PLAN)
             return []
         plan, current = found
         weeks = "\n\n".join(plan.week_text(week.number) for week in plan.weeks)
@@ -150,9 +157,8 @@ class ActionTodaysSession(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Utter this week's session."""
-        found = stored_plan(tracker.sender_id)
+        found = plan_or_explain(dispatcher, tracker.sender_id)
         if found is None:
-            dispatcher.utter_message(text=NO_PLAN)
             return []
         plan, current = found
         dispatcher.utter_message(text=f"Today's session:\n{plan.week_text(current)}")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.profile_parsing import describe_profile, parse_answers
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile_slots import PROFILE_SLOTS, profile_complete, profile_from_slots
 from actions.store import storage
+from bot.profile_parsing import describe_profile, parse_answers
 from bot.safety import condition_disclaimer
 
 NO_PROFILE = (
