@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,15 @@ PLAN_BUTTONS = [
     {"title": "Show the full plan", "payload": "/show_plan"},
     {"title": "Today's session", "payload": "/todays_session"},
 ]
+PLAN_WEEKS_ENV = "RETROWALK_PLAN_WEEKS"  # plan length in weeks, 1-16 (default 8)
+
+
+def plan_weeks() -> int:
+    """Plan length: ``$RETROWALK_PLAN_WEEKS`` if it is a number from 1 to 16, else 8."""
+    value = os.environ.get(PLAN_WEEKS_ENV, "")
+    return int(value) if value.isdigit() and 1 <= int(value) <= 16 else 8
+
+
 NO_PLAN = "You don't have a plan yet. Say \"make me a plan\" and I'll ask a few questions first."
 
 
@@ -53,7 +63,10 @@ def screen_and_plan(
         dispatcher.utter_message(text=result.message)
         return [SlotSet("awaiting", "clearance" if result.level == "red" else None)]
     plan = generate_plan(
-        profile, conservative=result.conservative, supervised=result.supervised_only
+        profile,
+        weeks=plan_weeks(),
+        conservative=result.conservative,
+        supervised=result.supervised_only,
     )
     save_plan(user_id, plan, current_week=1)
     dispatcher.utter_message(text=result.message)

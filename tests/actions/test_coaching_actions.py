@@ -21,6 +21,7 @@ from actions.plan import (
     ActionTodaysSession,
 )
 from actions.privacy import ActionAskDeleteConfirmation
+from actions.profile import ActionShowProfile, ActionUpdateProfile
 from actions.session import ActionSessionStart
 from actions.walks import ActionLogWalk, ActionProgress
 from bot.profile import Profile, WalkLog
@@ -51,7 +52,9 @@ def tracker(
     *events: dict[str, Any], slots: dict[str, Any] | None = None, sender: str = "ann"
 ) -> Tracker:
     latest = next((e["parse_data"] for e in reversed(events) if e["event"] == "user"), {})
-    return Tracker(sender, slots or {}, latest, list(events), False, None, {}, "action_listen")
+    return Tracker(
+        sender, dict(slots or {}), latest, list(events), False, None, {}, "action_listen"
+    )
 
 
 def run(action: Action, t: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -235,3 +238,36 @@ def test_session_start_loads_the_stored_profile() -> None:
     slots = slot_events(events)
     assert slots["age"] == 66 and slots["goal"] == "balance" and slots["location"] == "treadmill"
     assert messages[0]["response"] == "utter_session_notice"
+
+
+def test_plan_length_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RETROWALK_PLAN_WEEKS", "4")
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    record = store.storage().active_plan("ann")
+    assert record is not None and len(record["plan"]["weeks"]) == 4
+
+
+def test_profile_is_shown_and_updated() -> None:
+    messages, _ = run(ActionShowProfile(), tracker())
+    assert "don't have a profile" in messages[0]["text"]
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    messages, _ = run(ActionShowProfile(), tracker())
+    assert "45" in messages[0]["text"]
+
+    update = user_event("I'm 46 now and can do 4 days a week", "edit_profile")
+    messages, events = run(ActionUpdateProfile(), tracker(update, slots=PROFILE_SLOTS))
+    stored = store.storage().get_profile("ann")
+    assert stored is not None and (stored.age, stored.days_per_week) == (46, 4)
+    assert slot_events(events) == {"age": 46, "days_per_week": 4}
+    assert messages[0]["text"].startswith("Updated your profile")
+
+
+def test_update_with_an_impossible_value_keeps_the_stored_one() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    messages, events = run(
+        ActionUpdateProfile(),
+        tracker(user_event("I'm 200 now", "edit_profile"), slots=PROFILE_SLOTS),
+    )
+    stored = store.storage().get_profile("ann")
+    assert stored is not None and stored.age == 45
+    assert events == [] and "200" in messages[0]["text"]
