@@ -56,8 +56,10 @@ def profile_from_slots(tracker: Tracker, clinician_cleared: bool = False) -> Pro
         conditions=tuple(str(c) for c in (_value(tracker, "conditions") or ())),
         location=_value(tracker, "location") or defaults.location,
         goal=_value(tracker, "goal") or defaults.goal,
-        minutes_per_session=int(_value(tracker, "minutes_per_session") or 20),
-        days_per_week=int(_value(tracker, "days_per_week") or 3),
+        minutes_per_session=int(
+            _value(tracker, "minutes_per_session") or defaults.minutes_per_session
+        ),
+        days_per_week=int(_value(tracker, "days_per_week") or defaults.days_per_week),
         weight_kg=float(weight) if weight is not None else None,
         regularly_active=tracker.get_slot("regularly_active"),
         clinician_cleared=clinician_cleared,

@@ -8,7 +8,6 @@ canonical unit (minutes, kg, years, mph, percent grade) plus ``unit`` and the ``
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -19,8 +18,6 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-
-_SIDE = re.compile(r"\b(left|right|both)\b", re.IGNORECASE)
 
 
 def entity_from_span(span: Any) -> dict[str, Any]:
@@ -45,10 +42,9 @@ def entity_from_span(span: Any) -> dict[str, Any]:
         entity["unit"] = quantity.unit
     else:
         entity["value"] = span.ent_id_ or span.text.lower()
-    if span.label_ == "body_part":
-        side = _SIDE.search(span.text)
-        if side:
-            entity["side"] = side.group(1).lower()
+    side = span._.side if span.has_extension("side") else None
+    if span.label_ == "body_part" and side:
+        entity["side"] = side
     return entity
 
 
