@@ -54,7 +54,9 @@ echo "==> Creating $VENV with $PY"
 [ -x "$VENV/bin/python" ] && is_py310 "$VENV/bin/python" || { rm -rf "$VENV"; "$PY" -m venv "$VENV"; }
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
 echo "==> Installing the pinned dependency set (requirements.lock)"
-"$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" -r requirements.lock
+# The lock is the complete resolved set: install exactly it (--no-deps keeps silero-vad's
+# overridden torch requirement out).
+"$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -r requirements.lock
 "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
 echo "$want" > "$stamp"
 echo "==> Environment ready: $VENV"

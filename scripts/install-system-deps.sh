@@ -2,10 +2,20 @@
 # Install the Debian packages the test suite needs (skipped when already present):
 #   postgresql   a real PostgreSQL server for the storage tests (tests/postgres.py starts
 #                a private throwaway cluster; the system service is not used)
+#   pulseaudio, pulseaudio-utils, libasound2-plugins, alsa-utils, libportaudio2
+#                a private PulseAudio daemon with null sinks: the real audio path of the
+#                voice tests (tests/voice/pulse.py), through PortAudio (sounddevice)
+#   espeak-ng    the offline fallback speech engine
+#   libsndfile1  audio file decoding (soundfile)
+#   sox          measuring and converting audio in tests and benchmarks
 set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+for pkg in pulseaudio pulseaudio-utils libasound2-plugins alsa-utils libportaudio2 espeak-ng \
+    libsndfile1 sox; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "==> Installing system packages: ${missing[*]}"
