@@ -137,12 +137,25 @@ class ActionShowPlan(Action):
         return []
 
 
-def session_payload(plan: Plan, week_number: int) -> dict[str, Any]:
-    """Today's session as structured data for the voice coach."""
+NO_SESSION_TYPE = "retrowalk_no_session"  # custom payload when no session can be given
+
+
+def session_payload(plan: Plan, week_number: int, day: int = 1) -> dict[str, Any]:
+    """A week's session as structured data for the voice coach.
+
+    Args:
+        plan: The plan.
+        week_number: The week, from 1.
+        day: Which session of that week (1 to the week's sessions); sessions within a week
+            are the same, the number tells the walker where they are in the week.
+    """
     week = next(w for w in plan.weeks if w.number == week_number)
     return {
         "type": "retrowalk_session",
         "week": week.number,
+        "day": day,
+        "sessions": week.sessions,
+        "plan_weeks": len(plan.weeks),
         "template": plan.template,
         "technique_focus": week.technique_focus,
         "treadmill": (
@@ -159,8 +172,40 @@ def session_payload(plan: Plan, week_number: int) -> dict[str, Any]:
     }
 
 
+def _requested_number(tracker: Tracker, entity: str) -> int | str | None:
+    """A whole number from an intent-payload entity (``/todays_session{"week": 3}``).
+
+    Returns:
+        The number; None if the entity is absent; the raw text if it is not a whole
+        number from 1 (the caller explains).
+    """
+    for item in (tracker.latest_message or {}).get("entities") or []:
+        if item.get("entity") != entity:
+            continue
+        value = item.get("value")
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, int) and value >= 1:
+            return value
+        return str(value)
+    return None
+
+
+def next_day(user_id: str, week: int, sessions: int) -> int:
+    """The session of ``week`` to do next: one more than the walks logged for it (capped)."""
+    logged = sum(1 for log in storage().walk_logs(user_id) if log.plan_week == week)
+    return min(logged + 1, sessions)
+
+
 class ActionTodaysSession(Action):
-    """Today's session: readable text plus a custom payload for the voice coach."""
+    """Today's session, or the one asked for by week and day: readable text plus a custom
+    payload for the voice coach (``session_payload``). When there is no session to give,
+    the text explains and a ``retrowalk_no_session`` payload says why (``reason``:
+    ``no_plan``, ``bad_week`` or ``bad_day``)."""
 
     def name(self) -> str:
         """Action name, as in the domain."""
@@ -169,11 +214,45 @@ class ActionTodaysSession(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Utter this week's session."""
+        """Utter the session of this week (or of the requested week and day)."""
         found = plan_or_explain(dispatcher, tracker.sender_id)
         if found is None:
+            dispatcher.utter_message(json_message={"type": NO_SESSION_TYPE, "reason": "no_plan"})
             return []
         plan, current = found
-        dispatcher.utter_message(text=f"Today's session:\n{plan.week_text(current)}")
-        dispatcher.utter_message(json_message=session_payload(plan, current))
+        weeks = len(plan.weeks)
+        week = _requested_number(tracker, "week")
+        day = _requested_number(tracker, "day")
+        if week is not None and (not isinstance(week, int) or week > weeks):
+            dispatcher.utter_message(
+                text=f"Your plan has weeks 1 to {weeks}, so there's no week {week}. "
+                f"You're in week {current}."
+            )
+            dispatcher.utter_message(
+                json_message={"type": NO_SESSION_TYPE, "reason": "bad_week", "plan_weeks": weeks}
+            )
+            return []
+        number = week if isinstance(week, int) else current
+        sessions = plan.weeks[number - 1].sessions
+        if day is not None and (not isinstance(day, int) or day > sessions):
+            dispatcher.utter_message(
+                text=f"Week {number} has {sessions} sessions, so pick a day from 1 to "
+                f"{sessions}, not {day}."
+            )
+            dispatcher.utter_message(
+                json_message={"type": NO_SESSION_TYPE, "reason": "bad_day", "sessions": sessions}
+            )
+            return []
+        if isinstance(day, int):
+            chosen_day = day
+        elif number == current:
+            chosen_day = next_day(tracker.sender_id, number, sessions)
+        else:
+            chosen_day = 1
+        if week is None and day is None:
+            heading = f"Today's session (session {chosen_day} of {sessions} this week):"
+        else:
+            heading = f"Week {number}, session {chosen_day} of {sessions}:"
+        dispatcher.utter_message(text=f"{heading}\n{plan.week_text(number)}")
+        dispatcher.utter_message(json_message=session_payload(plan, number, chosen_day))
         return []

@@ -1,11 +1,29 @@
-"""Log walks, adapt the plan, and report progress with a chart."""
+"""Log walks, adapt the plan, and report progress with a chart.
+
+Two ways in:
+
+* Typed text ("did 12 minutes backwards today, felt easy"): minutes, feel, RPE and pain are
+  read from the text; a missing number or feel is asked for first, then the walk is stored
+  and the plan adapted.
+* A structured log from the voice coach, an intent payload
+  ``/log_walk{"minutes": 12.5, "completed": false, "source": "voice"}``: stored at once,
+  exactly as given (no text reading; ``minutes`` are backward minutes, 0 allowed for a walk
+  stopped before any backward part), then the coach asks how it felt. The answer (any
+  message routed here while ``awaiting`` is ``log_walk``) amends that walk's feel, RPE,
+  pain and note, and the plan is adapted then. If the walker never answers, the walk stays
+  logged as "ok" and counts at the next adaptation; a new report with minutes in it is
+  logged as a new walk.
+"""
 
 from __future__ import annotations
 
 import base64
+import math
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,9 +33,14 @@ from actions.store import storage
 from bot.profile import WalkLog
 from bot.progress import format_summary, progress_chart_png, summarize
 from bot.progression import adapt
+from bot.storage import RPE_RANGE
+from bot.storage import walk_logs as walk_logs_table
 from bot.walk_report import parse_walk_report
 
 MAX_LOG_MINUTES = 180
+STRUCTURED_ENTITIES = ("minutes", "completed", "source")
+SOURCES = ("voice", "app")
+SOURCE_NOTES = {"voice": "Logged by the voice coach.", "app": "Logged by an app."}
 
 
 FEEL_BUTTONS = [
@@ -31,12 +54,150 @@ def _ask(state: dict[str, Any]) -> list[EventType]:
     return [SlotSet("awaiting", "log_walk"), SlotSet("pending", state)]
 
 
-def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Store the reported walk, asking for minutes or feel first if missing; then adapt."""
+@dataclass(frozen=True)
+class StructuredWalk:
+    """A walk logged with an intent payload.
+
+    Attributes:
+        minutes: Backward minutes, exactly as sent.
+        completed: Whether the planned session was completed.
+        source: Who sent it (``voice`` or ``app``).
+    """
+
+    minutes: float
+    completed: bool
+    source: str
+
+
+def structured_walk(message: dict[str, Any]) -> StructuredWalk | str | None:
+    """The structured walk in a ``/log_walk{...}`` payload.
+
+    Returns:
+        The walk; None when the message carries none of ``minutes``, ``completed`` and
+        ``source`` (a typed report); or a plain-words problem when they are malformed.
+    """
+    values = {
+        e.get("entity"): e.get("value")
+        for e in message.get("entities") or []
+        if e.get("entity") in STRUCTURED_ENTITIES
+    }
+    if not values:
+        return None
+    minutes = values.get("minutes")
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, (int, float))
+        or not math.isfinite(minutes)
+        or not 0 <= minutes <= MAX_LOG_MINUTES
+    ):
+        return f"minutes must be a number from 0 to {MAX_LOG_MINUTES}"
+    completed = values.get("completed", True)
+    if not isinstance(completed, bool):
+        return "completed must be true or false"
+    source = values.get("source", "app")
+    if source not in SOURCES:
+        return f"source must be one of {', '.join(SOURCES)}"
+    return StructuredWalk(float(minutes), completed, str(source))
+
+
+def log_structured_walk(
+    dispatcher: CollectingDispatcher, tracker: Tracker, walk: StructuredWalk
+) -> list[EventType]:
+    """Store a structured walk exactly as sent, then ask how it felt."""
+    found = stored_plan(tracker.sender_id)
+    log = WalkLog(
+        day=date.today().isoformat(),
+        backward_minutes=walk.minutes,
+        feel="ok",
+        completed=walk.completed,
+        note=SOURCE_NOTES[walk.source],
+        plan_week=found[1] if found else None,
+    )
+    walk_id = storage().log_walk(tracker.sender_id, log)
+    done = "" if walk.completed else ", not the full session"
+    dispatcher.utter_message(text=f"Logged {walk.minutes:g} minutes of backward walking{done}.")
+    dispatcher.utter_message(text="How did it feel?", buttons=FEEL_BUTTONS)
+    return _ask({"walk_id": walk_id, "minutes": walk.minutes, "asked_feel": True})
+
+
+def _amend_walk(user_id: str, walk_id: int, log: WalkLog) -> bool:
+    """Set the feel, RPE, pain and note of a stored walk of ``user_id``.
+
+    Storage has no update method for walks; this is the one narrow update, on the
+    storage's own table and engine, in one short transaction (an RPE outside the Borg
+    6-20 scale is dropped, as storage would refuse it).
+    """
+    rpe = log.rpe if log.rpe is not None and RPE_RANGE[0] <= log.rpe <= RPE_RANGE[1] else None
+    engine = storage().engine
+    with engine.begin() as connection:
+        result = connection.execute(
+            sa.update(walk_logs_table)
+            .where(walk_logs_table.c.id == walk_id, walk_logs_table.c.user_id == user_id)
+            .values(feel=log.feel, rpe=rpe, pain=bool(log.pain), note=log.note[:500])
+        )
+    return bool(result.rowcount)
+
+
+def _adapt_reply(user_id: str) -> str:
+    """Adapt the plan to the logged walks; the reason in plain words ("" without a plan)."""
+    found = stored_plan(user_id)
+    if not found:
+        return ""
+    plan, week = found
+    week_logs = [w for w in storage().walk_logs(user_id) if w.plan_week == week]
+    adaptation = adapt(plan, week, week_logs)
+    if adaptation.next_week != week:
+        save_plan(user_id, plan, adaptation.next_week)
+    return adaptation.reason
+
+
+def _feel_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, pending: dict[str, Any]
+) -> list[EventType]:
+    """The answer to "How did it feel?" after a structured log: amend that walk, adapt."""
     message = tracker.latest_message or {}
+    text = str(message.get("text") or "")
+    report = parse_walk_report(text, message.get("entities") or [])
+    feel = report.feel or "ok"
+    note = " / ".join(filter(None, [SOURCE_NOTES["voice"], report.note]))[:500]
+    amended = WalkLog(
+        day=date.today().isoformat(),
+        backward_minutes=float(pending.get("minutes") or 0.0),
+        feel=feel,
+        rpe=report.rpe,
+        pain=report.pain,
+        note=note,
+    )
+    _amend_walk(tracker.sender_id, int(pending["walk_id"]), amended)
+    said = f"it felt {feel}" if report.feel else "I'll note it as OK"
+    reply = f"Thanks, noted: {said}."
+    if report.pain:
+        reply = "Thanks, I've noted the pain."
+    reason = _adapt_reply(tracker.sender_id)
+    dispatcher.utter_message(text=f"{reply} {reason}".strip())
+    return [SlotSet("awaiting", None), SlotSet("pending", None)]
+
+
+def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Store the reported walk, asking for minutes or feel first if missing; then adapt.
+
+    A structured ``/log_walk{...}`` payload is stored at once (see the module docstring).
+    """
+    message = tracker.latest_message or {}
+    structured = structured_walk(message)
+    if isinstance(structured, StructuredWalk):
+        return log_structured_walk(dispatcher, tracker, structured)
+    if isinstance(structured, str):
+        dispatcher.utter_message(text=f"I couldn't log that walk: {structured}.")
+        return [SlotSet("awaiting", None), SlotSet("pending", None)]
     report = parse_walk_report(str(message.get("text") or ""), message.get("entities") or [])
     awaiting = tracker.get_slot("awaiting") == "log_walk"
     pending = dict(tracker.get_slot("pending") or {}) if awaiting else {}
+    if pending.get("walk_id") is not None:
+        logged = float(pending.get("minutes") or 0.0)
+        if report.minutes is None or abs(report.minutes - logged) < 1:
+            return _feel_answer(dispatcher, tracker, pending)
+        pending = {}  # a new report with other minutes: a new walk
     state: dict[str, Any] = {
         "minutes": report.minutes if report.minutes is not None else pending.get("minutes"),
         "feel": report.feel or pending.get("feel"),
@@ -73,16 +234,11 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
         completed=True,
         plan_week=week,
     )
-    store = storage()
-    store.log_walk(tracker.sender_id, log)
+    storage().log_walk(tracker.sender_id, log)
     reply = f"Logged {log.backward_minutes:g} minutes of backward walking ({log.feel})."
-    if found:
-        plan, week = found
-        week_logs = [w for w in store.walk_logs(tracker.sender_id) if w.plan_week == week]
-        adaptation = adapt(plan, week, week_logs)
-        if adaptation.next_week != week:
-            save_plan(tracker.sender_id, plan, adaptation.next_week)
-        reply += f" {adaptation.reason}"
+    reason = _adapt_reply(tracker.sender_id)
+    if reason:
+        reply += f" {reason}"
     dispatcher.utter_message(text=reply)
     return [SlotSet("awaiting", None), SlotSet("pending", None)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from actions.profile import ActionShowProfile, ActionUpdateProfile
 from actions.session import ActionSessionStart
 from actions.walks import ActionLogWalk, ActionProgress
 from bot.profile import Profile, WalkLog
+from bot.progression import Plan
 from tests.actions.conftest import user_event
 
 DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": True}}
@@ -271,3 +273,177 @@ def test_update_with_an_impossible_value_keeps_the_stored_one() -> None:
     stored = store.storage().get_profile("ann")
     assert stored is not None and stored.age == 45
     assert events == [] and "200" in messages[0]["text"]
+
+
+# -- the voice coach's structured requests ---------------------------------------------------
+
+
+def payload_event(intent: str, **entities: Any) -> dict[str, Any]:
+    """A ``/intent{...}`` payload as Rasa parses it (entities keep their JSON types)."""
+    text = f"/{intent}" + (json.dumps(entities) if entities else "")
+    return user_event(
+        text, intent, entities=[{"entity": k, "value": v} for k, v in entities.items()]
+    )
+
+
+def custom_of(messages: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
+    return next(
+        (m["custom"] for m in messages if (m.get("custom") or {}).get("type") == kind), None
+    )
+
+
+def test_todays_session_by_week_and_day() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    record = store.storage().active_plan("ann")
+    assert record is not None
+    plan = Plan.from_dict(record["plan"])
+    messages, events = run(
+        ActionTodaysSession(), tracker(payload_event("todays_session", week=3, day=2))
+    )
+    assert messages[0]["text"].startswith("Week 3, session 2 of 3:")
+    payload = custom_of(messages, "retrowalk_session")
+    assert payload is not None
+    assert (payload["week"], payload["day"], payload["plan_weeks"]) == (3, 2, 8)
+    assert payload["sessions"] == plan.weeks[2].sessions
+    assert payload["segments"] == [
+        {"kind": s.kind, "minutes": s.minutes, "cue": s.cue, "steps": s.steps}
+        for s in plan.weeks[2].session.segments
+    ]
+    assert payload["total_minutes"] == plan.weeks[2].session.total_minutes
+    assert events == []
+    # The week alone: session 1 of that week.
+    messages, _ = run(ActionTodaysSession(), tracker(payload_event("todays_session", week=8)))
+    payload = custom_of(messages, "retrowalk_session")
+    assert payload is not None and (payload["week"], payload["day"]) == (8, 1)
+
+
+def test_todays_session_day_follows_the_walks_logged_this_week() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    messages, _ = run(
+        ActionTodaysSession(), tracker(user_event("today's session?", "todays_session"))
+    )
+    payload = custom_of(messages, "retrowalk_session")
+    assert payload is not None and (payload["week"], payload["day"]) == (1, 1)
+    store.storage().log_walk("ann", WalkLog(day="2026-11-20", backward_minutes=5, plan_week=1))
+    messages, _ = run(
+        ActionTodaysSession(), tracker(user_event("today's session?", "todays_session"))
+    )
+    payload = custom_of(messages, "retrowalk_session")
+    assert payload is not None and (payload["week"], payload["day"]) == (1, 2)
+    assert "session 2 of 3" in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("entities", "reason", "words"),
+    [
+        ({"week": 9}, "bad_week", "weeks 1 to 8, so there's no week 9"),
+        ({"week": 0}, "bad_week", "no week 0"),
+        ({"week": "soon"}, "bad_week", "no week soon"),
+        ({"week": 2, "day": 4}, "bad_day", "pick a day from 1 to 3, not 4"),
+        ({"day": True}, "bad_day", "not True"),
+    ],
+)
+def test_todays_session_out_of_range_is_explained(
+    entities: dict[str, Any], reason: str, words: str
+) -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    messages, _ = run(ActionTodaysSession(), tracker(payload_event("todays_session", **entities)))
+    assert words in messages[0]["text"]
+    assert custom_of(messages, "retrowalk_session") is None
+    refusal = custom_of(messages, "retrowalk_no_session")
+    assert refusal is not None and refusal["reason"] == reason
+
+
+def test_todays_session_without_a_plan_says_so_in_data_too() -> None:
+    messages, _ = run(ActionTodaysSession(), tracker(payload_event("todays_session", week=2)))
+    assert "don't have a plan yet" in messages[0]["text"]
+    assert custom_of(messages, "retrowalk_no_session") == {
+        "type": "retrowalk_no_session",
+        "reason": "no_plan",
+    }
+
+
+def test_structured_log_is_stored_exactly_then_asks_how_it_felt() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    message = payload_event("log_walk", minutes=12.5, completed=False, source="voice")
+    messages, events = run(ActionLogWalk(), tracker(message))
+    logs = store.storage().walk_logs("ann")
+    assert [(w.backward_minutes, w.completed, w.feel, w.plan_week) for w in logs] == [
+        (12.5, False, "ok", 1)
+    ]
+    assert messages[0]["text"] == ("Logged 12.5 minutes of backward walking, not the full session.")
+    assert messages[1]["text"] == "How did it feel?"
+    assert [b["title"] for b in messages[1]["buttons"]] == ["Easy", "OK", "Hard"]
+    slots = slot_events(events)
+    assert slots["awaiting"] == "log_walk" and slots["pending"]["walk_id"] >= 1
+
+    answer = user_event("It felt hard", "inform")
+    messages, events = run(ActionHandleInform(), tracker(answer, slots=slots))
+    logs = store.storage().walk_logs("ann")
+    assert [(w.backward_minutes, w.completed, w.feel) for w in logs] == [(12.5, False, "hard")]
+    assert messages[0]["text"].startswith("Thanks, noted: it felt hard.")
+    assert "repeat week 1" in messages[0]["text"]
+    assert slot_events(events) == {"awaiting": None, "pending": None}
+
+
+def test_structured_log_reads_no_text_and_takes_zero_minutes() -> None:
+    message = user_event(
+        "did 30 minutes, my knee hurts",
+        "log_walk",
+        entities=[
+            {"entity": "duration", "value": 30.0},
+            {"entity": "minutes", "value": 0},
+            {"entity": "completed", "value": False},
+            {"entity": "source", "value": "voice"},
+        ],
+    )
+    messages, _ = run(ActionLogWalk(), tracker(message))
+    logs = store.storage().walk_logs("ann")
+    assert [(w.backward_minutes, w.pain, w.plan_week) for w in logs] == [(0.0, False, None)]
+    assert messages[0]["text"].startswith("Logged 0 minutes")
+
+
+def test_pain_in_the_feel_answer_pauses_the_plan() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    message = payload_event("log_walk", minutes=5, completed=True, source="voice")
+    _, events = run(ActionLogWalk(), tracker(message))
+    answer = user_event("ok but my knee hurts", "log_walk")
+    messages, _ = run(ActionLogWalk(), tracker(answer, slots=slot_events(events)))
+    logs = store.storage().walk_logs("ann")
+    assert len(logs) == 1 and logs[0].pain and logs[0].feel == "ok"
+    assert "pain" in messages[0]["text"].lower()
+    record = store.storage().active_plan("ann")
+    assert record is not None and record["current_week"] == 1
+
+
+def test_a_new_report_instead_of_the_feel_answer_is_a_new_walk() -> None:
+    message = payload_event("log_walk", minutes=4.0, completed=True, source="voice")
+    _, events = run(ActionLogWalk(), tracker(message))
+    report = user_event(
+        "did 10 minutes yesterday, felt easy",
+        "log_walk",
+        entities=[{"entity": "duration", "value": 10.0}],
+    )
+    messages, _ = run(ActionLogWalk(), tracker(report, slots=slot_events(events)))
+    logs = store.storage().walk_logs("ann")
+    assert [(w.backward_minutes, w.feel) for w in logs] == [(4.0, "ok"), (10.0, "easy")]
+    assert messages[0]["text"].startswith("Logged 10 minutes")
+
+
+@pytest.mark.parametrize(
+    ("entities", "problem"),
+    [
+        ({"minutes": "lots", "completed": True}, "minutes must be a number"),
+        ({"minutes": -1, "completed": True}, "minutes must be a number"),
+        ({"minutes": 500, "completed": True}, "minutes must be a number"),
+        ({"minutes": True}, "minutes must be a number"),
+        ({"completed": True, "source": "voice"}, "minutes must be a number"),
+        ({"minutes": 5, "completed": "no"}, "completed must be true or false"),
+        ({"minutes": 5, "source": "radio"}, "source must be one of voice, app"),
+    ],
+)
+def test_malformed_structured_log_is_refused(entities: dict[str, Any], problem: str) -> None:
+    messages, events = run(ActionLogWalk(), tracker(payload_event("log_walk", **entities)))
+    assert messages[0]["text"].startswith("I couldn't log that walk: " + problem)
+    assert store.storage().walk_logs("ann") == []
+    assert slot_events(events) == {"awaiting": None, "pending": None}

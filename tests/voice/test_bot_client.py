@@ -1,0 +1,308 @@
+"""The voice coach's REST client: against the real live coach, and against broken servers.
+
+The happy path runs against the real Rasa and action servers (``live_coach``). Failures
+the real bot cannot be made to produce on demand (5xx, garbage, a hang) come from a small
+real HTTP server on localhost that answers exactly that.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from actions.plan import session_payload
+from bot.profile import Profile
+from bot.progression import generate_plan
+from tests.conftest import LiveCoach
+from tests.integration.rest_client import Conversation
+from tests.integration.test_coaching import fill_profile
+from voice.bot_client import (
+    BotClient,
+    BotClientSettings,
+    BotRejectedError,
+    BotReply,
+    BotUnavailable,
+    intent_payload,
+)
+from voice.session import build_cues
+from voice.workout import WorkoutResult
+
+# -- against the real coach -----------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_plan_user_gets_sessions_logs_a_walk_and_is_asked_how_it_felt(
+    live_coach: LiveCoach,
+) -> None:
+    chat = Conversation(live_coach)
+    chat.send("hi")
+    fill_profile(chat)
+    client = BotClient(live_coach.settings.rasa_url, chat.sender, timeout_s=30)
+    assert client.health()
+
+    session = client.todays_session()
+    assert session is not None
+    assert (session.source, session.week, session.day, session.plan_weeks) == ("plan", 1, 1, 8)
+    assert session.segments[0].kind == "warmup" and session.segments[-1].kind == "cooldown"
+    assert session.total_s <= 30 * 60
+    cues = build_cues(session)
+    assert cues[0].text.startswith("Week 1, session 1 of ")
+
+    chosen = client.todays_session(week=3, day=2)
+    assert chosen is not None
+    assert (chosen.source, chosen.week, chosen.day) == ("week_day", 3, 2)
+    with pytest.raises(ValueError, match="weeks 1 to 8, so there's no week 12"):
+        client.todays_session(week=12)
+
+    result = WorkoutResult(
+        minutes_done=7.5, completed=False, stopped_by="walker", backward_minutes_done=3.25
+    )
+    reply = client.log_walk(result)
+    assert reply.texts == [
+        "Logged 3.25 minutes of backward walking, not the full session.",
+        "How did it feel?",
+    ]
+    assert [title for title, _ in reply.buttons] == ["Easy", "OK", "Hard"]
+
+    progress = client.ask("how am I doing?")
+    assert "1 walk with 3.2 minutes of backward walking" in progress.text
+    assert progress.images and progress.images[0].startswith("data:image/png;base64,")
+    # The walk counts for this week: the next session is the second.
+    after = client.todays_session()
+    assert after is not None and (after.week, after.day) == (1, 2)
+
+    answer = client.ask("it felt hard")
+    assert answer.text.startswith("Thanks, noted: it felt hard.")
+    assert "repeat week 1" in answer.text
+
+
+@pytest.mark.integration
+def test_new_user_has_no_session_yet_but_can_ask(live_coach: LiveCoach) -> None:
+    client = BotClient(live_coach.settings.rasa_url, "voice-newcomer-1", timeout_s=30)
+    assert client.todays_session() is None
+    assert client.todays_session(week=2) is None
+    reply = client.ask("What are the benefits of walking backwards?")
+    assert reply.texts and len(reply.text) > 40
+
+
+# -- unreachable and broken servers -------------------------------------------------------
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_closed_port_is_unavailable_within_the_timeout() -> None:
+    client = BotClient(f"http://127.0.0.1:{closed_port()}", "ann", timeout_s=2)
+    start = time.monotonic()
+    with pytest.raises(BotUnavailable, match="is not reachable"):
+        client.ask("hello")
+    with pytest.raises(BotUnavailable):
+        client.todays_session()
+    with pytest.raises(BotUnavailable):
+        client.log_walk(WorkoutResult(minutes_done=1.0, completed=False, stopped_by="x"))
+    assert not client.health()
+    assert time.monotonic() - start < 2
+
+
+Handler = Callable[[dict[str, Any]], tuple[int, bytes]]
+
+
+class StandIn:
+    """A real HTTP server on localhost whose answer each test chooses."""
+
+    def __init__(self) -> None:
+        self.answer: Handler = lambda body: (200, b"[]")
+        self.received: list[dict[str, Any]] = []
+        self.release = threading.Event()
+        stand_in = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                stand_in.received.append(body)
+                status, data = stand_in.answer(body)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stand_in() -> Iterator[StandIn]:
+    server = StandIn()
+    yield server
+    server.close()
+
+
+def reply_with(messages: Any, status: int = 200) -> Handler:
+    data = messages if isinstance(messages, bytes) else json.dumps(messages).encode()
+    return lambda body: (status, data)
+
+
+def test_requests_are_intent_payloads_as_the_same_user(stand_in: StandIn) -> None:
+    plan = generate_plan(Profile(minutes_per_session=30), weeks=8)
+    stand_in.answer = reply_with(
+        [{"text": "Week 2, session 3 of 3:"}, {"custom": session_payload(plan, 2, 3)}]
+    )
+    client = BotClient(stand_in.url + "/", "ann", timeout_s=5)
+    session = client.todays_session(week=2, day=3)
+    assert session is not None and (session.week, session.day, session.source) == (
+        2,
+        3,
+        "week_day",
+    )
+    client.log_walk(
+        WorkoutResult(
+            minutes_done=9.0, completed=True, stopped_by=None, backward_minutes_done=4.123456
+        )
+    )
+    # A result rebuilt without backward minutes logs its minutes.
+    client.log_walk(WorkoutResult(minutes_done=6.0, completed=False, stopped_by="interrupted"))
+    assert stand_in.received == [
+        {"sender": "ann", "message": '/todays_session{"week":2,"day":3}'},
+        {"sender": "ann", "message": '/log_walk{"minutes":4.12,"completed":true,"source":"voice"}'},
+        {"sender": "ann", "message": '/log_walk{"minutes":6.0,"completed":false,"source":"voice"}'},
+    ]
+    assert client.health()
+
+
+def test_odd_items_in_a_reply_are_skipped(stand_in: StandIn) -> None:
+    stand_in.answer = reply_with(
+        [
+            "not a message",
+            {"text": "  Here you go.  "},
+            {"text": 42, "buttons": [{"title": "Easy", "payload": "It felt easy"}, "junk", {}]},
+            {"custom": ["not", "a", "dict"]},
+            {"custom": {"type": "something_else"}},
+            {"image": "data:image/png;base64,AAAA"},
+            {"text": ""},
+        ]
+    )
+    reply = BotClient(stand_in.url, "ann").ask("hello")
+    assert reply == BotReply(
+        texts=["Here you go."],
+        buttons=[("Easy", "It felt easy")],
+        custom=[{"type": "something_else"}],
+        images=["data:image/png;base64,AAAA"],
+    )
+    # No session payload and no week asked for: treated as "no plan".
+    assert BotClient(stand_in.url, "ann").todays_session() is None
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error", "words"),
+    [
+        (500, b'{"error": "boom"}', BotUnavailable, "failed (HTTP 500)"),
+        (503, b"", BotUnavailable, "failed (HTTP 503)"),
+        (200, b"<html>not json</html>", BotUnavailable, "non-JSON"),
+        (200, b'{"text": "a dict, not a list"}', BotUnavailable, "answered dict, not a list"),
+        (413, b'{"error": "message too long"}', BotRejectedError, "HTTP 413"),
+    ],
+)
+def test_bad_replies_raise_clear_errors(
+    stand_in: StandIn, status: int, body: bytes, error: type[Exception], words: str
+) -> None:
+    stand_in.answer = reply_with(body, status)
+    with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
+        BotClient(stand_in.url, "ann").ask("hello")
+
+
+def test_the_bots_reason_for_no_session_decides_none_or_an_error(stand_in: StandIn) -> None:
+    client = BotClient(stand_in.url, "ann")
+    stand_in.answer = reply_with(
+        [
+            {"text": "You don't have a plan yet."},
+            {"custom": {"type": "retrowalk_no_session", "reason": "no_plan"}},
+        ]
+    )
+    assert client.todays_session(week=3) is None
+    stand_in.answer = reply_with(
+        [
+            {"text": "Week 2 has 3 sessions, so pick a day from 1 to 3, not 5."},
+            {"custom": {"type": "retrowalk_no_session", "reason": "bad_day"}},
+        ]
+    )
+    with pytest.raises(ValueError, match="pick a day from 1 to 3, not 5"):
+        client.todays_session(week=2, day=5)
+    stand_in.answer = reply_with([])
+    with pytest.raises(ValueError, match="no session for that week and day"):
+        client.todays_session(week=2)
+
+
+def test_a_malformed_session_payload_is_a_value_error(stand_in: StandIn) -> None:
+    stand_in.answer = reply_with([{"custom": {"type": "retrowalk_session", "segments": []}}])
+    with pytest.raises(ValueError, match="Malformed session payload: segments"):
+        BotClient(stand_in.url, "ann").todays_session()
+
+
+def test_a_hanging_bot_times_out(stand_in: StandIn) -> None:
+    def hang(body: dict[str, Any]) -> tuple[int, bytes]:
+        stand_in.release.wait(10)
+        return 200, b"[]"
+
+    stand_in.answer = hang
+    client = BotClient(stand_in.url, "ann", timeout_s=0.5)
+    start = time.monotonic()
+    with pytest.raises(BotUnavailable, match=r"did not answer within 0\.5 s"):
+        client.ask("hello")
+    assert time.monotonic() - start < 3
+
+
+def test_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="sender"):
+        BotClient("http://127.0.0.1:5005", " ")
+    with pytest.raises(ValueError, match="timeout_s"):
+        BotClient("http://127.0.0.1:5005", "ann", timeout_s=0)
+    client = BotClient("http://127.0.0.1:5005", "ann")
+    with pytest.raises(ValueError, match="nothing to ask"):
+        client.ask("   ")
+    with pytest.raises(ValueError, match="week must be a whole number"):
+        client.todays_session(week=0)
+    assert intent_payload("todays_session") == "/todays_session"
+
+
+def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RETROWALK_BOT_URL", raising=False)
+    monkeypatch.setenv("RETROWALK_HOST", "0.0.0.0")
+    monkeypatch.setenv("RETROWALK_RASA_PORT", "5999")
+    monkeypatch.setenv("RETROWALK_BOT_TIMEOUT", "3")
+    assert BotClientSettings.from_env() == BotClientSettings("http://127.0.0.1:5999", 3.0)
+    monkeypatch.setenv("RETROWALK_BOT_URL", "http://coach.local:8000")
+    assert BotClientSettings.from_env().base_url == "http://coach.local:8000"
+    monkeypatch.setenv("RETROWALK_BOT_TIMEOUT", "-1")
+    with pytest.raises(ValueError, match="RETROWALK_BOT_TIMEOUT must be positive"):
+        BotClientSettings.from_env()

@@ -1,0 +1,171 @@
+"""Silero VAD and the end-pointer on real synthesized speech, silence and noise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.voice.speech import concat, synthesize, white_noise, with_noise
+from voice.audio.clip import Clip
+from voice.listen.endpointer import Endpointer, UtteranceTiming
+from voice.listen.settings import ListenSettings
+from voice.listen.vad import SileroVad
+
+pytestmark = pytest.mark.speech
+
+# End-of-speech errors measured by the tests below (printed with -s; see the final report).
+END_ERRORS_MS: list[float] = []
+
+
+@pytest.fixture(scope="module")
+def vad() -> SileroVad:
+    return SileroVad(0.5)
+
+
+def frame_probabilities(vad: SileroVad, clip: Clip) -> np.ndarray:
+    vad.reset()
+    size = vad.frame_samples
+    return np.array(
+        [
+            vad.speech_probability(clip.samples[i : i + size])
+            for i in range(0, len(clip.samples) - size + 1, size)
+        ]
+    )
+
+
+@pytest.mark.parametrize("voice", ["piper", "espeak"])
+def test_speech_is_speech(vad: SileroVad, voice: str) -> None:
+    speech = synthesize("should i walk backwards on grass or on the pavement", voice)
+    probabilities = frame_probabilities(vad, speech)
+    assert np.mean(probabilities >= 0.5) > 0.6
+
+
+def test_silence_is_not_speech(vad: SileroVad) -> None:
+    assert frame_probabilities(vad, Clip.silence(3.0)).max() < 0.1
+
+
+@pytest.mark.parametrize("level", [0.01, 0.05, 0.2])
+def test_white_noise_is_not_speech(vad: SileroVad, level: float) -> None:
+    probabilities = frame_probabilities(vad, white_noise(10.0, level=level, seed=3))
+    assert np.mean(probabilities >= 0.5) == 0.0
+
+
+def test_state_carries_between_frames_and_resets(vad: SileroVad) -> None:
+    speech = synthesize("how much time is left", "piper")
+    first = frame_probabilities(vad, speech)
+    second = frame_probabilities(vad, speech)
+    np.testing.assert_allclose(first, second, atol=1e-6)  # reset() gives the same run again
+    vad.reset()
+    size = vad.frame_samples
+    middle = speech.samples[len(speech.samples) // 2 : len(speech.samples) // 2 + size]
+    cold = vad.speech_probability(middle)
+    warm = first[len(speech.samples) // 2 // size]
+    assert cold != pytest.approx(warm, abs=1e-6)  # the recurrent state matters
+
+
+def test_frame_longer_than_512_samples_is_refused(vad: SileroVad) -> None:
+    with pytest.raises(ValueError, match="512"):
+        vad.speech_probability(np.zeros(600, dtype=np.float32))
+
+
+def run_stream(
+    endpointer: Endpointer, clip: Clip, chunk: int = 1000
+) -> list[tuple[Clip, UtteranceTiming]]:
+    found: list[tuple[Clip, UtteranceTiming]] = []
+    for i in range(0, len(clip.samples), chunk):
+        result = endpointer.push(clip.samples[i : i + chunk])
+        while result is not None:
+            assert endpointer.last_timing is not None
+            found.append((result, endpointer.last_timing))
+            result = endpointer.push(np.zeros(0, dtype=np.float32))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "voice", "snr"),
+    [
+        ("what are the benefits of walking backwards", "piper", None),
+        ("i feel dizzy", "piper", 20.0),
+        ("how much time is left", "espeak", None),
+        ("is it safe for my knees", "espeak", 20.0),
+    ],
+)
+def test_utterance_is_cut_at_the_end_of_speech(
+    vad: SileroVad, text: str, voice: str, snr: float | None
+) -> None:
+    speech = synthesize(text, voice)
+    stream = concat(1.0, speech, 2.0)
+    if snr is not None:
+        stream = with_noise(stream, snr, seed=1)
+    settings = ListenSettings()
+    started: list[float] = []
+    endpointer = Endpointer(vad, settings)
+    endpointer.on_speech_start = lambda: started.append(endpointer.stream_seconds)
+    found = run_stream(endpointer, stream)
+    assert len(found) == 1
+    clip, timing = found[0]
+    true_start, true_end = 1.0, 1.0 + speech.duration_s
+    END_ERRORS_MS.append(1000 * (timing.speech_end_s - true_end))
+    print(f"end-of-speech error {END_ERRORS_MS[-1]:+.0f} ms ({voice}, snr={snr})")
+    assert abs(timing.speech_end_s - true_end) <= 0.150
+    assert abs(timing.start_s - true_start) <= 0.150
+    assert not timing.truncated
+    assert len(started) == 1 and started[0] == pytest.approx(timing.start_s, abs=0.04)
+    # Pre-roll before the first speech frame, end silence after the last one.
+    assert timing.start_s - timing.clip_start_s == pytest.approx(0.3, abs=0.033)
+    assert timing.clip_end_s - timing.speech_end_s == pytest.approx(0.6, abs=0.033)
+    assert clip.duration_s == pytest.approx(timing.clip_end_s - timing.clip_start_s, abs=0.001)
+    assert not endpointer.speech_started
+
+
+def test_short_pauses_do_not_split_an_utterance(vad: SileroVad) -> None:
+    stream = concat(
+        0.5,
+        synthesize("hold on", "piper"),
+        0.3,
+        synthesize("my shoe is untied", "piper"),
+        2.0,
+    )
+    found = run_stream(Endpointer(vad, ListenSettings()), stream)
+    assert len(found) == 1
+
+
+def test_two_utterances_in_one_push_come_out_one_by_one(vad: SileroVad) -> None:
+    stream = concat(0.5, synthesize("pause", "piper"), 1.5, synthesize("resume", "piper"), 1.5)
+    endpointer = Endpointer(vad, ListenSettings())
+    first = endpointer.push(stream.samples)
+    assert first is not None
+    second = endpointer.push(np.zeros(0, dtype=np.float32))
+    assert second is not None
+    assert endpointer.push(np.zeros(0, dtype=np.float32)) is None
+
+
+def test_maximum_utterance_length_is_respected(vad: SileroVad) -> None:
+    parts: list[Clip | float] = [0.5]
+    for text in ("walking backwards is hard", "but i keep going every day", "my legs feel strong"):
+        parts += [synthesize(text, "piper"), 0.1]
+    stream = concat(*parts, 1.0)
+    settings = ListenSettings(max_utterance_s=2.0)
+    found = run_stream(Endpointer(vad, settings), stream)
+    assert found
+    clip, timing = found[0]
+    assert timing.truncated
+    assert timing.clip_end_s - timing.start_s == pytest.approx(2.0, abs=0.033)
+    assert clip.duration_s <= 2.0 + 0.3 + 0.033
+
+
+def test_a_click_is_not_an_utterance(vad: SileroVad) -> None:
+    speech = synthesize("stop", "piper")
+    click = Clip(speech.samples[1500:1900], 16000)  # 25 ms
+    found = run_stream(Endpointer(vad, ListenSettings()), concat(1.0, click, 2.0))
+    assert found == []
+
+
+def test_reset_forgets_an_utterance_in_progress(vad: SileroVad) -> None:
+    endpointer = Endpointer(vad, ListenSettings())
+    speech = synthesize("is it safe for my knees", "piper")
+    assert endpointer.push(concat(0.5, speech).samples[:16000]) is None
+    assert endpointer.speech_started
+    endpointer.reset()
+    assert not endpointer.speech_started
+    assert endpointer.push(Clip.silence(2.0).samples) is None

@@ -1,0 +1,272 @@
+"""The voice coach's line to the bot: the REST channel, as the same user as the chat.
+
+The voice coach is a client of the bot, not a second brain: today's session, answers to
+questions and walk logging all come from the running Rasa bot through
+``POST /webhooks/rest/webhook`` ``{"sender", "message"}``. Structured requests use intent
+payloads (``/todays_session{"week": 3, "day": 2}``, ``/log_walk{"minutes": 12.5, ...}``),
+so nothing the voice coach sends depends on the NLU model reading it right.
+
+Errors: an unreachable bot, a timeout, a 5xx answer or a reply that is not a JSON list
+raise :class:`BotUnavailable` (the caller tells the walker answers are unavailable); a
+message the bot refuses (4xx) raises :class:`BotRejectedError`. Malformed items inside a reply
+are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from voice.session import PAYLOAD_TYPE, WalkSession
+from voice.workout import WorkoutResult
+
+WEBHOOK_PATH = "/webhooks/rest/webhook"
+NO_SESSION_TYPE = "retrowalk_no_session"  # the bot's reason when it sends no session
+SOURCE = "voice"
+
+
+class BotError(RuntimeError):
+    """The bot could not answer a request."""
+
+
+class BotUnavailable(BotError):  # noqa: N818  (name from the voice-coach API)
+    """The bot is unreachable, too slow, failing (5xx) or answering nonsense."""
+
+
+class BotRejectedError(BotError):
+    """The bot refused the message (4xx), e.g. empty or too long."""
+
+
+@dataclass(frozen=True)
+class BotClientSettings:
+    """Where the bot is.
+
+    Attributes:
+        base_url: Rasa server URL. Env ``RETROWALK_BOT_URL``; default built from
+            ``RETROWALK_HOST`` (127.0.0.1; 0.0.0.0 means this machine) and
+            ``RETROWALK_RASA_PORT`` (5005), the same variables the bot starts with.
+        timeout_s: Seconds allowed per request (connect and read). Env
+            ``RETROWALK_BOT_TIMEOUT``, default 10.
+    """
+
+    base_url: str = "http://127.0.0.1:5005"
+    timeout_s: float = 10.0
+
+    @classmethod
+    def from_env(cls) -> BotClientSettings:
+        """Settings from the environment (defaults above)."""
+        url = os.environ.get("RETROWALK_BOT_URL", "").strip()
+        if not url:
+            host = os.environ.get("RETROWALK_HOST", "").strip() or "127.0.0.1"
+            if host in ("0.0.0.0", "::"):
+                host = "127.0.0.1"
+            port = os.environ.get("RETROWALK_RASA_PORT", "").strip() or "5005"
+            url = f"http://{host}:{port}"
+        raw = os.environ.get("RETROWALK_BOT_TIMEOUT", "").strip()
+        timeout = cls.timeout_s
+        if raw:
+            try:
+                timeout = float(raw)
+            except ValueError as error:
+                raise ValueError(f"RETROWALK_BOT_TIMEOUT must be a number, got {raw!r}") from error
+            if not (math.isfinite(timeout) and timeout > 0):
+                raise ValueError(f"RETROWALK_BOT_TIMEOUT must be positive, got {raw!r}")
+        return cls(base_url=url, timeout_s=timeout)
+
+
+@dataclass(frozen=True)
+class BotReply:
+    """What the bot said, by message type.
+
+    Attributes:
+        texts: Text messages, in order.
+        buttons: ``(title, payload)`` of every button, in order.
+        custom: ``custom`` payloads (JSON objects).
+        images: Image URLs (data URLs for the progress chart).
+    """
+
+    texts: list[str] = field(default_factory=list)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+    custom: list[dict[str, Any]] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All texts joined by a space, for speaking."""
+        return " ".join(self.texts)
+
+    @classmethod
+    def from_messages(cls, messages: Any) -> BotReply:
+        """Read the REST channel's list of messages; malformed items are skipped.
+
+        Raises:
+            BotUnavailable: If ``messages`` is not a list.
+        """
+        if not isinstance(messages, list):
+            raise BotUnavailable(f"the bot answered {type(messages).__name__}, not a list")
+        reply = cls()
+        for message in messages:
+            if not isinstance(message, Mapping):
+                continue
+            text = message.get("text")
+            if isinstance(text, str) and text.strip():
+                reply.texts.append(text.strip())
+            for button in message.get("buttons") or []:
+                if isinstance(button, Mapping):
+                    title, payload = button.get("title"), button.get("payload")
+                    if isinstance(title, str) and isinstance(payload, str):
+                        reply.buttons.append((title, payload))
+            custom = message.get("custom")
+            if isinstance(custom, Mapping):
+                reply.custom.append(dict(custom))
+            image = message.get("image")
+            if isinstance(image, str) and image:
+                reply.images.append(image)
+        return reply
+
+
+def intent_payload(intent: str, entities: Mapping[str, Any] | None = None) -> str:
+    """``/intent{"entity": value}`` as the bot's REST channel takes it."""
+    if not entities:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps(dict(entities), separators=(',', ':'), allow_nan=False)}"
+
+
+class BotClient:
+    """Talks to the bot over REST as one user (the same ``sender`` as their chat).
+
+    Thread-safe: requests are serialised, so replies come back in the order sent.
+
+    Args:
+        base_url: The Rasa server, e.g. ``http://127.0.0.1:5005``.
+        sender: The user id (Rasa ``sender_id``) shared with the user's chat.
+        timeout_s: Seconds allowed per request.
+    """
+
+    def __init__(self, base_url: str, sender: str, timeout_s: float = 10.0) -> None:
+        if not isinstance(sender, str) or not sender.strip():
+            raise ValueError("sender must be a non-empty user id")
+        if not (math.isfinite(timeout_s) and timeout_s > 0):
+            raise ValueError(f"timeout_s must be positive, got {timeout_s!r}")
+        self.base_url = base_url.rstrip("/")
+        self.sender = sender
+        self.timeout_s = float(timeout_s)
+        self._http = requests.Session()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: BotClientSettings, sender: str) -> BotClient:
+        """A client for ``sender`` at the bot described by ``settings``."""
+        return cls(settings.base_url, sender, settings.timeout_s)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._http.close()
+
+    # -- requests ---------------------------------------------------------------------
+
+    def _send(self, message: str) -> BotReply:
+        url = self.base_url + WEBHOOK_PATH
+        try:
+            with self._lock:
+                response = self._http.post(
+                    url,
+                    json={"sender": self.sender, "message": message},
+                    timeout=self.timeout_s,
+                )
+        except requests.Timeout as error:
+            raise BotUnavailable(
+                f"the bot at {self.base_url} did not answer within {self.timeout_s:g} s"
+            ) from error
+        except requests.RequestException as error:
+            raise BotUnavailable(
+                f"the bot at {self.base_url} is not reachable ({type(error).__name__})"
+            ) from error
+        if response.status_code >= 500:
+            raise BotUnavailable(f"the bot at {self.base_url} failed (HTTP {response.status_code})")
+        if response.status_code >= 400:
+            raise BotRejectedError(
+                f"the bot refused the message (HTTP {response.status_code}): {response.text[:200]}"
+            )
+        try:
+            messages = response.json()
+        except ValueError as error:
+            raise BotUnavailable(f"the bot at {self.base_url} answered with non-JSON") from error
+        return BotReply.from_messages(messages)
+
+    def ask(self, text: str) -> BotReply:
+        """Send what the walker said; return the bot's answer.
+
+        Raises:
+            ValueError: If ``text`` is blank.
+            BotUnavailable: See the module docstring.
+            BotRejectedError: See the module docstring.
+        """
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("nothing to ask: the text is empty")
+        return self._send(text.strip())
+
+    def todays_session(self, week: int | None = None, day: int | None = None) -> WalkSession | None:
+        """The user's session: today's, or the one for ``week`` (and ``day``).
+
+        Returns:
+            The session, or None when the user has no plan yet (the bot's
+            ``retrowalk_no_session`` payload says ``no_plan``, or an older bot sent no
+            payload at all): use :func:`voice.session.default_session`.
+
+        Raises:
+            ValueError: If the bot sent a malformed session, or refused the week or day
+                (the message is the bot's explanation, e.g. the plan's range).
+            BotUnavailable: See the module docstring.
+        """
+        entities: dict[str, int] = {}
+        for name, value in (("week", week), ("day", day)):
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise ValueError(f"{name} must be a whole number from 1, got {value!r}")
+                entities[name] = value
+        reply = self._send(intent_payload("todays_session", entities))
+        payload = next((c for c in reply.custom if c.get("type") == PAYLOAD_TYPE), None)
+        if payload is not None:
+            return WalkSession.from_payload(payload, source="week_day" if entities else "plan")
+        refusal = next((c for c in reply.custom if c.get("type") == NO_SESSION_TYPE), None)
+        if refusal is not None and refusal.get("reason") == "no_plan":
+            return None
+        if refusal is not None or entities:
+            raise ValueError(reply.text or "the bot has no session for that week and day")
+        return None
+
+    def log_walk(self, result: WorkoutResult) -> BotReply:
+        """Log a walk: backward minutes done and whether it was completed, exactly.
+
+        Sends ``result.minutes_to_log`` (backward minutes, rounded to 0.01) with
+        ``/log_walk{"minutes", "completed", "source": "voice"}``. The bot stores it at once
+        and asks how it felt (the reply's texts and buttons); send the walker's answer
+        with :meth:`ask`.
+
+        Raises:
+            BotUnavailable: See the module docstring.
+            BotRejectedError: See the module docstring.
+        """
+        entities = {
+            "minutes": round(result.minutes_to_log, 2),
+            "completed": bool(result.completed),
+            "source": SOURCE,
+        }
+        return self._send(intent_payload("log_walk", entities))
+
+    def health(self) -> bool:
+        """Whether the bot's server answers (``GET /``) within the timeout."""
+        try:
+            with self._lock:
+                response = self._http.get(self.base_url + "/", timeout=self.timeout_s)
+        except requests.RequestException:
+            return False
+        return response.status_code == 200

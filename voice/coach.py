@@ -1,0 +1,421 @@
+"""The voice coach: a guided walk with spoken cues, and the walker's voice handled mid-walk.
+
+It is a client of the bot. The session comes from the bot (same user id as the chat), every
+question goes to the bot and its answer is spoken, and the walk is logged to the bot afterwards.
+It decides only what must not wait for a server: local walk commands (pause, resume, skip,
+repeat, time left, stop) and red-flag symptoms, which stop the walk with the bot's own safety
+message (``bot.safety``) even when the bot cannot be reached.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol, TextIO
+
+from bot.safety import detect_red_flag, red_flag_message
+from voice import phrases
+from voice.audio.clip import Clip
+from voice.audio.player import Playback, Player
+from voice.bot_client import BotClient, BotReply, BotUnavailable
+from voice.clock import Clock
+from voice.commands import Command, parse_command
+from voice.events import EventLog
+from voice.pending_logs import PendingLogs, PendingWalk
+from voice.session import Cue, WalkSession, build_cues, default_session
+from voice.status_line import StatusLine
+from voice.tts.base import TtsError
+from voice.tts.speech import Speech
+from voice.workout import Workout, WorkoutResult
+
+# Longest we wait for one spoken answer to finish before the cues carry on regardless.
+_ANSWER_PLAY_LIMIT_S = 120.0
+
+
+class PushToTalk(Protocol):
+    """What the coach needs of a listener."""
+
+    def push_to_talk(self) -> None:
+        """Start capturing an utterance now, without the wake phrase."""
+
+    def start(self) -> None:
+        """Start listening in the background."""
+
+    def stop(self) -> None:
+        """Stop listening."""
+
+
+@dataclass(frozen=True)
+class WalkOutcome:
+    """How a guided walk ended.
+
+    Attributes:
+        session: The session that was walked.
+        result: What was done.
+        logged: The walk reached the bot (False: kept on this device to send later).
+    """
+
+    session: WalkSession
+    result: WorkoutResult
+    logged: bool
+
+
+class VoiceCoach:
+    """Runs one guided walk.
+
+    Args:
+        bot: The bot, as the walker's user id.
+        speech: Speech synthesis with failover and cache.
+        player: Where speech is played (a text-only player when there is no device).
+        clock: Walk time (``ScaledClock`` to run faster than real time).
+        pending: Walk logs waiting for the bot.
+        out: Where spoken text and the status line are printed.
+        feedback_timeout_s: How long to wait for "how did it feel?" to be answered.
+        progress: Called with (done, total) while cues are being rendered.
+    """
+
+    def __init__(
+        self,
+        *,
+        bot: BotClient,
+        speech: Speech,
+        player: Player,
+        clock: Clock,
+        pending: PendingLogs,
+        out: TextIO,
+        feedback_timeout_s: float = 20.0,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Create the coach; nothing runs until ``run``."""
+        self.bot = bot
+        self.speech = speech
+        self.player = player
+        self.clock = clock
+        self.pending = pending
+        self.out = out
+        self.feedback_timeout_s = feedback_timeout_s
+        self.progress = progress
+        self.events = EventLog()
+        self.listener: PushToTalk | None = None
+        self._clips: dict[str, Clip] = {}
+        self._workout: Workout | None = None
+        self._inbox: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._finished = threading.Event()
+        self._interrupted = threading.Event()
+        self._print_lock = threading.Lock()
+        self._status = StatusLine(out)
+
+    # ------------------------------------------------------------------ wiring
+
+    def attach_listener(self, listener: PushToTalk) -> None:
+        """Use ``listener`` for voice input (its callbacks call ``on_*`` below)."""
+        self.listener = listener
+
+    def on_wake(self) -> None:
+        """The wake phrase was heard: duck the cues so the walker is heard."""
+        self.events.add("wake")
+        self.player.set_gain("cue", self._duck_gain)
+
+    def on_speech_start(self) -> None:
+        """The walker started speaking: duck the cues."""
+        self.events.add("speech_start")
+        self.player.set_gain("cue", self._duck_gain)
+
+    def on_timeout(self) -> None:
+        """Nothing was said after the wake phrase: restore the cues."""
+        self.events.add("listen_timeout")
+        self.player.set_gain("cue", 1.0)
+
+    def on_transcript(self, text: str, confidence: float = 1.0, engine: str = "") -> None:
+        """A recognised utterance (from the listener)."""
+        self.events.add("heard", text=text, confidence=confidence, engine=engine, source="voice")
+        self.player.set_gain("cue", 1.0)
+        self._inbox.put(("voice", text))
+
+    def on_typed(self, text: str) -> None:
+        """A line typed on the keyboard, handled like speech."""
+        self.events.add("heard", text=text, confidence=1.0, engine="keyboard", source="keyboard")
+        self._inbox.put(("keyboard", text))
+
+    def interrupt(self) -> None:
+        """Ctrl-C: end the walk now; the partial session is still logged."""
+        self._interrupted.set()
+        workout = self._workout
+        if workout is not None:
+            workout.stop("interrupted")
+        self._finished.set()
+
+    _duck_gain = 0.25
+
+    # ------------------------------------------------------------------ the walk
+
+    def run(self, week: int | None = None, day: int | None = None) -> WalkOutcome:
+        """Fetch the session, render its cues, walk it, log it and ask how it felt."""
+        self._send_pending()
+        session, note = self._fetch_session(week, day)
+        cues = build_cues(session)
+        self._prerender(session, cues, note)
+        self._start_worker()
+        workout = Workout(
+            session=session,
+            cues=cues,
+            clock=self.clock,
+            speak=self._speak_cue,
+            on_status=self._status.update,
+        )
+        self._workout = workout
+        try:
+            if note:
+                self._say_and_wait([note])
+            if self.listener is not None:
+                self.listener.start()
+            if not self._interrupted.is_set():
+                workout.start()
+                workout.join()
+            self._status.finish()
+            result = workout.result()
+            self.events.add("finished", completed=result.completed, stopped_by=result.stopped_by)
+            logged = self._log_and_ask_feedback(result)
+            return WalkOutcome(session=session, result=result, logged=logged)
+        finally:
+            self._finished.set()
+            self._inbox.put(None)
+            if self._worker is not None:
+                self._worker.join(timeout=5)
+            if self.listener is not None:
+                self.listener.stop()
+
+    def _fetch_session(self, week: int | None, day: int | None) -> tuple[WalkSession, str | None]:
+        try:
+            session = self.bot.todays_session(week=week, day=day)
+        except BotUnavailable as error:
+            self._print(f"(coach unreachable: {error})")
+            self.events.add("bot_unavailable", during="session")
+            return default_session(), phrases.OFFLINE_START
+        if session is None:
+            return default_session(), phrases.NO_PLAN
+        return session, None
+
+    def _prerender(self, session: WalkSession, cues: Iterable[Cue], note: str | None) -> None:
+        texts = [cue.text for cue in cues]
+        texts += phrases.fixed_phrases(session.total_s)
+        unique = list(dict.fromkeys(t for t in texts if t))
+        self.speech.prerender(unique, progress=self.progress)
+        for text in unique:
+            try:
+                self._clips[text] = self.speech.render(text).clip
+            except TtsError:
+                continue  # spoken text stays on screen; the walk goes on
+        self.events.add("prerendered", count=len(self._clips), wanted=len(unique))
+
+    # ------------------------------------------------------------------ speaking
+
+    def _print(self, line: str) -> None:
+        with self._print_lock:
+            self._status.clear()
+            print(line, file=self.out, flush=True)
+
+    def _clip(self, text: str) -> Clip | None:
+        clip = self._clips.get(text)
+        if clip is not None:
+            return clip
+        try:
+            return self.speech.render(text).clip
+        except TtsError:
+            self.events.add("tts_failed", text=text)
+            return None
+
+    def _speak_cue(self, text: str, kind: str) -> None:
+        """Called by the workout at each cue's time (and for repeats and red flags)."""
+        self._print(f"Coach: {text}")
+        if kind == "red_flag":
+            # Nothing else may be heard over the safety message.
+            self.player.clear()
+            self.player.resume_channel("answer")
+            clip = self._clip(text)
+            playback = self.player.play(clip, channel="answer") if clip is not None else None
+            self.events.add("said", text=text, kind=kind, playback=playback)
+            return
+        clip = self._clip(text)
+        playback = self.player.play(clip, channel="cue") if clip is not None else None
+        self.events.add("cue", text=text, kind=kind, playback=playback)
+
+    def _say_and_wait(self, texts: list[str], kind: str = "answer") -> None:
+        """Speak ``texts`` on the answer channel, cues held until it ends."""
+        self.player.pause_channel("cue")
+        try:
+            last: Playback | None = None
+            for text in texts:
+                self._print(f"Coach: {text}")
+                for rendered in self._render_sentences(text):
+                    playback = self.player.play(rendered, channel="answer")
+                    if last is None:
+                        self.events.add("answer_audio", text=text, playback=playback)
+                    last = playback
+                self.events.add("said", text=text, kind=kind)
+            if last is not None:
+                last.wait(_ANSWER_PLAY_LIMIT_S)
+        finally:
+            self.player.resume_channel("cue")
+
+    def _render_sentences(self, text: str) -> list[Clip]:
+        prepared = self._clips.get(text)
+        if prepared is not None:
+            return [prepared]
+        clips = []
+        try:
+            for rendered in self.speech.render_sentences(text):
+                clips.append(rendered.clip)
+        except TtsError:
+            self.events.add("tts_failed", text=text)
+        return clips
+
+    # ------------------------------------------------------------------ what the walker says
+
+    def _start_worker(self) -> None:
+        self._worker = threading.Thread(target=self._work, name="voice-coach-inbox", daemon=True)
+        self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            item = self._inbox.get()
+            if item is None:
+                return
+            _source, text = item
+            try:
+                self.handle(text)
+            except Exception as error:  # one bad turn must not end the walk
+                self.events.add("error", text=text, error=repr(error))
+                self._print(f"(could not handle {text!r}: {error})")
+
+    def handle(self, text: str) -> None:
+        """Act on one utterance: red flag first, then local commands, then the bot."""
+        text = text.strip()
+        if not text:
+            self._say_and_wait([phrases.NOT_UNDERSTOOD])
+            return
+        flag = detect_red_flag(text)
+        if flag is not None:
+            self._red_flag(text, red_flag_message(flag))
+            return
+        workout = self._workout
+        walking = workout is not None and not workout.finished
+        command = parse_command(text)
+        if command is not None and walking and workout is not None:
+            self._command(workout, command)
+            return
+        self._ask_bot(text)
+
+    def _red_flag(self, text: str, message: str) -> None:
+        self.events.add("red_flag", text=text, message=message)
+        workout = self._workout
+        if workout is not None and not workout.finished:
+            workout.red_flag(message)
+        else:
+            self._speak_cue(message, "red_flag")
+        # Let the bot record it in the conversation too; its own reply is the same advice.
+        threading.Thread(target=self._tell_bot_quietly, args=(text,), daemon=True).start()
+
+    def _tell_bot_quietly(self, text: str) -> None:
+        try:
+            self.bot.ask(text)
+        except BotUnavailable:
+            self.events.add("bot_unavailable", during="red_flag")
+
+    def _command(self, workout: Workout, command: Command) -> None:
+        self.events.add("command", command=command.value)
+        if command is Command.PAUSE:
+            workout.pause()
+        elif command is Command.RESUME:
+            workout.resume()
+        elif command is Command.SKIP:
+            workout.skip()
+        elif command is Command.STOP:
+            workout.stop("walker")
+        if command is Command.REPEAT:
+            if not workout.repeat():
+                self._say_and_wait([phrases.NOTHING_TO_REPEAT])
+            return
+        if command is Command.TIME_LEFT:
+            self._say_and_wait([phrases.time_left_text(workout.time_left())])
+            return
+        self._say_and_wait([phrases.COMMAND_ACKNOWLEDGEMENTS[command]])
+
+    def _ask_bot(self, text: str) -> None:
+        try:
+            reply = self.bot.ask(text)
+        except BotUnavailable:
+            self.events.add("bot_unavailable", during="question")
+            self._say_and_wait([phrases.BOT_UNAVAILABLE])
+            return
+        spoken = _spoken(reply)
+        self.events.add("answer", question=text, texts=spoken)
+        if spoken:
+            self._say_and_wait(spoken)
+
+    # ------------------------------------------------------------------ after the walk
+
+    def _send_pending(self) -> None:
+        for walk in self.pending.take(self.bot.sender):
+            try:
+                self.bot.log_walk(_result_of(walk))
+            except BotUnavailable:
+                return
+            self.pending.done(walk)
+            self.events.add("logged", minutes=walk.minutes_done, pending=True)
+
+    def _log_and_ask_feedback(self, result: WorkoutResult) -> bool:
+        try:
+            reply = self.bot.log_walk(result)
+        except BotUnavailable:
+            self.pending.add(
+                PendingWalk(
+                    sender=self.bot.sender,
+                    minutes_done=result.minutes_done,
+                    completed=result.completed,
+                    stopped_by=result.stopped_by,
+                )
+            )
+            self.events.add("log_saved_locally", minutes=result.minutes_done)
+            if not self._interrupted.is_set():
+                self._say_and_wait([phrases.LOG_SAVED_LOCALLY])
+            return False
+        self.events.add("logged", minutes=result.minutes_done, completed=result.completed)
+        if self._interrupted.is_set() or result.red_flag:
+            return True
+        spoken = _spoken(reply)
+        if not spoken:
+            return True
+        position = self.events.count()
+        self._say_and_wait(spoken)
+        self.events.add("feedback_asked", texts=spoken)
+        if self.listener is not None:
+            self.listener.push_to_talk()
+        answered = self.events.wait_for("heard", self.feedback_timeout_s, after=position)
+        if answered is not None:
+            # The worker thread answers it; wait for that answer to be spoken.
+            self.events.wait_for("said", self.feedback_timeout_s, after=self.events.count() - 1)
+        return True
+
+
+def _spoken(reply: BotReply) -> list[str]:
+    """What of a bot reply is said aloud: its texts, and its buttons as options."""
+    texts = [t for t in reply.texts if t.strip()]
+    titles = [title for title, _payload in reply.buttons]
+    if titles:
+        options = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
+        texts.append(f"You can say: {options}.")
+    return texts
+
+
+def _result_of(walk: PendingWalk) -> WorkoutResult:
+    return WorkoutResult(
+        minutes_done=walk.minutes_done,
+        completed=walk.completed,
+        stopped_by=walk.stopped_by,
+        cues_fired=(),
+        red_flag=None,
+    )

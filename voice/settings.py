@@ -1,0 +1,65 @@
+"""Settings of the voice coach: one object composed of each part's own settings."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+
+from bot.runtime.settings import Settings
+from voice.audio.settings import AudioSettings
+from voice.listen.settings import ListenSettings
+from voice.tts.settings import TtsSettings
+
+
+def _default_bot_url() -> str:
+    return os.environ.get("RETROWALK_BOT_URL", "").strip() or Settings().rasa_url
+
+
+def _default_sender() -> str:
+    return os.environ.get("RETROWALK_SENDER", "").strip() or getpass.getuser()
+
+
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from error
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Everything the voice coach needs.
+
+    Attributes:
+        bot_url: Base URL of the Rasa server the coach talks to. Env ``RETROWALK_BOT_URL``,
+            default the local coach (``http://127.0.0.1:5005``, from ``RETROWALK_RASA_PORT``).
+        sender: The user id: use the same one as in the chat, so the walk uses your plan and
+            logs to your history. Env ``RETROWALK_SENDER``, default the login name.
+        bot_timeout_s: How long to wait for the bot's answer. Env ``RETROWALK_BOT_TIMEOUT``,
+            default 10 s.
+        feedback_timeout_s: How long to wait for the answer to "how did it feel?" after the
+            walk. Env ``RETROWALK_FEEDBACK_TIMEOUT``, default 20 s.
+        speed: Walk-time speed-up (1 = real time; larger values run the walk faster, for demos
+            and tests). Env ``RETROWALK_WALK_SPEED``, default 1.
+        tts: Speech synthesis (engines in failover order, voices, cache).
+        audio: Speaker and microphone.
+        listen: Wake phrase, voice activity detection, speech recognition.
+    """
+
+    bot_url: str = field(default_factory=_default_bot_url)
+    sender: str = field(default_factory=_default_sender)
+    bot_timeout_s: float = field(default_factory=lambda: _float_env("RETROWALK_BOT_TIMEOUT", 10.0))
+    feedback_timeout_s: float = field(
+        default_factory=lambda: _float_env("RETROWALK_FEEDBACK_TIMEOUT", 20.0)
+    )
+    speed: float = field(default_factory=lambda: _float_env("RETROWALK_WALK_SPEED", 1.0))
+    tts: TtsSettings = field(default_factory=TtsSettings.from_env)
+    audio: AudioSettings = field(default_factory=AudioSettings.from_env)
+    listen: ListenSettings = field(default_factory=ListenSettings.from_env)
