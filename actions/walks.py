@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -34,7 +33,6 @@ from bot.profile import WalkLog
 from bot.progress import format_summary, progress_chart_png, summarize
 from bot.progression import adapt
 from bot.storage import RPE_RANGE
-from bot.storage import walk_logs as walk_logs_table
 from bot.walk_report import parse_walk_report
 
 MAX_LOG_MINUTES = 180
@@ -121,21 +119,9 @@ def log_structured_walk(
 
 
 def _amend_walk(user_id: str, walk_id: int, log: WalkLog) -> bool:
-    """Set the feel, RPE, pain and note of a stored walk of ``user_id``.
-
-    Storage has no update method for walks; this is the one narrow update, on the
-    storage's own table and engine, in one short transaction (an RPE outside the Borg
-    6-20 scale is dropped, as storage would refuse it).
-    """
+    """Set the feel, RPE, pain and note of a stored walk (an RPE outside 6-20 is dropped)."""
     rpe = log.rpe if log.rpe is not None and RPE_RANGE[0] <= log.rpe <= RPE_RANGE[1] else None
-    engine = storage().engine
-    with engine.begin() as connection:
-        result = connection.execute(
-            sa.update(walk_logs_table)
-            .where(walk_logs_table.c.id == walk_id, walk_logs_table.c.user_id == user_id)
-            .values(feel=log.feel, rpe=rpe, pain=bool(log.pain), note=log.note[:500])
-        )
-    return bool(result.rowcount)
+    return storage().update_walk(user_id, walk_id, replace(log, rpe=rpe, note=log.note[:500]))
 
 
 def _adapt_reply(user_id: str) -> str:

@@ -5,6 +5,7 @@ Commands:
                       the Rasa server, wait until both are healthy; Ctrl-C stops both.
     retrowalk train   Build and train only (``--force`` retrains).
     retrowalk chat    Chat with a running coach in the terminal.
+    retrowalk walk    A guided retro walk with spoken cues; ask questions by voice.
 """
 
 from __future__ import annotations
@@ -22,11 +23,22 @@ from bot.runtime.settings import Settings
 from bot.runtime.terminal_chat import chat_loop
 
 
+def _build_voice_model(settings: Settings) -> None:
+    """The voice coach's speech-recognition language model, from the same training data."""
+    from voice.listen.language_model import ensure_language_model
+    from voice.listen.settings import ListenSettings
+
+    listen = ListenSettings.from_env()
+    files = ensure_language_model(settings.root, listen.lm_dir, wake_phrase=listen.wake_phrase)
+    print(f"    voice language model: {files.lm.parent}", flush=True)
+
+
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     started = time.monotonic()
     print("==> Building the spaCy pipeline and checking the model ...", flush=True)
     model = training.ensure_model(settings.root, settings.models_dir, force=args.force_train)
     print(f"    model: {model.relative_to(settings.root)}", flush=True)
+    _build_voice_model(settings)
 
     stop = threading.Event()
 
@@ -88,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--force", action="store_true", help="retrain from scratch")
     chat = sub.add_parser("chat", help="chat with a running coach in the terminal")
     chat.add_argument("--sender", default=None, help="conversation id (default: random)")
+    walk = sub.add_parser("walk", help="a guided walk with spoken cues (the coach must run)")
+    # Imported here: the voice stack is only loaded for the walk.
+    from voice import app as voice_app
+
+    voice_app.add_arguments(walk)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -98,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             model = training.ensure_model(settings.root, settings.models_dir, force=args.force)
             print(model)
+            _build_voice_model(settings)
             return 0
+        if args.command == "walk":
+            return voice_app.walk(args)
         return chat_loop(settings, args.sender)
     except (training.TrainingError, servers.ServerError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -572,6 +572,30 @@ class Storage:
 
         return self._retry("log_walk", write)
 
+    def update_walk(self, user_id: str, walk_id: int, log: WalkLog) -> bool:
+        """Replace how a stored walk felt (feel, RPE, pain, note); minutes and day stay.
+
+        Returns:
+            False if ``user_id`` has no walk ``walk_id``.
+
+        Raises:
+            ValueError: If ``user_id`` or one of those fields is invalid (as ``log_walk``).
+        """
+        uid = check_user_id(user_id)
+        row = _walk_row(uid, log)
+        values = {key: row[key] for key in ("feel", "rpe", "pain", "note")}
+
+        def write() -> bool:
+            with self._write() as connection:
+                result = connection.execute(
+                    sa.update(walk_logs)
+                    .where(walk_logs.c.id == int(walk_id), walk_logs.c.user_id == uid)
+                    .values(**values)
+                )
+                return bool(result.rowcount)
+
+        return self._retry("update_walk", write)
+
     def walk_logs(self, user_id: str) -> list[WalkLog]:
         """The user's walks in chronological order (by day, then in the order logged).
 

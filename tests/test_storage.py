@@ -199,6 +199,20 @@ def test_log_walk_rejects_invalid_fields(storage: Storage, bad: dict[str, Any]) 
     assert storage.walk_logs("alice") == []
 
 
+def test_update_walk_changes_only_how_it_felt(storage: Storage) -> None:
+    walk_id = storage.log_walk("alice", WalkLog(day="2024-03-01", backward_minutes=10))
+    storage.log_walk("bob", WalkLog(day="2024-03-01", backward_minutes=7))
+    felt = WalkLog(day="2030-01-01", backward_minutes=99, feel="hard", rpe=15, pain=True, note="x")
+    assert storage.update_walk("alice", walk_id, felt)
+    [walk] = storage.walk_logs("alice")
+    assert (walk.day, walk.backward_minutes) == ("2024-03-01", 10)
+    assert (walk.feel, walk.rpe, walk.pain, walk.note) == ("hard", 15, True, "x")
+    assert not storage.update_walk("bob", walk_id, felt)  # not bob's walk
+    assert storage.walk_logs("bob")[0].feel == "ok"
+    with pytest.raises(ValueError):
+        storage.update_walk("alice", walk_id, replace(felt, feel="fine"))
+
+
 notes = st.text(
     alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=80
 )

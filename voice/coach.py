@@ -107,6 +107,7 @@ class VoiceCoach:
         self._interrupted = threading.Event()
         self._print_lock = threading.Lock()
         self._status = StatusLine(out)
+        self._playbacks: list[Playback] = []
 
     # ------------------------------------------------------------------ wiring
 
@@ -160,11 +161,12 @@ class VoiceCoach:
         self._prerender(session, cues, note)
         self._start_worker()
         workout = Workout(
-            session=session,
-            cues=cues,
-            clock=self.clock,
-            speak=self._speak_cue,
-            on_status=self._status.update,
+            session,
+            cues,
+            self.clock,
+            self._speak_cue,
+            self._status.update,
+            interrupt_speech=lambda: self.player.clear("cue"),
         )
         self._workout = workout
         try:
@@ -179,6 +181,7 @@ class VoiceCoach:
             result = workout.result()
             self.events.add("finished", completed=result.completed, stopped_by=result.stopped_by)
             logged = self._log_and_ask_feedback(result)
+            self._drain()
             return WalkOutcome(session=session, result=result, logged=logged)
         finally:
             self._finished.set()
@@ -201,7 +204,7 @@ class VoiceCoach:
 
     def _prerender(self, session: WalkSession, cues: Iterable[Cue], note: str | None) -> None:
         texts = [cue.text for cue in cues]
-        texts += phrases.fixed_phrases(session.total_s)
+        texts += phrases.fixed_phrases()
         unique = list(dict.fromkeys(t for t in texts if t))
         self.speech.prerender(unique, progress=self.progress)
         for text in unique:
@@ -237,6 +240,8 @@ class VoiceCoach:
             self.player.resume_channel("answer")
             clip = self._clip(text)
             playback = self.player.play(clip, channel="answer") if clip is not None else None
+            if playback is not None:
+                self._playbacks.append(playback)
             self.events.add("said", text=text, kind=kind, playback=playback)
             return
         clip = self._clip(text)
@@ -252,6 +257,7 @@ class VoiceCoach:
                 self._print(f"Coach: {text}")
                 for rendered in self._render_sentences(text):
                     playback = self.player.play(rendered, channel="answer")
+                    self._playbacks.append(playback)
                     if last is None:
                         self.events.add("answer_audio", text=text, playback=playback)
                     last = playback
@@ -302,7 +308,7 @@ class VoiceCoach:
             self._red_flag(text, red_flag_message(flag))
             return
         workout = self._workout
-        walking = workout is not None and not workout.finished
+        walking = workout is not None and not workout.ended
         command = parse_command(text)
         if command is not None and walking and workout is not None:
             self._command(workout, command)
@@ -312,7 +318,7 @@ class VoiceCoach:
     def _red_flag(self, text: str, message: str) -> None:
         self.events.add("red_flag", text=text, message=message)
         workout = self._workout
-        if workout is not None and not workout.finished:
+        if workout is not None and not workout.ended:
             workout.red_flag(message)
         else:
             self._speak_cue(message, "red_flag")
@@ -340,7 +346,7 @@ class VoiceCoach:
                 self._say_and_wait([phrases.NOTHING_TO_REPEAT])
             return
         if command is Command.TIME_LEFT:
-            self._say_and_wait([phrases.time_left_text(workout.time_left())])
+            self._say_and_wait([workout.time_left_text()])
             return
         self._say_and_wait([phrases.COMMAND_ACKNOWLEDGEMENTS[command]])
 
@@ -355,6 +361,7 @@ class VoiceCoach:
         self.events.add("answer", question=text, texts=spoken)
         if spoken:
             self._say_and_wait(spoken)
+        self.events.add("answered", question=text)
 
     # ------------------------------------------------------------------ after the walk
 
@@ -374,7 +381,7 @@ class VoiceCoach:
             self.pending.add(
                 PendingWalk(
                     sender=self.bot.sender,
-                    minutes_done=result.minutes_done,
+                    minutes_done=result.minutes_to_log,
                     completed=result.completed,
                     stopped_by=result.stopped_by,
                 )
@@ -394,11 +401,20 @@ class VoiceCoach:
         self.events.add("feedback_asked", texts=spoken)
         if self.listener is not None:
             self.listener.push_to_talk()
-        answered = self.events.wait_for("heard", self.feedback_timeout_s, after=position)
-        if answered is not None:
-            # The worker thread answers it; wait for that answer to be spoken.
-            self.events.wait_for("said", self.feedback_timeout_s, after=self.events.count() - 1)
+        heard = self.events.wait_for(
+            ("heard", "listen_timeout"), self.feedback_timeout_s, after=position
+        )
+        if heard is not None and heard.name == "heard":
+            # The worker thread sends it to the bot; wait until the reply has been spoken.
+            self.events.wait_for(
+                "answered", self.feedback_timeout_s + _ANSWER_PLAY_LIMIT_S, after=position
+            )
         return True
+
+    def _drain(self) -> None:
+        """Let what is still playing (a red-flag message, the last reply) finish."""
+        for playback in list(self._playbacks):
+            playback.wait(_ANSWER_PLAY_LIMIT_S)
 
 
 def _spoken(reply: BotReply) -> list[str]:
@@ -416,6 +432,5 @@ def _result_of(walk: PendingWalk) -> WorkoutResult:
         minutes_done=walk.minutes_done,
         completed=walk.completed,
         stopped_by=walk.stopped_by,
-        cues_fired=(),
-        red_flag=None,
+        backward_minutes_done=walk.minutes_done,
     )

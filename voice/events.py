@@ -48,7 +48,7 @@ class EventLog:
 
     def wait_for(
         self,
-        name: str,
+        name: str | tuple[str, ...],
         timeout: float,
         where: Callable[[CoachEvent], bool] | None = None,
         after: int = 0,
@@ -56,7 +56,7 @@ class EventLog:
         """Wait until an event called ``name`` (matching ``where``) is recorded.
 
         Args:
-            name: Event name.
+            name: Event name, or several names (any of them).
             timeout: Seconds to wait at most.
             where: Extra condition on the event.
             after: Only look at events with an index >= this (see ``count``).
@@ -64,11 +64,12 @@ class EventLog:
         Returns:
             The first matching event, or None on time-out.
         """
+        names = (name,) if isinstance(name, str) else name
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
                 for event in self._events[after:]:
-                    if event.name == name and (where is None or where(event)):
+                    if event.name in names and (where is None or where(event)):
                         return event
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

@@ -15,7 +15,7 @@ class PendingWalk:
 
     Attributes:
         sender: The user id it belongs to.
-        minutes_done: Minutes walked.
+        minutes_done: Backward minutes walked (what the bot logs).
         completed: Whether the whole session was done.
         stopped_by: Why it ended early (``walker``, ``red_flag``, ``interrupted``), or None.
     """

@@ -36,23 +36,6 @@ COMMAND_ACKNOWLEDGEMENTS: dict[Command, str] = {
 }
 
 
-def time_left_text(seconds: float) -> str:
-    """How much of the walk is left, rounded to what a walker needs to hear."""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return "Less than a minute left."
-    minutes = round(seconds / 60)
-    return "About 1 minute left." if minutes == 1 else f"About {minutes} minutes left."
-
-
-def time_left_texts(total_seconds: float) -> list[str]:
-    """Every ``time_left_text`` a walk of this length can produce."""
-    texts = {time_left_text(0)}
-    for minute in range(1, int(total_seconds // 60) + 2):
-        texts.add(time_left_text(minute * 60))
-    return sorted(texts)
-
-
 def red_flag_messages() -> list[str]:
     """The stop-now message for every red-flag kind, plus the generic one."""
     content = default_content()
@@ -63,7 +46,7 @@ def red_flag_messages() -> list[str]:
     return messages
 
 
-def fixed_phrases(total_seconds: float) -> list[str]:
+def fixed_phrases() -> list[str]:
     """Everything said outside the cue timeline that can be known before the walk."""
     return [
         *COMMAND_ACKNOWLEDGEMENTS.values(),
@@ -73,6 +56,5 @@ def fixed_phrases(total_seconds: float) -> list[str]:
         NO_PLAN,
         OFFLINE_START,
         LOG_SAVED_LOCALLY,
-        *time_left_texts(total_seconds),
         *red_flag_messages(),
     ]

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from bot.runtime.settings import PROJECT_ROOT
+from tests.voice.conftest_tts import piper_engine  # noqa: F401  (shared fixture)
+from tests.voice.gtts_standin import gtts_standin  # noqa: F401  (shared fixture)
 from tests.voice.pulse import PulseAudio, SpeakerRecorder, dead_pulse_server
 
 AUDIO_REPORT = PROJECT_ROOT / "artifacts" / "voice-audio-timing.json"
