@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test system-deps venv train chat validate lint format typecheck nlu-eval bench lock clean help
+.PHONY: run test system-deps venv train chat walk validate lint format typecheck nlu-eval bench bench-voice lock clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -22,7 +22,10 @@ train: venv ## build the spaCy pipeline and train if data/config changed
 chat: venv ## chat with the running coach in the terminal
 	@$(VENV)/bin/retrowalk chat
 
-system-deps: ## Debian packages the tests need (PostgreSQL)
+walk: venv ## a guided walk with spoken cues (the coach must be running: make run)
+	@$(VENV)/bin/retrowalk walk
+
+system-deps: ## Debian packages the tests need (PostgreSQL, PulseAudio, PortAudio, espeak-ng)
 	@bash scripts/install-system-deps.sh
 
 test: venv system-deps lint typecheck ## lint, types, and the whole test suite (trains at most once)
@@ -42,6 +45,9 @@ typecheck: venv ## mypy on our packages
 
 bench: venv ## benchmark against a stock `rasa init` bot; writes docs/benchmarks.md
 	@$(PY) scripts/benchmark.py
+
+bench-voice: venv system-deps ## voice benchmark (latency, TTS, WER, wake); writes docs/voice-benchmarks.md
+	@$(PY) scripts/voice_benchmark.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	uv pip compile pyproject.toml --extra dev --python-version 3.10 \

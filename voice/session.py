@@ -33,13 +33,13 @@ clock starts); :func:`build_cues` folds the introduction into the first cue at 0
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from bot.profile import Profile
 from bot.progression import SEGMENT_KINDS, Plan, Week, generate_plan
+from voice.env import env_float
 
 CueKind = Literal[
     "start",
@@ -96,23 +96,6 @@ _PHASE_NAMES = {
 FINISHED_PHASE = "Finished"
 
 
-def _env(name: str) -> str:
-    return os.environ.get(name, "").strip()
-
-
-def _env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
-    raw = _env(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from error
-    if not math.isfinite(value) or value < minimum:
-        raise ValueError(f"{name} must be at least {minimum:g}, got {raw!r}")
-    return value
-
-
 @dataclass(frozen=True)
 class CueSettings:
     """How cues are spaced and how often technique cues come.
@@ -154,17 +137,17 @@ class CueSettings:
         """Settings from ``RETROWALK_CUE_*`` / ``RETROWALK_TECHNIQUE_*`` (defaults above)."""
         d = cls()
         return cls(
-            min_gap_s=_env_float("RETROWALK_CUE_MIN_GAP_S", d.min_gap_s),
-            words_per_s=_env_float("RETROWALK_CUE_WORDS_PER_S", d.words_per_s, minimum=0.1),
-            max_shift_s=_env_float("RETROWALK_CUE_MAX_SHIFT_S", d.max_shift_s),
-            technique_min_bout_s=_env_float(
+            min_gap_s=env_float("RETROWALK_CUE_MIN_GAP_S", d.min_gap_s),
+            words_per_s=env_float("RETROWALK_CUE_WORDS_PER_S", d.words_per_s, minimum=0.1),
+            max_shift_s=env_float("RETROWALK_CUE_MAX_SHIFT_S", d.max_shift_s),
+            technique_min_bout_s=env_float(
                 "RETROWALK_TECHNIQUE_MIN_BOUT_S", d.technique_min_bout_s
             ),
-            technique_first_s=_env_float("RETROWALK_TECHNIQUE_FIRST_S", d.technique_first_s),
-            technique_every_s=_env_float(
+            technique_first_s=env_float("RETROWALK_TECHNIQUE_FIRST_S", d.technique_first_s),
+            technique_every_s=env_float(
                 "RETROWALK_TECHNIQUE_EVERY_S", d.technique_every_s, minimum=1.0
             ),
-            technique_end_margin_s=_env_float(
+            technique_end_margin_s=env_float(
                 "RETROWALK_TECHNIQUE_END_MARGIN_S", d.technique_end_margin_s
             ),
         )

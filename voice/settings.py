@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.runtime.settings import Settings
 from voice.audio.settings import AudioSettings
+from voice.env import env_float
 from voice.listen.settings import ListenSettings
 from voice.tts.settings import TtsSettings
 
@@ -18,19 +19,6 @@ def _default_bot_url() -> str:
 
 def _default_sender() -> str:
     return os.environ.get("RETROWALK_SENDER", "").strip() or getpass.getuser()
-
-
-def _float_env(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from error
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {raw!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -55,11 +43,15 @@ class VoiceSettings:
 
     bot_url: str = field(default_factory=_default_bot_url)
     sender: str = field(default_factory=_default_sender)
-    bot_timeout_s: float = field(default_factory=lambda: _float_env("RETROWALK_BOT_TIMEOUT", 10.0))
-    feedback_timeout_s: float = field(
-        default_factory=lambda: _float_env("RETROWALK_FEEDBACK_TIMEOUT", 20.0)
+    bot_timeout_s: float = field(
+        default_factory=lambda: env_float("RETROWALK_BOT_TIMEOUT", 10.0, positive=True)
     )
-    speed: float = field(default_factory=lambda: _float_env("RETROWALK_WALK_SPEED", 1.0))
+    feedback_timeout_s: float = field(
+        default_factory=lambda: env_float("RETROWALK_FEEDBACK_TIMEOUT", 20.0, positive=True)
+    )
+    speed: float = field(
+        default_factory=lambda: env_float("RETROWALK_WALK_SPEED", 1.0, positive=True)
+    )
     tts: TtsSettings = field(default_factory=TtsSettings.from_env)
     audio: AudioSettings = field(default_factory=AudioSettings.from_env)
     listen: ListenSettings = field(default_factory=ListenSettings.from_env)

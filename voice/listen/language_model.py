@@ -46,6 +46,30 @@ SHORT_PHRASE_WEIGHT = 3
 # histories. Lower is more peaked on the training sentences.
 DISCOUNT_MASS = 0.3
 
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
 # Answers a walker gives mid-walk (effort, feelings, yes/no, numbers).
 WALKER_ANSWERS: tuple[str, ...] = (
     "yes",
@@ -88,35 +112,8 @@ WALKER_ANSWERS: tuple[str, ...] = (
     "hard",
     "moderate",
     *(f"about {n}" for n in ("three", "four", "five", "six", "seven", "eight")),
-    *[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "forty",
-        "five",
-        "fifty",
-        "sixty",
-    ],
+    *_ONES,
+    *_TENS[2:7],
 )
 
 # Pronunciations (CMU phones) of domain words missing from cmudict: health and exercise terms
@@ -189,29 +186,6 @@ SPOKEN_FORMS: dict[str, str] = {
 
 _MODEL_DICT = "cmudict-en-us.dict"
 
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _ORDINALS = {
     "one": "first",
     "two": "second",
