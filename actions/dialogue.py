@@ -18,6 +18,7 @@ from actions.plan import ActionClinicianCleared
 from actions.privacy import delete_data
 from actions.profile import update_profile
 from actions.walks import log_walk
+from bot.walk_report import parse_walk_report
 
 CLEARED = [SlotSet("awaiting", None), SlotSet("pending", None)]
 
@@ -73,6 +74,9 @@ class ActionHandleDeny(Action):
     ) -> list[EventType]:
         """Route the no."""
         awaiting = tracker.get_slot("awaiting")
+        if awaiting == "log_walk" and _reports_how_it_felt(tracker):
+            # "hard" / "it was tough" after "How did it feel?" is an answer, not a no.
+            return log_walk(dispatcher, tracker)
         if awaiting == "delete_data":
             dispatcher.utter_message(response="utter_delete_cancelled")
         elif awaiting == "clearance":
@@ -83,6 +87,12 @@ class ActionHandleDeny(Action):
         else:
             dispatcher.utter_message(response="utter_deny_ack")
         return CLEARED
+
+
+def _reports_how_it_felt(tracker: Tracker) -> bool:
+    message = tracker.latest_message or {}
+    report = parse_walk_report(str(message.get("text") or ""), message.get("entities") or [])
+    return report.feel is not None or report.pain
 
 
 class ActionCancelPending(Action):

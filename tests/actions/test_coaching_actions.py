@@ -386,6 +386,30 @@ def test_structured_log_is_stored_exactly_then_asks_how_it_felt() -> None:
     assert slot_events(events) == {"awaiting": None, "pending": None}
 
 
+@pytest.mark.parametrize("text", ["hard", "it was tough"])
+def test_a_feel_answer_taken_for_a_no_is_still_the_answer(text: str) -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    message = payload_event("log_walk", minutes=8, completed=True, source="voice")
+    _, events = run(ActionLogWalk(), tracker(message))
+    messages, events = run(
+        ActionHandleDeny(), tracker(user_event(text, "deny"), slots=slot_events(events))
+    )
+    assert [w.feel for w in store.storage().walk_logs("ann")] == ["hard"]
+    assert messages[0]["text"].startswith("Thanks, noted: it felt hard.")
+    assert slot_events(events) == {"awaiting": None, "pending": None}
+
+
+def test_a_real_no_after_how_did_it_feel_keeps_the_walk_as_ok() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    message = payload_event("log_walk", minutes=8, completed=True, source="voice")
+    _, events = run(ActionLogWalk(), tracker(message))
+    messages, _ = run(
+        ActionHandleDeny(), tracker(user_event("no", "deny"), slots=slot_events(events))
+    )
+    assert [w.feel for w in store.storage().walk_logs("ann")] == ["ok"]
+    assert messages[0]["response"] == "utter_deny_ack"
+
+
 def test_structured_log_reads_no_text_and_takes_zero_minutes() -> None:
     message = user_event(
         "did 30 minutes, my knee hurts",
