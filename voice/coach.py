@@ -210,7 +210,7 @@ class VoiceCoach:
         for text in unique:
             try:
                 self._clips[text] = self.speech.render(text).clip
-            except TtsError:
+            except (TtsError, ValueError):
                 continue  # spoken text stays on screen; the walk goes on
         self.events.add("prerendered", count=len(self._clips), wanted=len(unique))
 
@@ -227,7 +227,7 @@ class VoiceCoach:
             return clip
         try:
             return self.speech.render(text).clip
-        except TtsError:
+        except (TtsError, ValueError):  # ValueError: nothing speakable (emoji only)
             self.events.add("tts_failed", text=text)
             return None
 
@@ -275,7 +275,7 @@ class VoiceCoach:
         try:
             for rendered in self.speech.render_sentences(text):
                 clips.append(rendered.clip)
-        except TtsError:
+        except (TtsError, ValueError):  # ValueError: nothing speakable (emoji only)
             self.events.add("tts_failed", text=text)
         return clips
 
@@ -290,7 +290,7 @@ class VoiceCoach:
             item = self._inbox.get()
             if item is None:
                 return
-            _source, text = item
+            _, text = item
             try:
                 self.handle(text)
             except Exception as error:  # one bad turn must not end the walk
