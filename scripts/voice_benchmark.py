@@ -39,6 +39,7 @@ from tests.voice.pulse import PulseAudio, say_into_mic  # noqa: E402
 from tests.voice.speech import synthesize  # noqa: E402
 from voice.app import build_app  # noqa: E402
 from voice.audio.settings import AudioSettings  # noqa: E402
+from voice.bot_client import BotClientSettings  # noqa: E402
 from voice.listen.settings import ListenSettings  # noqa: E402
 from voice.settings import VoiceSettings  # noqa: E402
 from voice.tts.factory import build_engine  # noqa: E402
@@ -115,7 +116,7 @@ def answer_latency(report: Callable[[str], None]) -> dict[str, Any]:
         rasa = servers.start_rasa_server(settings, model)
         servers.wait_until(rasa, lambda: servers.rasa_server_ready(settings), timeout=300)
         voice = VoiceSettings(
-            bot_url=settings.rasa_url,
+            bot=BotClientSettings(settings.rasa_url),
             sender="voice-bench",
             speed=1.0,
             feedback_timeout_s=1.0,

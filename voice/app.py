@@ -98,13 +98,14 @@ def build_app(
         if mic_message:
             notices.append(mic_message)
     coach = VoiceCoach(
-        bot=BotClient(settings.bot_url, settings.sender, timeout_s=settings.bot_timeout_s),
+        bot=BotClient.from_settings(settings.bot, settings.sender),
         speech=build_speech(settings.tts),
         player=player,
         clock=_clock(settings.speed),
         pending=PendingLogs(Settings().var_dir / "voice-pending.jsonl"),
         out=out,
         feedback_timeout_s=settings.feedback_timeout_s,
+        duck_gain=audio.duck_gain,
         progress=progress or progress_bar(out),
     )
     listener: Listener | None = None
@@ -155,7 +156,7 @@ def walk(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     if args.sender:
         changes["sender"] = args.sender
     if args.bot_url:
-        changes["bot_url"] = args.bot_url
+        changes["bot"] = replace(settings.bot, base_url=args.bot_url)
     if args.speed is not None:
         if args.speed <= 0:
             print("error: --speed must be positive", file=sys.stderr)

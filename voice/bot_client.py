@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 
 import requests
 
+from voice.env import env_float, env_text
 from voice.session import PAYLOAD_TYPE, WalkSession
 from voice.workout import WorkoutResult
 
@@ -62,23 +62,12 @@ class BotClientSettings:
     @classmethod
     def from_env(cls) -> BotClientSettings:
         """Settings from the environment (defaults above)."""
-        url = os.environ.get("RETROWALK_BOT_URL", "").strip()
-        if not url:
-            host = os.environ.get("RETROWALK_HOST", "").strip() or "127.0.0.1"
-            if host in ("0.0.0.0", "::"):
-                host = "127.0.0.1"
-            port = os.environ.get("RETROWALK_RASA_PORT", "").strip() or "5005"
-            url = f"http://{host}:{port}"
-        raw = os.environ.get("RETROWALK_BOT_TIMEOUT", "").strip()
-        timeout = cls.timeout_s
-        if raw:
-            try:
-                timeout = float(raw)
-            except ValueError as error:
-                raise ValueError(f"RETROWALK_BOT_TIMEOUT must be a number, got {raw!r}") from error
-            if not (math.isfinite(timeout) and timeout > 0):
-                raise ValueError(f"RETROWALK_BOT_TIMEOUT must be positive, got {raw!r}")
-        return cls(base_url=url, timeout_s=timeout)
+        from bot.runtime.settings import Settings
+
+        return cls(
+            base_url=env_text("RETROWALK_BOT_URL") or Settings().rasa_url,
+            timeout_s=env_float("RETROWALK_BOT_TIMEOUT", cls.timeout_s, positive=True),
+        )
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ class VoiceCoach:
         pending: Walk logs waiting for the bot.
         out: Where spoken text and the status line are printed.
         feedback_timeout_s: How long to wait for "how did it feel?" to be answered.
+        duck_gain: Cue volume while the walker speaks (``AudioSettings.duck_gain``).
         progress: Called with (done, total) while cues are being rendered.
     """
 
@@ -86,6 +87,7 @@ class VoiceCoach:
         pending: PendingLogs,
         out: TextIO,
         feedback_timeout_s: float = 20.0,
+        duck_gain: float = 0.25,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Create the coach; nothing runs until ``run``."""
@@ -96,6 +98,7 @@ class VoiceCoach:
         self.pending = pending
         self.out = out
         self.feedback_timeout_s = feedback_timeout_s
+        self._duck_gain = duck_gain
         self.progress = progress
         self.events = EventLog()
         self.listener: PushToTalk | None = None
@@ -148,8 +151,6 @@ class VoiceCoach:
         if workout is not None:
             workout.stop("interrupted")
         self._finished.set()
-
-    _duck_gain = 0.25
 
     # ------------------------------------------------------------------ the walk
 

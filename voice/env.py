@@ -26,6 +26,6 @@ def env_float(name: str, default: float, *, minimum: float = 0.0, positive: bool
     except ValueError as error:
         raise ValueError(f"{name} must be a number, got {raw!r}") from error
     if not math.isfinite(value) or value < minimum or (positive and value <= 0):
-        least = "above 0" if positive else f"at least {minimum:g}"
+        least = "positive" if positive else f"at least {minimum:g}"
         raise ValueError(f"{name} must be {least}, got {raw!r}")
     return value

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from bot.profile import Profile
 from bot.progression import SEGMENT_KINDS, Plan, Week, generate_plan
@@ -52,19 +52,9 @@ CueKind = Literal[
     "cooldown",
     "finish",
 ]
-CUE_KINDS: tuple[CueKind, ...] = (
-    "start",
-    "warmup",
-    "turn_around",
-    "technique",
-    "interval",
-    "halfway",
-    "one_minute_left",
-    "cooldown",
-    "finish",
-)
+CUE_KINDS: tuple[CueKind, ...] = get_args(CueKind)
 SessionSource = Literal["plan", "default", "week_day"]
-SESSION_SOURCES: tuple[SessionSource, ...] = ("plan", "default", "week_day")
+SESSION_SOURCES: tuple[SessionSource, ...] = get_args(SessionSource)
 PAYLOAD_TYPE = "retrowalk_session"
 
 # Segment kinds in which the walker moves backward (supported steps: holding a counter).

@@ -6,15 +6,11 @@ import getpass
 import os
 from dataclasses import dataclass, field
 
-from bot.runtime.settings import Settings
 from voice.audio.settings import AudioSettings
+from voice.bot_client import BotClientSettings
 from voice.env import env_float
 from voice.listen.settings import ListenSettings
 from voice.tts.settings import TtsSettings
-
-
-def _default_bot_url() -> str:
-    return os.environ.get("RETROWALK_BOT_URL", "").strip() or Settings().rasa_url
 
 
 def _default_sender() -> str:
@@ -26,12 +22,10 @@ class VoiceSettings:
     """Everything the voice coach needs.
 
     Attributes:
-        bot_url: Base URL of the Rasa server the coach talks to. Env ``RETROWALK_BOT_URL``,
-            default the local coach (``http://127.0.0.1:5005``, from ``RETROWALK_RASA_PORT``).
+        bot: Where the coach's Rasa server is and how long to wait for it
+            (``RETROWALK_BOT_URL``, default the local coach; ``RETROWALK_BOT_TIMEOUT``, 10 s).
         sender: The user id: use the same one as in the chat, so the walk uses your plan and
             logs to your history. Env ``RETROWALK_SENDER``, default the login name.
-        bot_timeout_s: How long to wait for the bot's answer. Env ``RETROWALK_BOT_TIMEOUT``,
-            default 10 s.
         feedback_timeout_s: How long to wait for the answer to "how did it feel?" after the
             walk. Env ``RETROWALK_FEEDBACK_TIMEOUT``, default 20 s.
         speed: Walk-time speed-up (1 = real time; larger values run the walk faster, for demos
@@ -41,11 +35,8 @@ class VoiceSettings:
         listen: Wake phrase, voice activity detection, speech recognition.
     """
 
-    bot_url: str = field(default_factory=_default_bot_url)
+    bot: BotClientSettings = field(default_factory=BotClientSettings.from_env)
     sender: str = field(default_factory=_default_sender)
-    bot_timeout_s: float = field(
-        default_factory=lambda: env_float("RETROWALK_BOT_TIMEOUT", 10.0, positive=True)
-    )
     feedback_timeout_s: float = field(
         default_factory=lambda: env_float("RETROWALK_FEEDBACK_TIMEOUT", 20.0, positive=True)
     )

@@ -28,6 +28,7 @@ from voice import phrases
 from voice.app import VoiceApp, build_app
 from voice.audio.player import TextOnlyPlayer
 from voice.audio.settings import AudioSettings
+from voice.bot_client import BotClientSettings
 from voice.coach import WalkOutcome
 from voice.listen.settings import ListenSettings
 from voice.settings import VoiceSettings
@@ -83,9 +84,8 @@ def voice_settings(
     bot_url: str, cache: Path, *, speed: float, feedback_timeout_s: float = 10.0
 ) -> VoiceSettings:
     return VoiceSettings(
-        bot_url=bot_url,
+        bot=BotClientSettings(bot_url, timeout_s=10.0),
         sender=f"walker-{uuid.uuid4().hex[:8]}",
-        bot_timeout_s=10.0,
         feedback_timeout_s=feedback_timeout_s,
         speed=speed,
         tts=TtsSettings(engines=("piper", "espeak"), cache_dir=cache),
