@@ -59,33 +59,88 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+# Messaging platforms: secrets the live coach is started with (test values), and the variable
+# that points each platform's API client at a local stand-in (see tests/channels/).
+CHANNEL_SECRETS: dict[str, dict[str, str]] = {
+    "telegram": {
+        "RETROWALK_TELEGRAM_TOKEN": "123456789:TEST-telegram-bot-token",
+        "RETROWALK_TELEGRAM_SECRET": "test-telegram-secret-token",
+    },
+    "slack": {
+        "RETROWALK_SLACK_BOT_TOKEN": "xoxb-test-slack-bot-token",
+        "RETROWALK_SLACK_SIGNING_SECRET": "test-slack-signing-secret",
+    },
+    "twilio": {
+        "RETROWALK_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+        "RETROWALK_TWILIO_AUTH_TOKEN": "test-twilio-auth-token",
+        "RETROWALK_TWILIO_SMS_NUMBER": "+15550001111",
+        "RETROWALK_TWILIO_WHATSAPP_NUMBER": "+15550002222",
+    },
+    "messenger": {
+        "RETROWALK_MESSENGER_PAGE_TOKEN": "test-messenger-page-token",
+        "RETROWALK_MESSENGER_APP_SECRET": "test-messenger-app-secret",
+        "RETROWALK_MESSENGER_VERIFY_TOKEN": "test-messenger-verify-token",
+    },
+}
+CHANNEL_API_URL_ENV: dict[str, str] = {
+    "telegram": "RETROWALK_TELEGRAM_API_URL",
+    "slack": "RETROWALK_SLACK_API_URL",
+    "twilio": "RETROWALK_TWILIO_API_URL",
+    "messenger": "RETROWALK_MESSENGER_GRAPH_URL",
+}
+
+
 @dataclass
 class LiveCoach:
-    """A running action server + Rasa server pair on private ports and a private database."""
+    """A running action server + Rasa server pair on private ports and a private database.
+
+    Every messaging channel is enabled with the test secrets of ``CHANNEL_SECRETS``; each
+    platform's API client talks to ``http://127.0.0.1:<api_ports[platform]>``, where the
+    platform's tests start a stand-in (nothing listens there otherwise).
+
+    Attributes:
+        env: The extra environment both servers run with (secrets, API URLs, public URL).
+        api_ports: Port reserved for each platform's API stand-in.
+    """
 
     settings: Settings
     actions: servers.ServerProcess
     rasa: servers.ServerProcess
     model: Path
+    env: dict[str, str]
+    api_ports: dict[str, int]
 
     @property
     def token(self) -> str:
         return servers.api_token(self.settings)
 
+    def webhook_url(self, channel: str) -> str:
+        """``<rasa url>/webhooks/<channel>/webhook``."""
+        return f"{self.settings.rasa_url}/webhooks/{channel}/webhook"
+
     def restart(self) -> None:
         """Stop and start both servers on the same database."""
         self.rasa.stop()
         self.actions.stop()
-        self.actions, self.rasa = _start_pair(self.settings, self.model)
+        self.actions, self.rasa = _start_pair(self.settings, self.model, self.env)
+
+
+def channel_environment(settings: Settings, api_ports: dict[str, int]) -> dict[str, str]:
+    """Secrets of every platform, API URLs at the stand-in ports, the public URL."""
+    env = {"RETROWALK_PUBLIC_URL": settings.rasa_url}
+    for platform, secrets in CHANNEL_SECRETS.items():
+        env.update(secrets)
+        env[CHANNEL_API_URL_ENV[platform]] = f"http://127.0.0.1:{api_ports[platform]}"
+    return env
 
 
 def _start_pair(
-    settings: Settings, model: Path
+    settings: Settings, model: Path, env: dict[str, str] | None = None
 ) -> tuple[servers.ServerProcess, servers.ServerProcess]:
-    actions = servers.start_action_server(settings)
+    actions = servers.start_action_server(settings, env)
     try:
         servers.wait_until(actions, lambda: servers.action_server_ready(settings), timeout=60)
-        rasa = servers.start_rasa_server(settings, model)
+        rasa = servers.start_rasa_server(settings, model, env)
         servers.wait_until(rasa, lambda: servers.rasa_server_ready(settings), timeout=240)
     except Exception:
         actions.stop()
@@ -106,8 +161,17 @@ def live_coach(
         rasa_port=free_port(),
         action_port=free_port(),
     )
-    actions, rasa = _start_pair(settings, trained_model)
-    coach = LiveCoach(settings=settings, actions=actions, rasa=rasa, model=trained_model)
+    api_ports = {platform: free_port() for platform in CHANNEL_SECRETS}
+    env = channel_environment(settings, api_ports)
+    actions, rasa = _start_pair(settings, trained_model, env)
+    coach = LiveCoach(
+        settings=settings,
+        actions=actions,
+        rasa=rasa,
+        model=trained_model,
+        env=env,
+        api_ports=api_ports,
+    )
     try:
         yield coach
     finally:

@@ -23,7 +23,7 @@ from typing import Any
 
 import requests
 
-from voice.env import env_float, env_text
+from bot.env import env_float, env_text
 from voice.session import PAYLOAD_TYPE, WalkSession
 from voice.workout import WorkoutResult
 

@@ -39,7 +39,7 @@ from typing import Any, Literal, get_args
 
 from bot.profile import Profile
 from bot.progression import SEGMENT_KINDS, Plan, Week, generate_plan
-from voice.env import env_float
+from bot.env import env_float
 
 CueKind = Literal[
     "start",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from voice.audio.settings import AudioSettings
 from voice.bot_client import BotClientSettings
-from voice.env import env_float
+from bot.env import env_float
 from voice.listen.settings import ListenSettings
 from voice.tts.settings import TtsSettings
 

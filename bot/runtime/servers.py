@@ -11,12 +11,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from bot.runtime.credentials import write_credentials
 from bot.runtime.quiet import QUIET_ENV
 from bot.runtime.settings import Settings
 
@@ -56,9 +57,17 @@ class ServerProcess:
             pass
 
 
-def server_environment(settings: Settings) -> dict[str, str]:
-    """Environment for both servers: quiet, telemetry off, database and paths set."""
+def server_environment(
+    settings: Settings, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Environment for both servers: quiet, telemetry off, database and paths set.
+
+    Args:
+        settings: Run-time settings.
+        extra: Variables added to this process's environment (channel secrets in tests).
+    """
     env = dict(os.environ)
+    env.update(extra or {})
     env.update(QUIET_ENV)
     env["RETROWALK_DATABASE_URL"] = settings.database_url
     env["PYTHONUNBUFFERED"] = "1"
@@ -90,7 +99,9 @@ def write_endpoints(settings: Settings) -> Path:
     return path
 
 
-def _spawn(name: str, command: list[str], settings: Settings) -> ServerProcess:
+def _spawn(
+    name: str, command: list[str], settings: Settings, env: Mapping[str, str] | None = None
+) -> ServerProcess:
     log_dir = settings.var_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
@@ -98,7 +109,7 @@ def _spawn(name: str, command: list[str], settings: Settings) -> ServerProcess:
         process = subprocess.Popen(
             command,
             cwd=settings.root,
-            env=server_environment(settings),
+            env=server_environment(settings, env),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -107,8 +118,13 @@ def _spawn(name: str, command: list[str], settings: Settings) -> ServerProcess:
     return ServerProcess(name=name, process=process, log_path=log_path)
 
 
-def start_action_server(settings: Settings) -> ServerProcess:
-    """Start the rasa-sdk action server serving the ``actions`` package."""
+def start_action_server(settings: Settings, env: Mapping[str, str] | None = None) -> ServerProcess:
+    """Start the rasa-sdk action server serving the ``actions`` package.
+
+    Args:
+        settings: Ports, paths and database.
+        env: Extra environment variables for the server.
+    """
     command = [
         sys.executable,
         "-m",
@@ -119,11 +135,23 @@ def start_action_server(settings: Settings) -> ServerProcess:
         "--port",
         str(settings.action_port),
     ]
-    return _spawn("actions", command, settings)
+    return _spawn("actions", command, settings, env)
 
 
-def start_rasa_server(settings: Settings, model: Path) -> ServerProcess:
-    """Start the Rasa server with the REST and socketio channels and the HTTP API (token)."""
+def start_rasa_server(
+    settings: Settings, model: Path, env: Mapping[str, str] | None = None
+) -> ServerProcess:
+    """Start the Rasa server with its channels and the HTTP API (token).
+
+    Channels come from ``credentials.yml``; those whose secrets are not set in the
+    environment are left out, one log line each (``bot.runtime.credentials``).
+
+    Args:
+        settings: Ports, paths, database and CORS origins.
+        model: The trained model archive.
+        env: Extra environment variables for the server (channel secrets, API base URLs).
+    """
+    credentials = write_credentials(settings, server_environment(settings, env))
     command = [
         sys.executable,
         "-m",
@@ -135,7 +163,7 @@ def start_rasa_server(settings: Settings, model: Path) -> ServerProcess:
         "--endpoints",
         str(write_endpoints(settings)),
         "--credentials",
-        str(settings.root / "credentials.yml"),
+        str(credentials),
         "--interface",
         settings.host,
         "--port",
@@ -146,7 +174,7 @@ def start_rasa_server(settings: Settings, model: Path) -> ServerProcess:
     ]
     if settings.cors:
         command += ["--cors", *settings.cors]
-    return _spawn("rasa", command, settings)
+    return _spawn("rasa", command, settings, env)
 
 
 def _get_json(url: str, timeout: float = 2.0) -> dict | None:

@@ -1,0 +1,1 @@
+"""Channel logic with no Rasa import: limits, signatures and per-platform message formats."""
