@@ -24,13 +24,34 @@ from bot.runtime.terminal_chat import chat_loop
 
 
 def _build_voice_model(settings: Settings) -> None:
-    """The voice coach's speech-recognition language model, from the same training data."""
+    """What the voice coach needs from the bot's files, built ahead of any walk.
+
+    The speech-recognition language model (from the same training data) and the bot's fixed
+    answers rendered into the clip cache (so an answer asked for mid-walk plays at once).
+    """
+    from voice.answers import prerender_answers
     from voice.listen.language_model import ensure_language_model
     from voice.listen.settings import ListenSettings
+    from voice.tts.factory import build_speech
+    from voice.tts.settings import TtsSettings
+    from voice.tts.speech import progress_bar
 
     listen = ListenSettings.from_env()
     files = ensure_language_model(settings.root, listen.lm_dir, wake_phrase=listen.wake_phrase)
     print(f"    voice language model: {files.lm.parent}", flush=True)
+    tts = TtsSettings.from_env()
+    if tts.cache_dir is None:
+        return
+    speech = build_speech(tts)
+    try:
+        report = prerender_answers(
+            speech,
+            settings.root / "domain.yml",
+            progress=progress_bar(sys.stdout, label="    voice answers"),
+        )
+    finally:
+        speech.close()
+    print(f"    voice answers: {report.summary('sentences')}", flush=True)
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:

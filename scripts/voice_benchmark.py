@@ -62,6 +62,7 @@ ANSWER = (
     "Stop if you feel dizzy or unwell."
 )
 OUT = ROOT / "docs" / "voice-benchmarks.md"
+LISTEN = ListenSettings()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -122,7 +123,7 @@ def answer_latency(report: Callable[[str], None]) -> dict[str, Any]:
             feedback_timeout_s=1.0,
             tts=TtsSettings(engines=("piper", "espeak"), cache_dir=work / "tts-cache"),
             audio=AudioSettings(),
-            listen=ListenSettings(),
+            listen=LISTEN,
         )
         app = build_app(voice, out=io.StringIO())
         thread = threading.Thread(target=app.coach.run, daemon=True)
@@ -132,7 +133,7 @@ def answer_latency(report: Callable[[str], None]) -> dict[str, Any]:
             raise RuntimeError("the walk did not start")
         app.listener.ready.wait(120)
         results: dict[str, Any] = {}
-        for label in ("rendered when asked", "from the clip cache"):
+        for label in ("rendered when asked", "from the clip cache (prerendered)"):
             latencies = []
             for question in QUESTIONS:
                 mark = events.count()
@@ -191,8 +192,12 @@ def write_report(figures: dict[str, Any]) -> None:
         )
     lines += [
         "",
-        "Includes the end-of-utterance wait (600 ms of silence), recognition, the bot's reply",
-        "over REST and speech synthesis of the first sentence. Target: p50 at most 800 ms.",
+        f"Includes the end-of-utterance wait ({LISTEN.end_silence_ms} ms of silence; recognition",
+        f"starts after {LISTEN.early_decode_ms} ms of it), the bot's reply over REST and speech",
+        "synthesis of the first sentence (playback starts while later sentences render). The",
+        "cached row is what a walker gets for the bot's fixed answers (FAQ included): `retrowalk",
+        "train` / `make run` render them into the clip cache ahead of any walk",
+        "(`voice/answers.py`). Target: p50 at most 800 ms.",
         "",
         "## Time to first audio per speech engine (first sentence, warm)",
         "",
@@ -239,7 +244,9 @@ def main() -> int:
     """Run every part and write the report."""
     import scripts.voice_benchmark_listen as listen_bench
 
-    report = print
+    def report(line: str) -> None:
+        print(line, flush=True)
+
     report("Voice benchmark: time to first audio per engine")
     tts = tts_first_audio(report)
     report("Voice benchmark: end of speech to first answer audio (live coach, PulseAudio)")

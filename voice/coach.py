@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
@@ -268,17 +268,20 @@ class VoiceCoach:
         finally:
             self.player.resume_channel("cue")
 
-    def _render_sentences(self, text: str) -> list[Clip]:
+    def _render_sentences(self, text: str) -> Iterator[Clip]:
+        """The clips of ``text``, each yielded as soon as it is ready.
+
+        The first sentence plays while the next ones are still being rendered.
+        """
         prepared = self._clips.get(text)
         if prepared is not None:
-            return [prepared]
-        clips = []
+            yield prepared
+            return
         try:
             for rendered in self.speech.render_sentences(text):
-                clips.append(rendered.clip)
+                yield rendered.clip
         except (TtsError, ValueError):  # ValueError: nothing speakable (emoji only)
             self.events.add("tts_failed", text=text)
-        return clips
 
     # ------------------------------------------------------------------ what the walker says
 
@@ -423,8 +426,7 @@ def _spoken(reply: BotReply) -> list[str]:
     texts = [t for t in reply.texts if t.strip()]
     titles = [title for title, _payload in reply.buttons]
     if titles:
-        options = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
-        texts.append(f"You can say: {options}.")
+        texts.append(phrases.options_sentence(titles))
     return texts
 
 

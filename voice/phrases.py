@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.safety import RedFlag, default_content, red_flag_message
 from voice.commands import Command
 
@@ -58,3 +60,13 @@ def fixed_phrases() -> list[str]:
         LOG_SAVED_LOCALLY,
         *red_flag_messages(),
     ]
+
+
+def options_sentence(titles: Sequence[str]) -> str:
+    """How a reply's buttons are said: ``You can say: Yes, Later or No.``
+
+    Args:
+        titles: The button titles, at least one.
+    """
+    options = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
+    return f"You can say: {options}."

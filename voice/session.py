@@ -37,9 +37,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
+from bot.env import env_float
 from bot.profile import Profile
 from bot.progression import SEGMENT_KINDS, Plan, Week, generate_plan
-from bot.env import env_float
 
 CueKind = Literal[
     "start",

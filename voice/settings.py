@@ -6,9 +6,9 @@ import getpass
 import os
 from dataclasses import dataclass, field
 
+from bot.env import env_float
 from voice.audio.settings import AudioSettings
 from voice.bot_client import BotClientSettings
-from bot.env import env_float
 from voice.listen.settings import ListenSettings
 from voice.tts.settings import TtsSettings
 

@@ -20,14 +20,15 @@ class RateLimitSettings:
     """How many messages a sender may send.
 
     Attributes:
-        per_minute: Sustained messages per minute per sender (30). Env
+        per_minute: Sustained messages per minute per sender (60: more than anyone types or
+            taps buttons, far less than a script flooding the coach). Env
             ``RETROWALK_RATE_PER_MINUTE``; 0 turns limiting off.
-        burst: Messages a sender may send at once before the sustained rate applies (10).
+        burst: Messages a sender may send at once before the sustained rate applies (20).
             Env ``RETROWALK_RATE_BURST``.
     """
 
-    per_minute: float = 30.0
-    burst: float = 10.0
+    per_minute: float = 60.0
+    burst: float = 20.0
 
     @classmethod
     def from_env(cls) -> RateLimitSettings:

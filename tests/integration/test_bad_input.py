@@ -84,3 +84,23 @@ def test_bad_requests_lose_nothing(chat: Conversation) -> None:
         assert post_raw(chat, json=body).status_code == 400
     after = chat.tracker()["events"]
     assert after == before
+
+
+def test_a_flooding_sender_is_rate_limited_and_nothing_refused_is_stored(
+    live_coach: LiveCoach,
+) -> None:
+    flood = Conversation(live_coach)
+    statuses = []
+    for _ in range(30):  # default burst 20, then one message a second
+        reply = requests.post(
+            flood.webhook, json={"sender": flood.sender, "message": "hi"}, timeout=30
+        )
+        statuses.append(reply.status_code)
+        if reply.status_code == 429:
+            assert int(reply.headers["Retry-After"]) >= 1
+            assert "Too many messages" in reply.json()["error"]
+    assert statuses[:20] == [200] * 20
+    assert 429 in statuses and set(statuses) == {200, 429}
+    assert len(flood.user_texts()) == statuses.count(200)
+    # Other people are not affected.
+    assert Conversation(live_coach).say("what shoes should I wear?")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -32,12 +33,14 @@ class RecordingRecognizer(Recognizer):
         self.inner = inner
         self.name = inner.name
         self.clips: list[Clip] = []
+        self.called = threading.Event()
 
     def warm_up(self) -> None:
         self.inner.warm_up()
 
     def transcribe(self, clip: Clip) -> Transcript:
         self.clips.append(clip)
+        self.called.set()
         return self.inner.transcribe(clip)
 
 
@@ -157,7 +160,8 @@ def test_wake_phrase_and_question_in_one_breath(
     transcript = seen[-1][1]
     assert isinstance(transcript, Transcript)
     assert spoken(transcript.text) == "i feel dizzy"
-    assert len(recognizer.clips) == 1  # one utterance, wake phrase included then stripped
+    # One utterance, wake phrase included then stripped: the clip recognised last holds it all.
+    assert recognizer.clips[-1].duration_s >= max(clip.duration_s for clip in recognizer.clips)
 
 
 def test_push_to_talk(
@@ -233,3 +237,50 @@ def test_start_twice_is_refused_and_stop_ends_the_thread(engines: FallbackRecogn
         listener.start()
     listener.stop()
     assert listener.state is ListenerState.STOPPED
+
+
+@pytest.mark.parametrize("early_ms", [200, 0])
+def test_recognition_starts_while_the_end_of_speech_is_awaited(
+    engines: FallbackRecognizer, early_ms: int
+) -> None:
+    settings = replace(SETTINGS, end_silence_ms=600, early_decode_ms=early_ms)
+    listener, source, events, recognizer = make_listener(engines, settings)
+    listener.start()
+    try:
+        assert listener.ready.wait(WAIT_S)
+        listener.push_to_talk()
+        # The question and 400 ms of silence: a pause, not yet the end of the utterance.
+        source.feed(concat(0.5, synthesize("should i warm up first", "piper"), 0.4))
+        if early_ms:
+            assert recognizer.called.wait(WAIT_S)  # recognising before the end is confirmed
+        else:
+            assert source.drained.wait(WAIT_S)
+            source.feed(Clip.silence(0.1))  # the listener has handled the last chunk it took
+            assert source.drained.wait(WAIT_S)
+            assert not recognizer.called.is_set()
+        assert events.queue.empty() or "utterance" not in [k for k, _ in events.queue.queue]
+        source.feed(Clip.silence(1.0))
+        transcript = events.until("utterance")[-1][1]
+        assert isinstance(transcript, Transcript)
+        assert spoken(transcript.text) == "should i warm up first"
+        assert len(recognizer.clips) == 1  # the early result was used, not recomputed
+    finally:
+        listener.stop()
+
+
+def test_speaking_on_after_a_pause_recognises_the_whole_utterance(
+    engines: FallbackRecognizer,
+) -> None:
+    listener, source, events, recognizer = make_listener(engines)
+    listener.start()
+    try:
+        listener.push_to_talk()
+        first, rest = synthesize("how much time", "piper"), synthesize("is left", "piper")
+        source.feed(concat(0.5, first, 0.4, rest, 1.5))
+        transcript = events.until("utterance")[-1][1]
+        assert isinstance(transcript, Transcript)
+        assert spoken(transcript.text) == "how much time is left"
+        assert len(recognizer.clips) >= 2  # the early guess at the pause was dropped
+        assert recognizer.clips[-1].duration_s > first.duration_s + 0.4 + rest.duration_s
+    finally:
+        listener.stop()

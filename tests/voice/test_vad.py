@@ -113,7 +113,9 @@ def test_utterance_is_cut_at_the_end_of_speech(
     assert len(started) == 1 and started[0] == pytest.approx(timing.start_s, abs=0.04)
     # Pre-roll before the first speech frame, end silence after the last one.
     assert timing.start_s - timing.clip_start_s == pytest.approx(0.3, abs=0.033)
-    assert timing.clip_end_s - timing.speech_end_s == pytest.approx(0.6, abs=0.033)
+    assert timing.clip_end_s - timing.speech_end_s == pytest.approx(
+        settings.end_silence_ms / 1000, abs=0.033
+    )
     assert clip.duration_s == pytest.approx(timing.clip_end_s - timing.clip_start_s, abs=0.001)
     assert not endpointer.speech_started
 
@@ -169,3 +171,46 @@ def test_reset_forgets_an_utterance_in_progress(vad: SileroVad) -> None:
     endpointer.reset()
     assert not endpointer.speech_started
     assert endpointer.push(Clip.silence(2.0).samples) is None
+
+
+def test_a_pause_offers_the_utterance_before_its_end(vad: SileroVad) -> None:
+    speech = synthesize("what shoes should i wear", "piper")
+    settings = ListenSettings(end_silence_ms=600, early_decode_ms=200)
+    offers: list[tuple[Clip, float, float]] = []
+    endpointer = Endpointer(vad, settings)
+    endpointer.on_pause = lambda clip, end_s: offers.append(
+        (clip, end_s, endpointer.stream_seconds)
+    )
+    found = run_stream(endpointer, concat(1.0, speech, 2.0), chunk=512)
+    assert len(found) == 1 and len(offers) == 1
+    final, timing = found[0]
+    early, speech_end_s, offered_at = offers[0]
+    assert speech_end_s == timing.speech_end_s  # nothing said after the pause: the offer stands
+    assert offered_at == pytest.approx(timing.speech_end_s + 0.2, abs=0.04)
+    # The early clip is padded with the silence heard so far, to the final clip's length.
+    assert early.duration_s == pytest.approx(final.duration_s, abs=0.001)
+    heard = round((offered_at - timing.clip_start_s) * 16000)
+    np.testing.assert_array_equal(early.samples[:heard], final.samples[:heard])
+
+
+def test_speech_after_a_pause_makes_the_early_offer_stale(vad: SileroVad) -> None:
+    stream = concat(
+        0.5, synthesize("how much time", "piper"), 0.4, synthesize("is left", "piper"), 2.0
+    )
+    offers: list[float] = []
+    endpointer = Endpointer(vad, ListenSettings(early_decode_ms=200))
+    endpointer.on_pause = lambda _clip, end_s: offers.append(end_s)
+    found = run_stream(endpointer, stream)
+    assert len(found) == 1
+    timing = found[0][1]
+    assert len(offers) == 2
+    assert offers[0] < timing.speech_end_s - 0.3  # the pause mid-question: stale
+    assert offers[1] == timing.speech_end_s
+
+
+def test_early_decoding_can_be_turned_off(vad: SileroVad) -> None:
+    offers: list[float] = []
+    endpointer = Endpointer(vad, ListenSettings(early_decode_ms=0))
+    endpointer.on_pause = lambda _clip, end_s: offers.append(end_s)
+    assert len(run_stream(endpointer, concat(0.5, synthesize("pause", "piper"), 2.0))) == 1
+    assert offers == []

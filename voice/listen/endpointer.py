@@ -8,6 +8,13 @@ reaches ``max_utterance_s``. The returned clip starts ``pre_roll_ms`` before the
 frame and ends after the trailing silence. Bursts shorter than ``MIN_SPEECH_MS`` (a click, a
 cough) are dropped.
 
+Early decoding: once ``early_decode_ms`` of silence follows speech (before ``end_silence_ms``
+is reached), ``on_pause(clip, speech_end_s)`` offers the utterance so far (its trailing
+silence repeated up to ``end_silence_ms``, as the final clip will have), so recognition can
+start while the end-pointer still waits to be sure the walker has finished. When the utterance
+then ends with the same ``speech_end_s`` (``last_timing.speech_end_s``), nothing was said after
+the pause and the early result stands; if speech resumed, it is stale.
+
 Timing is counted in samples, not wall-clock time, so a stream read faster than real time
 (a file, a test) is end-pointed exactly as a live microphone would be.
 """
@@ -63,19 +70,23 @@ class Endpointer:
         vad: Vad,
         settings: ListenSettings | None = None,
         on_speech_start: Callable[[], None] | None = None,
+        on_pause: Callable[[Clip, float], None] | None = None,
     ) -> None:
         """Create an end-pointer.
 
         Args:
             vad: Frame-level speech detector (its ``threshold`` is replaced by
                 ``settings.vad_threshold``).
-            settings: Thresholds, end silence, maximum length, pre-roll.
+            settings: Thresholds, end silence, maximum length, pre-roll, early decoding.
             on_speech_start: Called (in the pushing thread) when speech starts.
+            on_pause: Called (in the pushing thread) with the utterance so far and its
+                ``speech_end_s`` after ``early_decode_ms`` of silence (see the module docstring).
         """
         self.settings = settings or ListenSettings()
         self.vad = vad
         self.vad.threshold = self.settings.vad_threshold
         self.on_speech_start = on_speech_start
+        self.on_pause = on_pause
         self.rate = vad.rate
         self.frame = vad.frame_samples
         self._pre_roll_frames = max(
@@ -85,6 +96,8 @@ class Endpointer:
             1, round(self.settings.end_silence_ms * self.rate / 1000 / self.frame)
         )
         self._max_frames = max(1, int(self.settings.max_utterance_s * self.rate / self.frame))
+        early = round(self.settings.early_decode_ms * self.rate / 1000 / self.frame)
+        self._early_frames = early if 0 < early < self._end_frames else 0
         self._min_speech_frames = max(1, round(MIN_SPEECH_MS * self.rate / 1000 / self.frame))
         self.speech_started = False
         self.last_timing: UtteranceTiming | None = None
@@ -150,6 +163,8 @@ class Endpointer:
             self._silence_run = 0
         else:
             self._silence_run += 1
+            if self._silence_run == self._early_frames and self.on_pause is not None:
+                self._offer_pause()
         if self._silence_run >= self._end_frames:
             return self._finish(truncated=False)
         if index - self._start_frame + 1 >= self._max_frames:
@@ -169,6 +184,22 @@ class Endpointer:
         if self.on_speech_start is not None:
             self.on_speech_start()
 
+    def _speech_end_s(self) -> float:
+        return (self._last_speech_frame + 1) * self.frame / self.rate
+
+    def _offer_pause(self) -> None:
+        assert self.on_pause is not None
+        if self._speech_frames < self._min_speech_frames:
+            return
+        # Recognisers behave differently with less trailing silence (pocketsphinx's front end
+        # especially), so the early clip gets as much as the final one will have: the silence
+        # heard so far, repeated (real background noise, not digital zeros).
+        missing = self._end_frames - self._silence_run
+        silence = self._frames[-self._silence_run :]
+        padding = [silence[i % len(silence)] for i in range(missing)]
+        clip = Clip(np.concatenate([*self._frames, *padding]), self.rate)
+        self.on_pause(clip, self._speech_end_s())
+
     def _finish(self, *, truncated: bool) -> Clip | None:
         frames = self._frames
         speech_frames = self._speech_frames
@@ -181,7 +212,7 @@ class Endpointer:
         seconds_per_frame = self.frame / self.rate
         self.last_timing = UtteranceTiming(
             start_s=self._start_frame * seconds_per_frame,
-            speech_end_s=(self._last_speech_frame + 1) * seconds_per_frame,
+            speech_end_s=self._speech_end_s(),
             clip_start_s=self._clip_start_frame * seconds_per_frame,
             clip_end_s=self._frame_index * seconds_per_frame,
             truncated=truncated,

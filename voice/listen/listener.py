@@ -17,6 +17,12 @@ Callbacks run in the listener thread and must return quickly (hand work to anoth
 ``on_timeout()``. Timing counts samples, so a source faster than real time behaves like a live
 microphone.
 
+Early decoding: when the walker pauses (``early_decode_ms`` of silence), the utterance so far
+is handed to a recognition thread at once; when the end-pointer then confirms the end
+(``end_silence_ms``) with nothing said after the pause, that result is used, so most of the
+recogniser's time is spent while the end-pointer is still waiting. If the walker spoke on, the
+early result is dropped and the whole utterance is recognised.
+
 Muting: while ``mute(True)``, input is read and discarded (a capture in progress is abandoned).
 Use it while the coach's voice plays through a loudspeaker the microphone can hear; with
 headphones (the coach's voice on a separate sink the microphone does not pick up) it is not
@@ -30,6 +36,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
 
 import numpy as np
@@ -121,6 +128,8 @@ class Listener:
         self._push = threading.Event()
         self._thread: threading.Thread | None = None
         self._endpointer: Endpointer | None = None
+        self._decoder_pool: ThreadPoolExecutor | None = None
+        self._early: tuple[float, Future[Transcript]] | None = None  # (speech_end_s, job)
         # Capture bookkeeping (listener thread only).
         self._history = np.zeros(0, dtype=np.float32)
         self._position = 0  # samples read since start
@@ -149,6 +158,8 @@ class Listener:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._decoder_pool is not None:
+            self._decoder_pool.shutdown(wait=False, cancel_futures=True)
 
     def push_to_talk(self) -> None:
         """Start capturing an utterance now, as if the wake phrase had been heard."""
@@ -189,7 +200,10 @@ class Listener:
                 self.wake = build_wake_detector(self.settings, verifiers)
         if self.vad is None:
             self.vad = SileroVad(self.settings.vad_threshold)
-        self._endpointer = Endpointer(self.vad, self.settings, on_speech_start=self._speech_started)
+        self._endpointer = Endpointer(
+            self.vad, self.settings, on_speech_start=self._speech_started, on_pause=self._paused
+        )
+        self._decoder_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recognizer")
         self.wake.warm_up()
         self.recognizer.warm_up()
 
@@ -248,6 +262,7 @@ class Listener:
         """Enter CAPTURING; with ``since``, replay the history from that stream position."""
         assert self._endpointer is not None
         self._endpointer.reset()
+        self._early = None
         self._state = ListenerState.CAPTURING
         self._after_wake = after_wake
         self._capture_samples = 0
@@ -276,10 +291,23 @@ class Listener:
             self._go_idle()
             self._call(self.on_timeout)
 
+    def _recognize_later(self, clip: Clip) -> Future[Transcript]:
+        assert self.recognizer is not None and self._decoder_pool is not None
+        return self._decoder_pool.submit(self.recognizer.transcribe, clip)
+
+    def _paused(self, clip: Clip, speech_end_s: float) -> None:
+        """The walker paused: start recognising the utterance so far."""
+        self._early = (speech_end_s, self._recognize_later(clip))
+
     def _transcribe(self, clip: Clip) -> None:
-        assert self.recognizer is not None and self._endpointer is not None
+        assert self._endpointer is not None
         self._state = ListenerState.TRANSCRIBING
-        transcript = self.recognizer.transcribe(clip)
+        timing = self._endpointer.last_timing
+        early, self._early = self._early, None
+        if early is not None and timing is not None and early[0] == timing.speech_end_s:
+            transcript = early[1].result()  # nothing was said after the pause
+        else:
+            transcript = self._recognize_later(clip).result()
         if self._after_wake:
             text = strip_wake_phrase(transcript.text, self.settings.wake_phrase)
             if not text:
@@ -298,6 +326,7 @@ class Listener:
 
     def _go_idle(self) -> None:
         self._state = ListenerState.IDLE
+        self._early = None
         if self._endpointer is not None:
             self._endpointer.reset()
         if self.wake is not None:

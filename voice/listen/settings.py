@@ -28,7 +28,15 @@ class ListenSettings:
             other speech, all rejected by the later stages (0 false wakes in 15 minutes).
         push_to_talk_key: Key that starts an utterance without the wake phrase ("space").
         vad_threshold: Silero VAD speech probability at or above which a frame is speech (0.5).
-        end_silence_ms: Non-speech after speech that ends an utterance (600 ms).
+        end_silence_ms: Non-speech after speech that ends an utterance (500 ms). Shorter
+            answers sooner; longer suits walkers who pause mid-sentence to breathe (700-800 ms).
+            With 600 ms the answer latency was at the 800 ms goal (docs/voice-benchmarks.md);
+            Silero's end-of-speech error is about 85 ms, and 300 ms pauses inside a sentence
+            do not split it (tests/voice/test_vad.py).
+        early_decode_ms: Non-speech after which recognition of the utterance so far starts,
+            while the end-pointer still waits for ``end_silence_ms`` (200 ms; 0 turns it off).
+            If the walker goes on speaking, that early result is dropped. It hides most of
+            the recogniser's time inside the end silence.
         max_utterance_s: Longest utterance; capture is cut there (8 s).
         pre_roll_ms: Audio kept from before speech started, so the first word is not clipped
             (300 ms).
@@ -52,7 +60,8 @@ class ListenSettings:
     wake_threshold: float = 1e-50
     push_to_talk_key: str = "space"
     vad_threshold: float = 0.5
-    end_silence_ms: int = 600
+    end_silence_ms: int = 500
+    early_decode_ms: int = 200
     max_utterance_s: float = 8.0
     pre_roll_ms: int = 300
     no_speech_timeout_s: float = 5.0
@@ -68,6 +77,8 @@ class ListenSettings:
             raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
         if self.max_utterance_s <= 0:
             raise ValueError(f"max_utterance_s must be positive, got {self.max_utterance_s}")
+        if self.end_silence_ms <= 0 or self.early_decode_ms < 0:
+            raise ValueError("end_silence_ms must be positive and early_decode_ms at least 0")
         if not self.wake_phrase.split():
             raise ValueError("wake_phrase must not be empty")
 
@@ -77,7 +88,8 @@ class ListenSettings:
 
         Variables: ``RETROWALK_WAKE_PHRASE``, ``RETROWALK_ASR``, ``RETROWALK_WHISPER_MODEL``
         (a model directory), ``RETROWALK_ASR_MIN_CONFIDENCE``, ``RETROWALK_MAX_UTTERANCE_S``,
-        ``RETROWALK_WAKE_THRESHOLD``, ``RETROWALK_VOICE_LM_DIR``.
+        ``RETROWALK_WAKE_THRESHOLD``, ``RETROWALK_VOICE_LM_DIR``, ``RETROWALK_END_SILENCE_MS``,
+        ``RETROWALK_EARLY_DECODE_MS``.
         """
         env = os.environ if environ is None else environ
         defaults = cls()
@@ -93,6 +105,8 @@ class ListenSettings:
             asr=cast(AsrEngine, asr),
             min_confidence=float(env.get("RETROWALK_ASR_MIN_CONFIDENCE", defaults.min_confidence)),
             max_utterance_s=float(env.get("RETROWALK_MAX_UTTERANCE_S", defaults.max_utterance_s)),
+            end_silence_ms=int(env.get("RETROWALK_END_SILENCE_MS", defaults.end_silence_ms)),
+            early_decode_ms=int(env.get("RETROWALK_EARLY_DECODE_MS", defaults.early_decode_ms)),
             whisper_model_dir=Path(model) if model else None,
             lm_dir=Path(env.get("RETROWALK_VOICE_LM_DIR", str(defaults.lm_dir))),
         )

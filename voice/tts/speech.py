@@ -89,10 +89,10 @@ class PrerenderReport:
         """Every text is ready."""
         return not self.failed
 
-    def summary(self) -> str:
+    def summary(self, noun: str = "cues") -> str:
         """One line for the user, e.g. ``10/10 cues ready (4 cached, 6 gtts) in 2.1 s``."""
         parts = [f"{self.cached} cached"] + [f"{c} {n}" for n, c in sorted(self.rendered.items())]
-        line = f"{self.total - len(self.failed)}/{self.total} cues ready ({', '.join(parts)})"
+        line = f"{self.total - len(self.failed)}/{self.total} {noun} ready ({', '.join(parts)})"
         if self.failed:
             line += f"; {len(self.failed)} failed"
         return f"{line} in {self.seconds:.1f} s"

@@ -2,7 +2,8 @@
 
 Same wire format as Rasa's stock ``rest`` channel, but a malformed payload, an empty or
 over-long message gets a clear 4xx JSON error instead of a crash or a silent default
-sender, and message text is never written to the logs.
+sender, a sender over the rate limit (``bot.channels.rate_limit``) gets 429 with
+``Retry-After``, and message text is never written to the logs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.rate_limit import RateLimiter
 from bot.inputs import InvalidMessageError, validate_payload
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,11 @@ ERROR_REPLY = "Sorry, something went wrong on my side. Please try again in a mom
 
 class ValidatingRestInput(RestInput):
     """REST input channel that validates every request."""
+
+    def __init__(self) -> None:
+        """Create the channel with its per-sender rate limiter (settings from the environment)."""
+        super().__init__()
+        self.limiter = RateLimiter()
 
     @classmethod
     def name(cls) -> str:
@@ -51,6 +58,13 @@ class ValidatingRestInput(RestInput):
                 incoming = validate_payload(body)
             except InvalidMessageError as error:
                 return response.json({"error": str(error)}, status=error.status)
+            if not self.limiter.allow(incoming.sender):
+                wait_s = max(1, round(self.limiter.retry_after(incoming.sender)))
+                return response.json(
+                    {"error": f"Too many messages. Please wait {wait_s} s and try again."},
+                    status=429,
+                    headers={"Retry-After": str(wait_s)},
+                )
 
             collector = CollectingOutputChannel()
             try:

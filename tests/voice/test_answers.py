@@ -1,0 +1,57 @@
+"""The bot's fixed answers rendered ahead of time: real domain file, real espeak-ng engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from voice.answers import known_answer_sentences, prerender_answers
+from voice.tts.cache import ClipCache
+from voice.tts.espeak_engine import EspeakEngine
+from voice.tts.speech import Speech, split_sentences
+
+pytestmark = pytest.mark.speech
+
+DOMAIN = Path(__file__).resolve().parents[2] / "domain.yml"
+
+
+def faq_answer(key: str) -> dict:
+    return yaml.safe_load(DOMAIN.read_text())["responses"][f"utter_faq/{key}"][0]
+
+
+def test_every_sentence_of_the_faq_answers_is_known() -> None:
+    sentences = known_answer_sentences(DOMAIN)
+    answer = faq_answer("benefits_general")
+    for sentence in split_sentences(answer["text"]):
+        assert sentence in sentences
+    assert "You can say: Is that proven? or How do I start?." in sentences
+    assert len(sentences) == len(set(sentences))
+    assert not [s for s in sentences if "{" in s]  # slot templates are not knowable
+
+
+def test_a_slot_response_is_left_out(tmp_path: Path) -> None:
+    domain = tmp_path / "domain.yml"
+    domain.write_text(
+        "responses:\n"
+        "  utter_hi:\n  - text: 'Hello {name}. Ready to walk?'\n"
+        "  utter_bye:\n  - text: 'Bye. See you soon.'\n    buttons:\n"
+        "    - {title: 'Yes', payload: '/affirm'}\n"
+        "  utter_image_only:\n  - image: 'https://example.org/a.png'\n"
+    )
+    assert known_answer_sentences(domain) == ["Bye.", "See you soon.", "You can say: Yes."]
+
+
+def test_prerendered_answers_are_spoken_from_the_cache(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    speech = Speech([EspeakEngine()], cache=ClipCache(cache_dir))
+    report = prerender_answers(speech, DOMAIN)
+    assert report.ok and report.total == len(known_answer_sentences(DOMAIN))
+    assert report.rendered == {"espeak": report.total}
+    # A new coach process: every sentence of an FAQ answer comes from the disk cache.
+    fresh = Speech([EspeakEngine()], cache=ClipCache(cache_dir))
+    rendered = list(fresh.render_sentences(faq_answer("benefits_knees")["text"]))
+    assert rendered and all(item.cached for item in rendered)
+    again = prerender_answers(fresh, DOMAIN)
+    assert again.cached == again.total and again.rendered == {}
