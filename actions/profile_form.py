@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
 from actions.tracker_reading import latest_intent
-from bot.profile_parsing import parse_answers
+from bot.profile_parsing import looks_like_question, parse_answers
 from bot.safety import condition_disclaimer
 
 # Intents whose text is meant as an answer. Any other message with no answer in it is
@@ -66,12 +66,18 @@ class ValidateProfileForm(FormValidationAction):
             return self._skip(dispatcher, tracker, requested)
         if intent in CONTINUE_INTENTS and requested:
             return [SlotSet(requested, tracker.get_slot(requested))]  # just ask again
+        text = str(message.get("text") or "")
+        answers, rejections = parse_answers(text, message.get("entities") or [], asked=requested)
         if intent not in ANSWER_INTENTS:
-            return []  # not an answer: a rule answers the question, then the form re-asks
-
-        answers, rejections = parse_answers(
-            str(message.get("text") or ""), message.get("entities") or [], asked=requested
-        )
+            # Classified as something else (a button title like "Knee and joint comfort" looks
+            # like a knee question): still the answer when it is not phrased as a question and
+            # answers exactly what was asked; otherwise a rule answers it, then the form re-asks.
+            if not requested or looks_like_question(text):
+                return []
+            answers = [answer for answer in answers if answer.slot == requested]
+            if not answers:
+                return []
+            rejections = []
         events: list[EventType] = []
         for answer in answers:
             if answer.slot in PROFILE_SLOTS:

@@ -25,6 +25,7 @@ from bot.profile_parsing import (
     ParsedAnswer,
     Rejection,
     describe_profile,
+    looks_like_question,
     parse_answers,
 )
 
@@ -813,3 +814,20 @@ def test_with_pipeline_entities(
     got, reasons = parsed(text, rasa_entities(nlp, text), asked)
     assert got == answers
     assert reasons == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("is it good for my knees", True),
+        ("What shoes should I wear", True),
+        ("knees?", True),
+        ("Can't I just walk", True),
+        ("Knee and joint comfort", False),
+        ("I'm 70", False),
+        ("whatever works", False),
+        ("Fitness and calories", False),
+    ],
+)
+def test_looks_like_question(text: str, question: bool) -> None:
+    assert looks_like_question(text) is question

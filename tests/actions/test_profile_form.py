@@ -117,3 +117,18 @@ def test_questions_and_red_flags_are_left_to_the_rules() -> None:
     assert validate("what shoes should I wear?", intent="faq")[1] == {}
     assert validate("I have chest pain", intent="red_flag", requested="conditions")[1] == {}
     assert validate("stop", intent="cancel")[1] == {}
+
+
+def test_a_button_answer_classified_as_a_question_intent_still_answers() -> None:
+    # "Knees and joints" sends "Knee and joint comfort", which NLU may take for the knee FAQ.
+    _, slots = validate("Knee and joint comfort", intent="faq", requested="goal")
+    assert slots["goal"] == "joints"
+    _, slots = validate("Better balance", intent="faq", requested="goal")
+    assert slots["goal"] == "balance"
+
+
+def test_a_real_question_under_another_intent_is_not_taken_as_an_answer() -> None:
+    assert validate("is it good for my knees?", intent="faq", requested="goal")[1] == {}
+    assert validate("does it help knee pain", intent="faq", requested="goal")[1] == {}
+    # An answer to another slot than the one asked is not taken from a non-answer intent.
+    assert validate("knee comfort", intent="faq", requested="age")[1] == {}
