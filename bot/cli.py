@@ -6,6 +6,8 @@ Commands:
     retrowalk train   Build and train only (``--force`` retrains).
     retrowalk chat    Chat with a running coach in the terminal.
     retrowalk walk    A guided retro walk with spoken cues; ask questions by voice.
+    retrowalk telegram-webhook
+                      Point the Telegram bot at this coach (setWebhook with the secret).
 """
 
 from __future__ import annotations
@@ -111,6 +113,22 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             print("==> Stopped the Rasa server and the action server.", flush=True)
 
 
+def _telegram_webhook() -> int:
+    from bot.channels.telegram import TelegramSettings, register_webhook
+
+    try:
+        settings = TelegramSettings.from_env()
+        result = register_webhook(settings)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not result.ok:
+        print(f"error: Telegram refused the webhook: {result.description}", file=sys.stderr)
+        return 1
+    print(f"Telegram webhook set to {settings.webhook_url}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``retrowalk`` command."""
     parser = argparse.ArgumentParser(prog="retrowalk", description=__doc__.split("\n")[0])
@@ -126,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     from voice import app as voice_app
 
     voice_app.add_arguments(walk)
+    sub.add_parser(
+        "telegram-webhook",
+        help="register <RETROWALK_PUBLIC_URL>/webhooks/telegram/webhook with Telegram",
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -140,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "walk":
             return voice_app.walk(args)
+        if args.command == "telegram-webhook":
+            return _telegram_webhook()
         return chat_loop(settings, args.sender)
     except (training.TrainingError, servers.ServerError) as error:
         print(f"error: {error}", file=sys.stderr)
