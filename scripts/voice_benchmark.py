@@ -135,6 +135,7 @@ def answer_latency(report: Callable[[str], None]) -> dict[str, Any]:
         results: dict[str, Any] = {}
         for label in ("rendered when asked", "from the clip cache (prerendered)"):
             latencies = []
+            parts: dict[str, list[float]] = {"heard": [], "bot": [], "audio": []}
             for question in QUESTIONS:
                 mark = events.count()
                 speech = say_into_mic(pulse, synthesize(f"hey coach, {question}"))
@@ -148,14 +149,22 @@ def answer_latency(report: Callable[[str], None]) -> dict[str, Any]:
                 if not playback.started.wait(10) or playback.started_at is None:
                     continue
                 latencies.append(playback.started_at - speech.finished_at)
+                heard = events.wait_for("heard", 1, after=mark)
+                answer = events.wait_for("answer", 1, after=mark)
+                if heard is not None and answer is not None:
+                    parts["heard"].append(heard.at - speech.finished_at)
+                    parts["bot"].append(answer.at - heard.at)
+                    parts["audio"].append(playback.started_at - answer.at)
             results[label] = {
                 "n": len(latencies),
                 "p50": percentile(latencies, 50),
                 "p95": percentile(latencies, 95),
+                "parts": {name: percentile(values, 50) for name, values in parts.items()},
             }
             report(
                 f"  {label}: p50 {results[label]['p50'] * 1000:.0f} ms, "
-                f"p95 {results[label]['p95'] * 1000:.0f} ms ({len(latencies)} questions)"
+                f"p95 {results[label]['p95'] * 1000:.0f} ms ({len(latencies)} questions); "
+                + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in results[label]["parts"].items())
             )
         app.coach.interrupt()
         thread.join(60)
@@ -183,12 +192,14 @@ def write_report(figures: dict[str, Any]) -> None:
         "",
         "## End of speech to first audio of the answer (in-domain questions, mid-walk)",
         "",
-        "| answer audio | questions | p50 | p95 |",
-        "|---|---:|---:|---:|",
+        "| answer audio | questions | p50 | p95 | heard (p50) | bot (p50) | audio (p50) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, row in latency.items():
+        part = {k: f"{v * 1000:.0f} ms" for k, v in row["parts"].items()}
         lines.append(
-            f"| {label} | {row['n']} | {row['p50'] * 1000:.0f} ms | {row['p95'] * 1000:.0f} ms |"
+            f"| {label} | {row['n']} | {row['p50'] * 1000:.0f} ms | {row['p95'] * 1000:.0f} ms "
+            f"| {part['heard']} | {part['bot']} | {part['audio']} |"
         )
     lines += [
         "",
@@ -197,7 +208,9 @@ def write_report(figures: dict[str, Any]) -> None:
         "synthesis of the first sentence (playback starts while later sentences render). The",
         "cached row is what a walker gets for the bot's fixed answers (FAQ included): `retrowalk",
         "train` / `make run` render them into the clip cache ahead of any walk",
-        "(`voice/answers.py`). Target: p50 at most 800 ms.",
+        "(`voice/answers.py`). Target: p50 at most 800 ms. Parts (medians): *heard* = end of",
+        "speech to transcript (end-pointing and recognition), *bot* = transcript to the bot's",
+        "reply over REST, *audio* = reply to its first sample reaching the speaker.",
         "",
         "## Time to first audio per speech engine (first sentence, warm)",
         "",
