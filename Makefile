@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test system-deps venv train chat walk validate lint format typecheck nlu-eval bench bench-voice lock clean help
+.PHONY: run test system-deps venv web train chat walk validate lint format typecheck nlu-eval bench bench-voice lock clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -13,7 +13,10 @@ help:
 venv: ## create .venv (Python 3.10) and install the pinned dependencies
 	@bash scripts/bootstrap.sh
 
-run: venv ## start the coach (action server + Rasa server, SQLite, REST + socketio)
+web: ## install the web chat widget's npm packages (web/package-lock.json)
+	@bash scripts/bootstrap-web.sh
+
+run: venv web ## start the coach (action server + Rasa server, SQLite, REST + socketio)
 	@$(VENV)/bin/retrowalk run
 
 train: venv ## build the spaCy pipeline and train if data/config changed
@@ -28,7 +31,7 @@ walk: venv ## a guided walk with spoken cues (the coach must be running: make ru
 system-deps: ## Debian packages the tests need (PostgreSQL, PulseAudio, PortAudio, espeak-ng)
 	@bash scripts/install-system-deps.sh
 
-test: venv system-deps lint typecheck ## lint, types, and the whole test suite (trains at most once)
+test: venv web system-deps lint typecheck ## lint, types, and the whole test suite (trains at most once)
 	@$(PY) -m pytest
 
 validate: venv ## rasa data validate

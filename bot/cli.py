@@ -85,8 +85,10 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         )
         if stop.is_set():
             return 130
+        web_line = _start_web_page(settings, running)
         print(
             f"\nRetroWalk Coach is ready ({time.monotonic() - started:.0f} s).\n"
+            f"  Web chat:  {web_line}\n"
             f"  REST:      POST {settings.rasa_url}/webhooks/rest/webhook "
             '{"sender": "me", "message": "hi"}\n'
             f"  Socket.IO: {settings.rasa_url} (web chat widget)\n"
@@ -110,7 +112,27 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         for server in reversed(running):
             server.stop()
         if running:
-            print("==> Stopped the Rasa server and the action server.", flush=True)
+            print(f"==> Stopped: {', '.join(server.name for server in running)}.", flush=True)
+
+
+def _start_web_page(settings: Settings, running: list[servers.ServerProcess]) -> str:
+    """Start the web chat page's server; the banner line (its URL, or why it is not running)."""
+    from bot.runtime.web import (
+        WebBundleMissingError,
+        WebSettings,
+        start_web_server,
+        web_server_ready,
+    )
+
+    try:
+        web_settings = WebSettings.from_env(settings)
+        print(f"==> Starting the web chat page on {web_settings.url} ...", flush=True)
+        web = start_web_server(settings, web_settings)
+    except WebBundleMissingError as error:
+        return f"not started: {error}"
+    running.append(web)
+    servers.wait_until(web, lambda: web_server_ready(web_settings), timeout=30)
+    return f"{web_settings.url}   (open it in a browser)"
 
 
 def _telegram_webhook() -> int:

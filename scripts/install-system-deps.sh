@@ -8,12 +8,16 @@
 #   espeak-ng    the offline fallback speech engine
 #   libsndfile1  audio file decoding (soundfile)
 #   sox          measuring and converting audio in tests and benchmarks
+#   chromium     the browser the web chat tests drive through Playwright (tests/web/)
+#   redis-server, nginx
+#                the scaled topology (bot/runtime/topology.py): Redis lock store, nginx in
+#                front of several Rasa instances (tests/topology/, the benchmark)
 set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 for pkg in pulseaudio pulseaudio-utils libasound2-plugins alsa-utils libportaudio2 espeak-ng \
-    libsndfile1 sox; do
+    libsndfile1 sox chromium redis-server nginx; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 

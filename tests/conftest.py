@@ -101,6 +101,8 @@ class LiveCoach:
     Attributes:
         env: The extra environment both servers run with (secrets, API URLs, public URL).
         api_ports: Port reserved for each platform's API stand-in.
+        web_port: Port reserved for the web chat page (tests/web/); its origin is the one the
+            Socket.IO channel allows (``RETROWALK_CORS``, Rasa's ``--cors``).
     """
 
     settings: Settings
@@ -109,6 +111,7 @@ class LiveCoach:
     model: Path
     env: dict[str, str]
     api_ports: dict[str, int]
+    web_port: int
 
     @property
     def token(self) -> str:
@@ -154,15 +157,18 @@ def live_coach(
 ) -> Iterator[LiveCoach]:
     """Both real servers, started once for the integration tests, stopped at the end."""
     var_dir = tmp_path_factory.mktemp("coach-var")
+    web_port = free_port()
+    web_origin = f"http://127.0.0.1:{web_port}"
     settings = replace(
         Settings(),
         var_dir=var_dir,
         database_url=f"sqlite:///{var_dir / 'retrowalk.db'}",
         rasa_port=free_port(),
         action_port=free_port(),
+        cors=(web_origin,),
     )
     api_ports = {platform: free_port() for platform in CHANNEL_SECRETS}
-    env = channel_environment(settings, api_ports)
+    env = {**channel_environment(settings, api_ports), "RETROWALK_CORS": web_origin}
     actions, rasa = _start_pair(settings, trained_model, env)
     coach = LiveCoach(
         settings=settings,
@@ -171,6 +177,7 @@ def live_coach(
         model=trained_model,
         env=env,
         api_ports=api_ports,
+        web_port=web_port,
     )
     try:
         yield coach
