@@ -2,8 +2,9 @@
 
 Plain Python with no Rasa import. The coach sends its progress chart as a
 ``data:image/png;base64,...`` URI, which Slack and Twilio cannot show: they need an http(s)
-URL they fetch themselves. :class:`ImagePublisher` decodes the URI, checks the bytes (PNG or
-JPEG by their signature, at most :attr:`MediaSettings.max_bytes`), stores them in the coach's
+URL they fetch themselves. :class:`ImagePublisher` decodes the URI and checks the bytes (PNG
+or JPEG by their signature, at most :attr:`MediaSettings.max_bytes`; ``bot.channels.data_uri``,
+whose names this module re-exports), stores them in the coach's
 database (:class:`MediaStore`, table ``channel_media``) and returns
 ``{RETROWALK_PUBLIC_URL}/webhooks/media/<sha256>.<ext>``, which the ``media`` channel
 (``bot/rasa_adapters/channels/media.py``) serves. The database, rather than a directory, lets
@@ -15,22 +16,23 @@ fetch again when a message is shown later); older ones are pruned at most once a
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import logging
 import re
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Literal
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from bot.channels.data_uri import (
+    DEFAULT_MAX_BYTES,
+    Media,
+    MediaError,
+    decode_data_uri,
+    sniff,
+)
+from bot.channels.db import PruneSchedule, create_tables, upsert, utc_now
 from bot.env import env_float, env_text
 from bot.storage import Storage
 
@@ -38,17 +40,7 @@ logger = logging.getLogger(__name__)
 
 PUBLIC_URL_ENV = "RETROWALK_PUBLIC_URL"
 MEDIA_ROUTE = "/webhooks/media"
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_TTL_DAYS = 30.0
-PRUNE_EVERY_S = 3600.0
-
-ContentType = Literal["image/png", "image/jpeg"]
-EXTENSIONS: dict[str, ContentType] = {"png": "image/png", "jpg": "image/jpeg"}
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-)
-_DATA_URI = re.compile(r"data:(image/(?:png|jpeg));base64,([A-Za-z0-9+/=\s]+)", re.ASCII)
 _NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg)", re.ASCII)
 
 metadata = sa.MetaData()
@@ -61,29 +53,6 @@ channel_media = sa.Table(
     sa.Column("data", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
-
-
-class MediaError(ValueError):
-    """An image that cannot be published (not a data URI, wrong type, too large)."""
-
-
-@dataclass(frozen=True)
-class Media:
-    """Image bytes and their type.
-
-    Attributes:
-        data: The bytes.
-        content_type: ``image/png`` or ``image/jpeg`` (from the bytes' signature).
-    """
-
-    data: bytes
-    content_type: ContentType
-
-    @property
-    def name(self) -> str:
-        """``<sha256 of the bytes>.<png|jpg>``: the file name in the media URL."""
-        extension = next(ext for ext, kind in EXTENSIONS.items() if kind == self.content_type)
-        return f"{hashlib.sha256(self.data).hexdigest()}.{extension}"
 
 
 @dataclass(frozen=True)
@@ -131,44 +100,6 @@ def normalize_public_url(url: str) -> str:
     return url
 
 
-def sniff(data: bytes) -> ContentType | None:
-    """``image/png`` or ``image/jpeg`` from the bytes' signature, else None."""
-    for signature, extension in _SIGNATURES:
-        if data.startswith(signature):
-            return EXTENSIONS[extension]
-    return None
-
-
-def decode_data_uri(uri: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Media:
-    """Decode a base64 ``data:image/png`` or ``data:image/jpeg`` URI.
-
-    Args:
-        uri: The data URI.
-        max_bytes: Largest image accepted.
-
-    Returns:
-        The image; its type comes from the bytes, which must agree with the declared one.
-
-    Raises:
-        MediaError: Not such a URI, invalid base64, too large, or bytes of another type.
-    """
-    if len(uri) > max_bytes * 4 // 3 + 64:
-        raise MediaError("the image is too large")
-    match = _DATA_URI.fullmatch(uri.strip())
-    if not match:
-        raise MediaError("not a base64 PNG or JPEG data URI")
-    try:
-        data = base64.b64decode("".join(match.group(2).split()), validate=True)
-    except (binascii.Error, ValueError):
-        raise MediaError("invalid base64 in the data URI") from None
-    if len(data) > max_bytes:
-        raise MediaError("the image is too large")
-    kind = sniff(data)
-    if kind is None or kind != match.group(1):
-        raise MediaError("the bytes are not the declared PNG or JPEG image")
-    return Media(data, kind)
-
-
 def is_media_name(name: str) -> bool:
     """Whether ``name`` is a media file name (``<64 hex>.png`` or ``.jpg``), nothing else."""
     return _NAME.fullmatch(name) is not None
@@ -195,13 +126,12 @@ class MediaStore:
         self,
         engine: Engine,
         ttl_days: float = DEFAULT_TTL_DAYS,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.engine = engine
         self.ttl = timedelta(days=ttl_days)
         self._clock = clock
-        self._last_prune = 0.0
-        self._lock = threading.Lock()
+        self._prunes = PruneSchedule()
 
     @classmethod
     def from_env(cls, settings: MediaSettings | None = None) -> MediaStore:
@@ -211,17 +141,9 @@ class MediaStore:
         store.create_schema()
         return store
 
-    def _now(self) -> datetime:
-        return self._clock()
-
     def create_schema(self) -> None:
         """Create the table if it is missing (several processes may race: both succeed)."""
-        try:
-            with self.engine.begin() as connection:
-                metadata.create_all(connection, checkfirst=True)
-        except sa.exc.DBAPIError:
-            with self.engine.begin() as connection:  # another process created it meanwhile
-                metadata.create_all(connection, checkfirst=True)
+        create_tables(self.engine, metadata)
 
     def put(self, media: Media) -> str:
         """Store the image (once per content) and return its name."""
@@ -230,29 +152,14 @@ class MediaStore:
             "name": name,
             "content_type": media.content_type,
             "data": media.data,
-            "created_at": self._now(),
+            "created_at": self._clock(),
         }
         with self.engine.begin() as connection:
-            dialect = connection.dialect.name
-            if dialect in ("postgresql", "sqlite"):
-                insert = (postgresql if dialect == "postgresql" else sqlite).insert
-                connection.execute(
-                    insert(channel_media)
-                    .values(**values)
-                    .on_conflict_do_update(
-                        index_elements=[channel_media.c.name],
-                        set_={"created_at": values["created_at"]},
-                    )
-                )
-            else:
-                updated = connection.execute(
-                    sa.update(channel_media)
-                    .where(channel_media.c.name == name)
-                    .values(created_at=values["created_at"])
-                )
-                if updated.rowcount == 0:
-                    connection.execute(sa.insert(channel_media).values(**values))
-        self._maybe_prune()
+            upsert(connection, channel_media, values, keys=["name"], update=["created_at"])
+        if self._prunes.due():
+            removed = self.prune()
+            if removed:
+                logger.info("pruned %d expired media files", removed)
         logger.debug("stored media %s (%d bytes)", name, len(media.data))
         return name
 
@@ -264,7 +171,7 @@ class MediaStore:
             row = connection.execute(
                 sa.select(channel_media.c.data, channel_media.c.content_type).where(
                     channel_media.c.name == name,
-                    channel_media.c.created_at >= self._now() - self.ttl,
+                    channel_media.c.created_at >= self._clock() - self.ttl,
                 )
             ).first()
         if row is None:
@@ -277,19 +184,11 @@ class MediaStore:
         """Delete images older than the time to live; returns how many."""
         with self.engine.begin() as connection:
             result = connection.execute(
-                sa.delete(channel_media).where(channel_media.c.created_at < self._now() - self.ttl)
+                sa.delete(channel_media).where(
+                    channel_media.c.created_at < self._clock() - self.ttl
+                )
             )
         return int(result.rowcount or 0)
-
-    def _maybe_prune(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            if self._last_prune and now - self._last_prune < PRUNE_EVERY_S:
-                return
-            self._last_prune = now
-        removed = self.prune()
-        if removed:
-            logger.info("pruned %d expired media files", removed)
 
 
 class ImagePublisher:

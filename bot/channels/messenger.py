@@ -14,7 +14,8 @@ is a thin adapter over it).
   replies (titles cut to 20 characters), more as button templates of 3, an image from a
   ``data:`` URI uploaded as ``filedata``, an http(s) image by URL.
 - :class:`MessengerApi` posts to ``<graph_url>/<graph_version>/me/messages`` with the page
-  token, retries 5xx, transient errors and connection errors, and never raises.
+  token (one ``aiohttp`` session per event loop, ``bot.channels.http``), retries 5xx,
+  transient errors and connection errors, and never raises.
 
 Graph API version: ``v25.0`` by default (released February 2026, available until July
 2028); ``RETROWALK_MESSENGER_GRAPH_VERSION`` picks another.
@@ -24,17 +25,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import aiohttp
-
+from bot.channels.data_uri import MediaError, decode_data_uri
+from bot.channels.http import JsonAnswer, JsonApiClient, Sleep, Upload, backoff
 from bot.channels.signatures import DEFAULT_REPLAY_WINDOW, secrets_match, signature_matches
-from bot.channels.telegram import LoopSession, Upload, decode_data_uri, split_text
+from bot.channels.text import split_text
 from bot.env import env_float, env_text
 
 LOG = logging.getLogger(__name__)
@@ -380,18 +380,21 @@ def text_requests(
 
 
 def image_requests(recipient_id: str, image: str) -> list[SendRequest]:
-    """An image attachment: a ``data:`` URI uploaded as ``filedata``, an http(s) URL by URL.
+    """An image attachment: a PNG or JPEG ``data:`` URI uploaded as ``filedata``, an http(s)
+    URL by URL.
 
-    Anything else (another scheme, a broken or oversized data URI) gives no call.
+    Anything else (another scheme, another image type, a broken or oversized data URI) gives
+    no call.
     """
     if image.startswith(("https://", "http://")):
         message = {"attachment": {"type": "image", "payload": {"url": image, "is_reusable": True}}}
         return [SendRequest(recipient_id, message)]
-    decoded = decode_data_uri(image)
-    if decoded is None or not decoded.data or len(decoded.data) > MAX_ATTACHMENT_BYTES:
+    try:
+        media = decode_data_uri(image, MAX_ATTACHMENT_BYTES)
+    except MediaError:
         return []
     message = {"attachment": {"type": "image", "payload": {"is_reusable": False}}}
-    upload = Upload("filedata", f"image.{decoded.extension}", decoded.content_type, decoded.data)
+    upload = Upload("filedata", f"image.{media.extension}", media.content_type, media.data)
     return [SendRequest(recipient_id, message, upload=upload)]
 
 
@@ -422,63 +425,35 @@ class SendResult:
     attempts: int = 1
 
 
-def _error_of(body: Mapping[str, Any]) -> dict[str, Any]:
-    error = body.get("error")
+def _error_of(answer: JsonAnswer) -> dict[str, Any]:
+    """Graph's ``error`` object; for no answer at all, the connection error's type."""
+    if not answer.status:
+        return {"type": answer.error}
+    error = answer.body.get("error")
     return error if isinstance(error, dict) else {}
 
 
-class MessengerApi:
+class MessengerApi(JsonApiClient):
     """A small Send API client over aiohttp; one session per event loop, opened lazily."""
 
-    def __init__(
-        self,
-        settings: MessengerSettings,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:
+    def __init__(self, settings: MessengerSettings, sleep: Sleep = asyncio.sleep) -> None:
         """Create the client; nothing is opened or sent until the first call.
 
         Args:
             settings: Page token, Graph URL and version, timeout and retry policy.
             sleep: How to wait between tries (injectable for tests).
         """
+        super().__init__(settings.timeout_s, settings.max_attempts, sleep)
         self.settings = settings
-        self._sleep = sleep
-        self._session = LoopSession(settings.timeout_s)
 
-    async def close(self) -> None:
-        """Close the HTTP session (safe to call twice)."""
-        await self._session.close()
-
-    async def _post(
-        self, path: str, fields: Mapping[str, Any], upload: Upload | None
-    ) -> tuple[int, dict[str, Any]]:
-        session = self._session.get()
-        url = self.settings.api_url(path)
-        params = {"access_token": self.settings.page_token}
-        if upload is None:
-            call = session.post(url, params=params, json=dict(fields))
-        else:
-            form = aiohttp.FormData()
-            for name, value in fields.items():
-                form.add_field(name, value if isinstance(value, str) else json.dumps(value))
-            form.add_field(
-                upload.field,
-                upload.data,
-                filename=upload.filename,
-                content_type=upload.content_type,
-            )
-            call = session.post(url, params=params, data=form)
-        async with call as reply:
-            try:
-                body = await reply.json(content_type=None)
-            except (ValueError, aiohttp.ContentTypeError):
-                body = {}
-            return reply.status, body if isinstance(body, dict) else {}
-
-    def _retry_wait(self, status: int, error: Mapping[str, Any], attempt: int) -> float | None:
+    def retry_wait(self, answer: JsonAnswer, attempt: int) -> float | None:
+        """After a 5xx, a transient Graph error or no answer, the backoff; else ``None``."""
+        error = _error_of(answer)
+        if answer.status == 200 and not error:
+            return None
         transient = error.get("is_transient") is True or error.get("code") in TRANSIENT_CODES
-        if status == 0 or status >= 500 or transient:
-            return self.settings.backoff_s * 2 ** (attempt - 1)
+        if answer.status == 0 or answer.status >= 500 or transient:
+            return backoff(self.settings.backoff_s, attempt)
         return None
 
     async def post(
@@ -486,36 +461,24 @@ class MessengerApi:
     ) -> SendResult:
         """POST ``fields`` to ``<graph>/<version>/<path>`` with the page token, retrying as the
         settings allow; never raises (but on cancellation)."""
-        attempt = 0
-        status = 0
-        body: dict[str, Any] = {}
-        error: dict[str, Any] = {}
-        while True:
-            attempt += 1
-            try:
-                status, body = await self._post(path, fields, upload)
-                error = _error_of(body)
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as failure:
-                status, body, error = 0, {}, {"type": type(failure).__name__}
-            if status == 200 and not error:
-                return SendResult(True, 200, body, attempts=attempt)
-            wait = self._retry_wait(status, error, attempt)
-            if wait is None or attempt >= self.settings.max_attempts:
-                break
-            await self._sleep(wait)
+        params = {"access_token": self.settings.page_token}
+        answer, attempts = await self.request(self.settings.api_url(path), fields, upload, params)
+        error = _error_of(answer)
+        if answer.status == 200 and not error:
+            return SendResult(True, 200, answer.body, attempts=attempts)
         code = error.get("code")
         LOG.warning(
             "messenger %s failed after %d tries: HTTP %s, %s code %s subcode %s trace %s",
             path,
-            attempt,
-            status or "-",
+            attempts,
+            answer.status or "-",
             error.get("type", "-"),
             code if code is not None else "-",
             error.get("error_subcode", "-"),
             error.get("fbtrace_id", "-"),
         )
         return SendResult(
-            False, status, body, code if isinstance(code, int) else 0, attempts=attempt
+            False, answer.status, answer.body, code if isinstance(code, int) else 0, attempts
         )
 
     async def send(self, request: SendRequest) -> SendResult:

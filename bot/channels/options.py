@@ -2,10 +2,10 @@
 
 Plain Python with no Rasa import, in two parts:
 
-* pure logic: :func:`format_options` writes a reply's buttons as a numbered list
-  ("1. Yes\\n2. No\\nReply with a number."), :func:`parse_choice` reads a reply such as
-  ``"2"``, ``" 2 "``, ``"2."`` or ``"#2"`` as the choice of option 2, and
-  :func:`split_text` cuts a long text at natural breaks for channels with a length limit;
+* pure logic: :func:`options_from_reply` reads a Rasa reply's buttons, :func:`format_options`
+  writes them as a numbered list ("1. Yes\\n2. No\\nReply with a number.") and
+  :func:`parse_choice` reads a reply such as ``"2"``, ``" 2 "``, ``"2."`` or ``"#2"`` as the
+  choice of option 2;
 * storage: :class:`OptionsStore` remembers the last options sent to each sender of each
   channel in the coach's database (table ``channel_options``), so a choice still works after
   a restart or when the next message reaches another server instance.
@@ -22,17 +22,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
+from bot.channels.db import PruneSchedule, create_tables, upsert, utc_now
 from bot.storage import MAX_USER_ID_LENGTH, Storage
 
 logger = logging.getLogger(__name__)
@@ -40,7 +38,6 @@ logger = logging.getLogger(__name__)
 REPLY_HINT = "Reply with a number."
 DEFAULT_TTL_S = 24 * 3600.0
 MAX_OPTIONS = 99
-PRUNE_EVERY_S = 3600.0
 _CHOICE = re.compile(r"\s*#?\s*(\d{1,2})\s*[.)]?\s*", re.ASCII)
 
 
@@ -72,6 +69,11 @@ def options_from_buttons(buttons: Sequence[Any]) -> list[Option]:
     return options[:MAX_OPTIONS]
 
 
+def options_from_reply(reply: Mapping[str, Any]) -> list[Option]:
+    """The usable buttons of a Rasa reply: its ``buttons``, else its ``quick_replies``."""
+    return options_from_buttons(reply.get("buttons") or reply.get("quick_replies") or [])
+
+
 def format_options(text: str, options: Sequence[Option]) -> str:
     """``text``, then the options numbered from 1 and :data:`REPLY_HINT`.
 
@@ -97,34 +99,6 @@ def parse_choice(text: str, count: int) -> int | None:
         return None
     number = int(match.group(1))
     return number if 1 <= number <= count else None
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Cut ``text`` into parts of at most ``limit`` characters, at natural breaks.
-
-    Breaks at the last paragraph break before the limit, else the last line break, else the
-    last space, else exactly at the limit. Parts are stripped; empty text gives ``[]``.
-    """
-    if limit < 1:
-        raise ValueError("limit must be positive")
-    parts: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[: limit + 1]
-        cut = -1
-        for separator in ("\n\n", "\n", " "):
-            cut = window.rfind(separator)
-            if cut > 0:
-                break
-        if cut <= 0:
-            cut = limit
-        part = rest[:cut].rstrip()
-        if part:
-            parts.append(part)
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
 
 
 def resolve_choice(text: str, payloads: Sequence[str]) -> str | None:
@@ -161,13 +135,12 @@ class OptionsStore:
         self,
         engine: Engine,
         ttl_s: float = DEFAULT_TTL_S,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.engine = engine
         self.ttl = timedelta(seconds=ttl_s)
         self._clock = clock
-        self._last_prune = 0.0
-        self._lock = threading.Lock()
+        self._prunes = PruneSchedule()
 
     @classmethod
     def from_env(cls) -> OptionsStore:
@@ -178,12 +151,7 @@ class OptionsStore:
 
     def create_schema(self) -> None:
         """Create the table if it is missing (several processes may race: both succeed)."""
-        try:
-            with self.engine.begin() as connection:
-                metadata.create_all(connection, checkfirst=True)
-        except sa.exc.DBAPIError:
-            with self.engine.begin() as connection:  # another process created it meanwhile
-                metadata.create_all(connection, checkfirst=True)
+        create_tables(self.engine, metadata)
 
     def load(self, channel: str, sender_id: str) -> list[str]:
         """The payloads offered last to ``sender_id`` on ``channel`` ([] if none or expired)."""
@@ -221,34 +189,15 @@ class OptionsStore:
             "updated_at": self._clock(),
         }
         with self.engine.begin() as connection:
-            dialect = connection.dialect.name
-            if dialect in ("postgresql", "sqlite"):
-                insert = (postgresql if dialect == "postgresql" else sqlite).insert
-                connection.execute(
-                    insert(channel_options)
-                    .values(**values)
-                    .on_conflict_do_update(
-                        index_elements=[channel_options.c.channel, channel_options.c.sender_id],
-                        set_={"payloads": values["payloads"], "updated_at": values["updated_at"]},
-                    )
-                )
-            else:
-                self._update_or_insert(connection, values)
-        self._maybe_prune()
-
-    @staticmethod
-    def _update_or_insert(connection: Connection, values: dict[str, Any]) -> None:
-        """The generic upsert, for databases without ``ON CONFLICT``."""
-        updated = connection.execute(
-            sa.update(channel_options)
-            .where(
-                channel_options.c.channel == values["channel"],
-                channel_options.c.sender_id == values["sender_id"],
+            upsert(
+                connection,
+                channel_options,
+                values,
+                keys=["channel", "sender_id"],
+                update=["payloads", "updated_at"],
             )
-            .values(payloads=values["payloads"], updated_at=values["updated_at"])
-        )
-        if updated.rowcount == 0:
-            connection.execute(sa.insert(channel_options).values(**values))
+        if self._prunes.due():
+            self.prune()
 
     def clear(self, channel: str, sender_id: str) -> None:
         """Forget the options offered to ``sender_id`` on ``channel``."""
@@ -269,12 +218,3 @@ class OptionsStore:
                 )
             )
         return int(result.rowcount or 0)
-
-    def _maybe_prune(self) -> None:
-        """Prune at most once every :data:`PRUNE_EVERY_S` seconds."""
-        with self._lock:
-            now = time.monotonic()
-            if self._last_prune and now - self._last_prune < PRUNE_EVERY_S:
-                return
-            self._last_prune = now
-        self.prune()

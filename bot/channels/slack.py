@@ -42,7 +42,8 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import Clock, SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.options import Option, options_from_buttons, split_text
+from bot.channels.options import Option, options_from_reply
+from bot.channels.text import split_text
 from bot.env import env_float, env_text
 
 logger = logging.getLogger(__name__)
@@ -282,14 +283,20 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": text, "emoji": True}
 
 
+def escaped_len(text: str) -> int:
+    """The length of ``text`` once escaped for mrkdwn (what Slack's limits count)."""
+    return len(escape(text))
+
+
 def buttons_blocks(text: str, options: Sequence[Option]) -> list[dict[str, Any]]:
     """Section block(s) with the text, then actions block(s) with one button per option.
 
+    The text is split so that each section holds at most 3,000 characters once escaped.
     Buttons carry their payload as ``value`` (Slack sends it back when clicked).
     """
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": escape(part)}}
-        for part in split_text(text, SECTION_TEXT_LIMIT)
+        for part in split_text(text, SECTION_TEXT_LIMIT, escaped_len)
     ]
     usable = [option for option in options if len(option.payload) <= BUTTON_VALUE_LIMIT]
     for start in range(0, len(usable), BUTTONS_PER_BLOCK):
@@ -336,7 +343,7 @@ def reply_messages(
     messages: list[dict[str, Any]] = []
     raw_text = reply.get("text")
     text = raw_text if isinstance(raw_text, str) else ""
-    options = options_from_buttons(reply.get("buttons") or reply.get("quick_replies") or [])
+    options = options_from_reply(reply)
     if options:
         messages.append(
             {**base, "text": escape(text or "Choose one:"), "blocks": buttons_blocks(text, options)}

@@ -12,9 +12,11 @@ is a thin adapter over it).
   is replaced by a short key remembered by :class:`CallbackKeys`; a key that was forgotten
   (server restarted) falls back to the pressed button's title.
 - :class:`TelegramApi` opens its ``aiohttp`` session lazily inside the running event loop (one
-  session per loop, never at import or start-up), retries after 429 (``retry_after``), 5xx
-  and connection errors, and never raises: failures are returned and logged without the
-  token or any message text.
+  session per loop, never at import or start-up; ``bot.channels.http``), retries after 429
+  (``retry_after``), 5xx and connection errors, and never raises: failures are returned and
+  logged without the token or any message text.
+- Text is split at 4,096 UTF-16 units (``bot.channels.text``); the chart's ``data:`` URI is
+  decoded and checked by ``bot.channels.data_uri``.
 - :func:`register_webhook` calls ``setWebhook`` with the secret token (for a CLI command).
 """
 
@@ -22,21 +24,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import hashlib
-import json
 import logging
 import re
 import threading
-import urllib.parse
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
-
+from bot.channels.data_uri import MediaError, decode_data_uri
+from bot.channels.http import JsonAnswer, JsonApiClient, Sleep, Upload, backoff
 from bot.channels.signatures import DEFAULT_REPLAY_WINDOW, secrets_match
+from bot.channels.text import split_text, utf16_len
 from bot.env import env_float, env_text
 
 LOG = logging.getLogger(__name__)
@@ -54,12 +54,6 @@ _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _COMMAND_MENTION = re.compile(r"^(/[A-Za-z0-9_]+)@[A-Za-z0-9_]+")
 _START = re.compile(r"^/start(?:@[A-Za-z0-9_]+)?(?:\s.*)?$", re.DOTALL)
 GREET_PAYLOAD = "/greet"
-_IMAGE_EXTENSIONS = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-}
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -147,95 +141,6 @@ class TelegramSettings:
 def secret_header_valid(received: str | None, settings: TelegramSettings) -> bool:
     """Whether the ``X-Telegram-Bot-Api-Secret-Token`` header is the configured secret."""
     return secrets_match(received, settings.secret)
-
-
-# ---- Text helpers (generic) ----
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units, as Telegram counts message length."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _longest_prefix(text: str, limit: int, measure: Callable[[str], int]) -> int:
-    """The largest ``n`` with ``measure(text[:n]) <= limit`` (at least 1)."""
-    if measure is len:
-        return max(1, min(len(text), limit))
-    low, high = 1, min(len(text), limit)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if measure(text[:middle]) <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> list[str]:
-    """Split ``text`` into parts of at most ``limit`` (as ``measure`` counts them).
-
-    Cuts at a paragraph break if there is one in the second half of the allowed length, else
-    at a line break, else after a sentence, else at a space, else anywhere. Whitespace at a
-    cut is dropped; an empty text gives no parts.
-
-    Args:
-        text: The text to send.
-        limit: The platform's maximum message length.
-        measure: How the platform counts length (``len`` for code points, :func:`utf16_len`).
-    """
-    rest = text.strip()
-    parts: list[str] = []
-    while rest and measure(rest) > limit:
-        end = _longest_prefix(rest, limit, measure)
-        window = rest[:end]
-        cut = end
-        for separator in ("\n\n", "\n", ". ", " "):
-            found = window.rfind(separator)
-            if found >= end // 2:
-                cut = found + len(separator)
-                break
-        head = rest[:cut].strip()
-        if head:
-            parts.append(head)
-        rest = rest[cut:].strip()
-    if rest:
-        parts.append(rest)
-    return parts
-
-
-@dataclass(frozen=True)
-class DataUri:
-    """A decoded ``data:`` URI.
-
-    Attributes:
-        content_type: The media type (``text/plain`` when the URI names none).
-        data: The decoded bytes.
-    """
-
-    content_type: str
-    data: bytes
-
-    @property
-    def extension(self) -> str:
-        """A file extension for the media type (``bin`` when unknown)."""
-        return _IMAGE_EXTENSIONS.get(self.content_type, "bin")
-
-
-def decode_data_uri(uri: str) -> DataUri | None:
-    """Decode ``data:[<type>][;base64],<data>``; ``None`` when ``uri`` is not a valid one."""
-    if not uri.startswith("data:") or "," not in uri:
-        return None
-    header, payload = uri[5:].split(",", 1)
-    parts = [part.strip() for part in header.split(";")]
-    content_type = parts[0].lower() or "text/plain"
-    try:
-        if "base64" in (part.lower() for part in parts[1:]):
-            data = base64.b64decode(payload.strip(), validate=True)
-        else:
-            data = urllib.parse.unquote_to_bytes(payload)
-    except (binascii.Error, ValueError):
-        return None
-    return DataUri(content_type, data)
 
 
 # ---- Inbound ----
@@ -427,23 +332,6 @@ class CallbackKeys:
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A file sent as a ``multipart/form-data`` part.
-
-    Attributes:
-        field: The form field (``photo`` for sendPhoto).
-        filename: The file name announced.
-        content_type: Its media type.
-        data: The bytes.
-    """
-
-    field: str
-    filename: str
-    content_type: str
-    data: bytes
-
-
-@dataclass(frozen=True)
 class ApiRequest:
     """One Bot API call.
 
@@ -507,16 +395,19 @@ def text_requests(
 
 
 def image_requests(chat_id: str, image: str) -> list[ApiRequest]:
-    """A ``sendPhoto`` call: a ``data:`` URI is uploaded as bytes, an http(s) URL passed on.
+    """A ``sendPhoto`` call: a PNG or JPEG ``data:`` URI is uploaded as bytes, an http(s) URL
+    passed on.
 
-    Anything else (another scheme, a broken or oversized data URI) gives no call.
+    Anything else (another scheme, another image type, a broken or oversized data URI) gives
+    no call.
     """
     if image.startswith(("https://", "http://")):
         return [ApiRequest("sendPhoto", {"chat_id": chat_id, "photo": image})]
-    decoded = decode_data_uri(image)
-    if decoded is None or not decoded.data or len(decoded.data) > MAX_PHOTO_BYTES:
+    try:
+        media = decode_data_uri(image, MAX_PHOTO_BYTES)
+    except MediaError:
         return []
-    upload = Upload("photo", f"image.{decoded.extension}", decoded.content_type, decoded.data)
+    upload = Upload("photo", f"image.{media.extension}", media.content_type, media.data)
     return [ApiRequest("sendPhoto", {"chat_id": chat_id}, upload)]
 
 
@@ -571,99 +462,35 @@ class ApiResult:
     attempts: int = 1
 
 
-@dataclass
-class _Answer:
-    status: int
-    body: dict[str, Any] = field(default_factory=dict)
+def _succeeded(answer: JsonAnswer) -> bool:
+    return answer.status == 200 and answer.body.get("ok") is True
 
 
-class LoopSession:
-    """An ``aiohttp`` session opened lazily in the running event loop.
-
-    A session belongs to the loop it was opened in; using it from another loop is what makes
-    the stock Telegram connector fail (``Event loop is closed``). This opens a new session when
-    the running loop changes, and never opens one at import or construction time.
-    """
-
-    def __init__(self, timeout_s: float) -> None:
-        """Remember the total request timeout; opens nothing."""
-        self.timeout_s = timeout_s
-        self._session: aiohttp.ClientSession | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def get(self) -> aiohttp.ClientSession:
-        """The session of the running loop (opened now if needed)."""
-        loop = asyncio.get_running_loop()
-        if self._session is None or self._session.closed or self._loop is not loop:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.timeout_s)
-            )
-            self._loop = loop
-        return self._session
-
-    async def close(self) -> None:
-        """Close the session if it belongs to the running loop (safe to call twice)."""
-        session, self._session = self._session, None
-        loop, self._loop = self._loop, None
-        if session is not None and not session.closed and loop is asyncio.get_running_loop():
-            await session.close()
-
-
-class TelegramApi:
+class TelegramApi(JsonApiClient):
     """A small Bot API client over aiohttp; one session per event loop, opened lazily."""
 
-    def __init__(
-        self,
-        settings: TelegramSettings,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:
+    def __init__(self, settings: TelegramSettings, sleep: Sleep = asyncio.sleep) -> None:
         """Create the client; nothing is opened or sent until the first call.
 
         Args:
             settings: Token, API URL, timeout and retry policy.
             sleep: How to wait between tries (injectable for tests).
         """
+        super().__init__(settings.timeout_s, settings.max_attempts, sleep)
         self.settings = settings
-        self._sleep = sleep
-        self._session = LoopSession(settings.timeout_s)
 
-    async def close(self) -> None:
-        """Close the HTTP session (safe to call twice)."""
-        await self._session.close()
-
-    async def _post(self, request: ApiRequest) -> _Answer:
-        session = self._session.get()
-        url = self.settings.method_url(request.method)
-        if request.upload is None:
-            call = session.post(url, json=request.params)
-        else:
-            form = aiohttp.FormData()
-            for name, value in request.params.items():
-                form.add_field(name, value if isinstance(value, str) else json.dumps(value))
-            upload = request.upload
-            form.add_field(
-                upload.field,
-                upload.data,
-                filename=upload.filename,
-                content_type=upload.content_type,
-            )
-            call = session.post(url, data=form)
-        async with call as reply:
-            try:
-                body = await reply.json(content_type=None)
-            except (ValueError, aiohttp.ContentTypeError):
-                body = {}
-            return _Answer(reply.status, body if isinstance(body, dict) else {})
-
-    def _wait_before_retry(self, answer: _Answer, attempt: int) -> float | None:
-        """Seconds to wait before trying again; ``None`` when trying again is pointless."""
+    def retry_wait(self, answer: JsonAnswer, attempt: int) -> float | None:
+        """After a 429, Telegram's ``retry_after`` (if not too long); after a 5xx or no
+        answer, the backoff; else ``None``."""
+        if _succeeded(answer):
+            return None
         if answer.status == 429:
             parameters = answer.body.get("parameters")
             retry_after = parameters.get("retry_after") if isinstance(parameters, dict) else None
             wait = float(retry_after) if isinstance(retry_after, (int, float)) else 1.0
             return wait if wait <= self.settings.max_retry_wait_s else None
         if answer.status == 0 or answer.status >= 500:
-            return self.settings.backoff_s * 2 ** (attempt - 1)
+            return backoff(self.settings.backoff_s, attempt)
         return None
 
     async def call(self, request: ApiRequest) -> ApiResult:
@@ -672,30 +499,19 @@ class TelegramApi:
         Returns:
             The outcome of the last try.
         """
-        attempt = 0
-        answer = _Answer(0)
-        while True:
-            attempt += 1
-            try:
-                answer = await self._post(request)
-                description = str(answer.body.get("description", ""))
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
-                answer = _Answer(0)
-                description = type(error).__name__
-            if answer.status == 200 and answer.body.get("ok") is True:
-                return ApiResult(True, 200, answer.body.get("result"), attempts=attempt)
-            wait = self._wait_before_retry(answer, attempt)
-            if wait is None or attempt >= self.settings.max_attempts:
-                break
-            await self._sleep(wait)
+        url = self.settings.method_url(request.method)
+        answer, attempts = await self.request(url, request.params, request.upload)
+        if _succeeded(answer):
+            return ApiResult(True, 200, answer.body.get("result"), attempts=attempts)
+        description = str(answer.body.get("description", "")) if answer.status else answer.error
         LOG.warning(
             "telegram %s failed after %d tries: HTTP %s %s",
             request.method,
-            attempt,
+            attempts,
             answer.status or "-",
             description,
         )
-        return ApiResult(False, answer.status, description=description, attempts=attempt)
+        return ApiResult(False, answer.status, description=description, attempts=attempts)
 
     async def call_all(self, requests: Iterable[ApiRequest]) -> list[ApiResult]:
         """Make the calls in order (a failed one does not stop the next)."""

@@ -39,7 +39,8 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels.media import PUBLIC_URL_ENV, normalize_public_url
-from bot.channels.options import format_options, options_from_buttons, split_text
+from bot.channels.options import format_options, options_from_reply
+from bot.channels.text import split_text
 from bot.env import env_float, env_text
 
 logger = logging.getLogger(__name__)
@@ -260,7 +261,7 @@ def plan_reply(reply: Mapping[str, Any], image_url: str | None) -> ReplyPlan:
     """
     raw_text = reply.get("text")
     text = raw_text if isinstance(raw_text, str) else ""
-    options = options_from_buttons(reply.get("buttons") or reply.get("quick_replies") or [])
+    options = options_from_reply(reply)
     full = format_options(text, options)
     messages = [OutboundMessage(body=part) for part in split_text(full, BODY_LIMIT)]
     image = reply.get("image")

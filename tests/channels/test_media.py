@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -24,7 +23,6 @@ from bot.channels.media import (
 )
 from bot.profile import WalkLog
 from bot.progress import progress_chart_png
-from bot.storage import Storage
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 GIF = b"GIF89a" + b"\x00" * 64
@@ -133,16 +131,6 @@ def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- storage -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.engine.Engine]:
-    """The coach's database engine (SQLite or PostgreSQL); the media table dropped after."""
-    engine = Storage(db_url).engine
-    yield engine
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS channel_media")
-    engine.dispose()
 
 
 def test_store_keeps_images_by_name(engine: sa.engine.Engine, chart: bytes) -> None:

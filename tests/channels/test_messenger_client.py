@@ -17,6 +17,7 @@ from bot.channels.messenger import (
     subscribe_page,
     text_requests,
 )
+from tests.channels.helpers import Sleeps
 from tests.channels.standins.messenger_api import MessengerStandIn, graph_error
 from tests.conftest import free_port
 
@@ -27,24 +28,13 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 @pytest.fixture(scope="module")
 def standin() -> Iterator[MessengerStandIn]:
     with MessengerStandIn(free_port(), TOKEN) as server:
-        yield server  # type: ignore[misc]
+        yield server
 
 
 @pytest.fixture
 def graph(standin: MessengerStandIn) -> MessengerStandIn:
     standin.reset()
     return standin
-
-
-class Sleeps:
-    """Records the waits the client asks for (they pass at once)."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        await asyncio.sleep(0)
 
 
 def settings_for(server: MessengerStandIn, **changes: object) -> MessengerSettings:

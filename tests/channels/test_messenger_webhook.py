@@ -18,19 +18,10 @@ import requests
 
 from bot.channels.messenger import DEFAULT_GRAPH_VERSION, MessengerSettings
 from bot.rasa_adapters.channels.messenger import MessengerInput
-from tests.channels.standins.messenger_api import (
-    MessengerStandIn,
-    delivery_event,
-    echo_event,
-    encode,
-    postback_event,
-    quick_reply_event,
-    read_event,
-    signature,
-    text_event,
-    webhook_body,
-)
-from tests.channels.standins.telegram_api import Recorded
+from tests.channels.helpers import WebhookChat
+from tests.channels.standins import messenger_api as facebook
+from tests.channels.standins.base import Recorded
+from tests.channels.standins.messenger_api import MessengerStandIn, encode, signature, webhook_body
 from tests.conftest import CHANNEL_SECRETS, LiveCoach
 
 pytestmark = [pytest.mark.integration, pytest.mark.channels]
@@ -44,7 +35,7 @@ _psids = itertools.count(880_000_000_000_001)
 @pytest.fixture(scope="module")
 def graph(live_coach: LiveCoach) -> Iterator[MessengerStandIn]:
     with MessengerStandIn(live_coach.api_ports["messenger"], PAGE_TOKEN) as server:
-        yield server  # type: ignore[misc]
+        yield server
 
 
 def post_raw(
@@ -56,13 +47,14 @@ def post_raw(
     return requests.post(coach.webhook_url("messenger"), data=raw, headers=headers, timeout=60)
 
 
-class MessengerChat:
+class MessengerChat(WebhookChat):
     """One user's conversation with the Page, played from Facebook's side."""
 
+    api: MessengerStandIn
+
     def __init__(self, coach: LiveCoach, api: MessengerStandIn) -> None:
-        self.coach = coach
-        self.api = api
         self.psid = str(next(_psids))
+        super().__init__(coach, api, self.psid)
 
     def post(self, *events: dict[str, Any], secret: str | None = APP_SECRET) -> requests.Response:
         raw = encode(webhook_body(*events))
@@ -72,34 +64,28 @@ class MessengerChat:
         """Every Send API call to this user so far (sender actions included)."""
         return [r for r in self.api.messages() if r.fields["recipient"]["id"] == self.psid]
 
-    def messages(self) -> list[Recorded]:
-        return [r for r in self.calls() if "message" in r.fields]
+    def is_message(self, call: Recorded) -> bool:
+        return "message" in call.fields
 
-    def _exchange(self, event: dict[str, Any]) -> list[Recorded]:
-        before = len(self.messages())
-        reply = self.post(event)
-        assert reply.status_code == 200, reply.text
-        assert reply.text == "EVENT_RECEIVED"
-        return self.messages()[before:]  # already there: processed before the 200
+    def send(self, event: dict[str, Any]) -> list[Recorded]:
+        """Post one event; the bot's messages it caused."""
+
+        def post() -> requests.Response:
+            reply = self.post(event)
+            assert reply.text == "EVENT_RECEIVED", reply.text
+            return reply
+
+        return self.exchange(post)
 
     def say(self, text: str) -> list[Recorded]:
-        return self._exchange(text_event(self.psid, text))
+        return self.send(facebook.text_event(self.psid, text))
 
     def tap(self, sent: list[Recorded], title: str) -> list[Recorded]:
         """Tap the quick reply titled ``title`` of the last message with quick replies."""
         for reply in quick_replies_of(sent):
             if reply["title"] == title:
-                return self._exchange(quick_reply_event(self.psid, title, reply["payload"]))
+                return self.send(facebook.quick_reply_event(self.psid, title, reply["payload"]))
         raise AssertionError(f"no quick reply {title!r} in {quick_replies_of(sent)}")
-
-    def user_texts(self) -> list[str]:
-        reply = requests.get(
-            f"{self.coach.settings.rasa_url}/conversations/{self.psid}/tracker",
-            params={"token": self.coach.token},
-            timeout=30,
-        )
-        assert reply.status_code == 200, reply.text
-        return [e["text"] for e in reply.json()["events"] if e["event"] == "user"]
 
 
 def texts(calls: list[Recorded]) -> str:
@@ -168,7 +154,7 @@ def test_quick_reply_and_postback_send_their_payloads(chat: MessengerChat) -> No
     greeting = chat.say("hi")
     answer = chat.tap(greeting, "What are the benefi…")  # cut to 20 characters
     assert "balance" in texts(answer).lower()
-    postback = chat._exchange(postback_event(chat.psid, "Help", "/help"))
+    postback = chat.send(facebook.postback_event(chat.psid, "Help", "/help"))
     assert "I can explain" in texts(postback)
     assert chat.user_texts()[1:] == ["What are the benefits of walking backwards?", "/help"]
 
@@ -223,7 +209,10 @@ def test_batched_events_of_two_users_are_both_answered(
     live_coach: LiveCoach, graph: MessengerStandIn
 ) -> None:
     ann, bob = MessengerChat(live_coach, graph), MessengerChat(live_coach, graph)
-    reply = ann.post(text_event(ann.psid, "hi"), text_event(bob.psid, "what shoes should I wear?"))
+    reply = ann.post(
+        facebook.text_event(ann.psid, "hi"),
+        facebook.text_event(bob.psid, "what shoes should I wear?"),
+    )
     assert reply.status_code == 200
     assert ann.messages() and any("shoe" in texts([m]).lower() for m in bob.messages())
     assert ann.user_texts() == ["hi"] and bob.user_texts() == ["what shoes should I wear?"]
@@ -236,22 +225,21 @@ def test_batched_events_of_two_users_are_both_answered(
 def test_forged_or_unsigned_webhooks_never_reach_the_bot(
     chat: MessengerChat, secret: str | None
 ) -> None:
-    reply = chat.post(text_event(chat.psid, "make me a plan"), secret=secret)
+    reply = chat.post(facebook.text_event(chat.psid, "make me a plan"), secret=secret)
     assert reply.status_code == 403
-    assert chat.calls() == []
-    assert chat.user_texts() == []
+    chat.assert_untouched()
 
 
 def test_a_tampered_body_is_refused(chat: MessengerChat, live_coach: LiveCoach) -> None:
-    raw = encode(webhook_body(text_event(chat.psid, "hi")))
+    raw = encode(webhook_body(facebook.text_event(chat.psid, "hi")))
     header = signature(raw, APP_SECRET)
     tampered = raw.replace(b'"hi"', b'"delete my data"')
     assert post_raw(live_coach, tampered, header).status_code == 403
-    assert chat.calls() == [] and chat.user_texts() == []
+    chat.assert_untouched()
 
 
 def test_a_replayed_message_is_answered_once(chat: MessengerChat) -> None:
-    event = text_event(chat.psid, "what shoes should I wear?")
+    event = facebook.text_event(chat.psid, "what shoes should I wear?")
     assert chat.post(event).status_code == 200
     first = chat.calls()
     assert any("shoe" in texts([c]).lower() for c in first if "message" in c.fields)
@@ -262,18 +250,22 @@ def test_a_replayed_message_is_answered_once(chat: MessengerChat) -> None:
 
 def test_echoes_and_receipts_are_ignored(chat: MessengerChat) -> None:
     reply = chat.post(
-        echo_event(chat.psid, "hello"), delivery_event(chat.psid), read_event(chat.psid)
+        facebook.echo_event(chat.psid, "hello"),
+        facebook.delivery_event(chat.psid),
+        facebook.read_event(chat.psid),
     )
     assert reply.status_code == 200
-    assert chat.calls() == [] and chat.user_texts() == []
+    chat.assert_untouched()
 
 
 def test_other_objects_and_malformed_bodies(chat: MessengerChat, live_coach: LiveCoach) -> None:
-    raw = encode({"object": "instagram", "entry": [{"messaging": [text_event(chat.psid, "hi")]}]})
+    raw = encode(
+        {"object": "instagram", "entry": [{"messaging": [facebook.text_event(chat.psid, "hi")]}]}
+    )
     assert post_raw(live_coach, raw, signature(raw, APP_SECRET)).status_code == 404
     junk = b"{not json"
     assert post_raw(live_coach, junk, signature(junk, APP_SECRET)).status_code == 400
-    assert chat.calls() == [] and chat.user_texts() == []
+    chat.assert_untouched()
 
 
 def test_an_overlong_message_is_refused_politely(chat: MessengerChat) -> None:
@@ -285,15 +277,7 @@ def test_an_overlong_message_is_refused_politely(chat: MessengerChat) -> None:
 def test_messages_the_coach_starts_go_out_through_messenger(chat: MessengerChat) -> None:
     """Rasa's HTTP API with ``output_channel=messenger`` uses ``get_output_channel``."""
     chat.say("hi")  # an existing conversation (a new one trips Rasa's session start)
-    before = len(chat.messages())
-    reply = requests.post(
-        f"{chat.coach.settings.rasa_url}/conversations/{chat.psid}/trigger_intent",
-        params={"token": chat.coach.token, "output_channel": "messenger"},
-        json={"name": "greet"},
-        timeout=60,
-    )
-    assert reply.status_code == 200, reply.text
-    assert "walking backwards" in texts(chat.messages()[before:])
+    assert "walking backwards" in texts(chat.trigger("greet", output_channel="messenger"))
 
 
 def test_custom_payloads_only_their_messenger_part_is_sent(graph: MessengerStandIn) -> None:

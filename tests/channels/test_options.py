@@ -1,14 +1,11 @@
-"""Numbered options for text-only channels: formatting, choices, splitting, and their memory."""
+"""Numbered options for text-only channels: formatting, choices, and their memory."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import given
-from hypothesis import strategies as st
 
 from bot.channels.options import (
     REPLY_HINT,
@@ -16,9 +13,9 @@ from bot.channels.options import (
     OptionsStore,
     format_options,
     options_from_buttons,
+    options_from_reply,
     parse_choice,
     resolve_choice,
-    split_text,
 )
 from bot.storage import Storage
 
@@ -64,29 +61,11 @@ def test_options_from_buttons_skips_links_and_malformed_buttons() -> None:
     assert options_from_buttons(buttons) == YES_NO
 
 
-def test_split_text_prefers_paragraphs_then_lines_then_words() -> None:
-    text = "a" * 10 + "\n\n" + "bbbbb ccccccc"
-    assert split_text(text, 12) == ["a" * 10, "bbbbb", "ccccccc"]
-    assert split_text("one\ntwo three", 9) == ["one", "two three"]
-    assert split_text("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
-    assert split_text("   ", 10) == []
-    assert split_text("short", 1600) == ["short"]
-
-
-@given(
-    words=st.lists(st.text("abcdefghij", min_size=1, max_size=30), min_size=1, max_size=80),
-    separators=st.lists(st.sampled_from([" ", "\n", "\n\n"]), min_size=80, max_size=80),
-    limit=st.integers(min_value=5, max_value=200),
-)
-def test_split_text_keeps_every_word_within_the_limit(
-    words: list[str], separators: list[str], limit: int
-) -> None:
-    text = "".join(word + separator for word, separator in zip(words, separators, strict=False))
-    parts = split_text(text, limit)
-    assert all(0 < len(part) <= limit for part in parts)
-    if all(len(word) <= limit for word in words):  # no word had to be cut
-        assert " ".join(parts).split() == text.split()
-    assert "".join("".join(parts).split()) == "".join(text.split())
+def test_options_of_a_reply_are_its_buttons_else_its_quick_replies() -> None:
+    buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+    assert options_from_reply({"text": "Ready?", "buttons": buttons}) == YES_NO
+    assert options_from_reply({"text": "Ready?", "quick_replies": buttons}) == YES_NO
+    assert options_from_reply({"text": "Ready?", "buttons": None}) == []
 
 
 # -- storage -------------------------------------------------------------------------------------
@@ -100,16 +79,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.engine.Engine]:
-    """The coach's database engine (SQLite or PostgreSQL); the options table dropped after."""
-    engine = Storage(db_url).engine
-    yield engine
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS channel_options")
-    engine.dispose()
 
 
 def test_store_remembers_options_per_channel_and_sender(engine: sa.engine.Engine) -> None:

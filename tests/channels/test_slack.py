@@ -21,6 +21,7 @@ from bot.channels.slack import (
     parse_interaction,
     reply_messages,
     strip_mentions,
+    unescape,
 )
 from tests.channels.standins.slack_api import (
     BOT_USER_ID,
@@ -230,6 +231,20 @@ def test_long_text_and_many_buttons_stay_within_slacks_limits() -> None:
     assert all(len(e["text"]["text"]) <= 75 for a in actions for e in a["elements"])
 
 
+def test_escaping_counts_towards_the_section_limit() -> None:
+    """A bug fixed: the text was split at 3,000 characters before escaping, so a section with
+    ``&``, ``<`` or ``>`` grew past Slack's limit and the message was refused."""
+    text = ("Walk & talk <slowly> then turn. " * 200).strip()  # 6,399 characters
+    reply = {"text": text, "buttons": [{"title": "OK", "payload": "/affirm"}]}
+    [message] = reply_messages("D1", reply, None)
+    sections = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert all(len(section) <= SECTION_TEXT_LIMIT for section in sections)
+    assert " ".join(unescape(section) for section in sections) == text
+    with SlackApiStandIn(free_port(), "xoxb-unit") as standin:  # it enforces the limit too
+        api = SlackApi(SlackSettings("xoxb-unit", SECRET, api_url=standin.url, timeout_s=5))
+        assert asyncio.run(api.post_message(message)) is True
+
+
 def test_image_reply_with_and_without_a_url() -> None:
     reply = {"text": None, "image": "data:image/png;base64,AAAA"}
     [with_url] = reply_messages("D1", reply, "https://coach.example.org/webhooks/media/a.png")
@@ -274,7 +289,7 @@ def test_api_client_posts_json_with_the_bearer_token() -> None:
         [posted] = standin.posted("D1")
         assert posted.path == "/chat.postMessage"
         assert posted.headers["Authorization"] == f"Bearer {token}"
-        assert posted.json["blocks"] == message["blocks"]
+        assert posted.fields["blocks"] == message["blocks"]
         assert len(standin.requests()) == 2  # the refused one was recorded, not accepted
 
 

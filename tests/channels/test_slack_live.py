@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 import requests
 
+from tests.channels.helpers import tracker_user_texts
+from tests.channels.standins.base import Recorded
 from tests.channels.standins.slack_api import (
     BOT_USER_ID,
-    Recorded,
     SlackApiStandIn,
     block_actions_body,
     message_event,
     signed_headers,
-    tracker_user_texts,
 )
 from tests.conftest import CHANNEL_SECRETS, LiveCoach
 
@@ -325,8 +325,9 @@ def test_the_plan_form_through_buttons_and_text(slack_user: SlackUser) -> None:
 
 
 def test_a_flood_is_cut_at_the_rate_limit_with_one_notice(slack_user: SlackUser) -> None:
-    # Default limit: a burst of 10 messages, then 30 a minute (one every 2 s): of 30 messages
-    # sent as fast as the server takes them, at most 10 + (seconds taken) / 2 get through.
+    # Default limit: a burst of 20 messages, then 60 a minute (one a second): of 30 messages
+    # sent as fast as the server takes them, the first 20 and at most one a second more get
+    # through, and the sender gets one "slow down" notice.
     started = time.monotonic()
     for number in range(30):
         assert slack_user.say(f"message number {number}").status_code == 200

@@ -18,6 +18,7 @@ from bot.channels.telegram import (
     register_webhook,
     text_requests,
 )
+from tests.channels.helpers import Sleeps
 from tests.channels.standins.telegram_api import TelegramStandIn
 from tests.conftest import free_port
 
@@ -28,7 +29,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 @pytest.fixture(scope="module")
 def standin() -> Iterator[TelegramStandIn]:
     with TelegramStandIn(free_port(), TOKEN) as server:
-        yield server  # type: ignore[misc]
+        yield server
 
 
 @pytest.fixture
@@ -37,21 +38,20 @@ def api_server(standin: TelegramStandIn) -> TelegramStandIn:
     return standin
 
 
-class Sleeps:
-    """Records the waits the client asks for (they pass at once)."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        await asyncio.sleep(0)
-
-
 def settings_for(server: TelegramStandIn, **changes: object) -> TelegramSettings:
     values = {"token": TOKEN, "secret": "s", "api_url": server.url, "timeout_s": 5.0}
     values.update(changes)
     return TelegramSettings(**values)  # type: ignore[arg-type]
+
+
+def too_many_requests(retry_after: int) -> dict[str, object]:
+    """The Bot API's answer to a flood: HTTP 429 with ``parameters.retry_after``."""
+    return {
+        "ok": False,
+        "error_code": 429,
+        "description": f"Too Many Requests: retry after {retry_after}",
+        "parameters": {"retry_after": retry_after},
+    }
 
 
 async def _run(api: TelegramApi, requests: list[ApiRequest]) -> list:
@@ -103,15 +103,7 @@ def test_one_client_works_across_event_loops(api_server: TelegramStandIn) -> Non
 def test_429_waits_retry_after_then_succeeds(api_server: TelegramStandIn) -> None:
     sleeps = Sleeps()
     api = TelegramApi(settings_for(api_server), sleep=sleeps)
-    api_server.fail_next(
-        429,
-        {
-            "ok": False,
-            "error_code": 429,
-            "description": "Too Many Requests: retry after 3",
-            "parameters": {"retry_after": 3},
-        },
-    )
+    api_server.fail_next(429, too_many_requests(retry_after=3))
     (result,) = asyncio.run(_run(api, text_requests("1", "hello")))
     assert result.ok and result.attempts == 2
     assert sleeps.waits == [3.0]
@@ -121,15 +113,7 @@ def test_429_waits_retry_after_then_succeeds(api_server: TelegramStandIn) -> Non
 def test_429_with_a_long_wait_gives_up_without_raising(api_server: TelegramStandIn) -> None:
     sleeps = Sleeps()
     api = TelegramApi(settings_for(api_server, max_retry_wait_s=5.0), sleep=sleeps)
-    api_server.fail_next(
-        429,
-        {
-            "ok": False,
-            "error_code": 429,
-            "description": "Too Many Requests: retry after 60",
-            "parameters": {"retry_after": 60},
-        },
-    )
+    api_server.fail_next(429, too_many_requests(retry_after=60))
     (result,) = asyncio.run(_run(api, text_requests("1", "hello")))
     assert not result.ok and result.status == 429 and sleeps.waits == []
     assert "Too Many Requests" in result.description
@@ -214,7 +198,7 @@ def test_the_cli_command_explains_a_missing_setting(
     monkeypatch.delenv("RETROWALK_TELEGRAM_TOKEN", raising=False)
     assert cli.main(["telegram-webhook"]) == 2
     assert "RETROWALK_TELEGRAM_TOKEN" in capsys.readouterr().err
-    assert api_server.requests == []
+    assert api_server.requests() == []
 
 
 def test_register_webhook_without_public_url_sends_nothing(
@@ -223,4 +207,4 @@ def test_register_webhook_without_public_url_sends_nothing(
     settings = settings_for(api_server, secret="ok", public_url="")
     with pytest.raises(ValueError, match="RETROWALK_PUBLIC_URL"):
         register_webhook(settings)
-    assert api_server.requests == []
+    assert api_server.requests() == []

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from bot.channels import telegram
 from bot.channels.signatures import ReplayGuard, secrets_match
@@ -15,15 +13,13 @@ from bot.channels.telegram import (
     CallbackKeys,
     InvalidUpdateError,
     TelegramSettings,
-    decode_data_uri,
     image_requests,
     inline_keyboard,
     normalise_command,
     parse_update,
-    split_text,
     text_requests,
-    utf16_len,
 )
+from bot.channels.text import utf16_len
 from tests.channels.standins.telegram_api import (
     callback_update,
     edited_update,
@@ -277,17 +273,9 @@ def test_buttons_without_text_get_a_prompt_and_empty_text_sends_nothing() -> Non
 
 
 def test_emoji_count_twice_towards_the_limit() -> None:
-    text = "🚶" * 3000  # 3,000 characters, 6,000 UTF-16 units
-    parts = split_text(text, 4096, utf16_len)
-    assert len(parts) == 2 and all(utf16_len(p) <= 4096 for p in parts)
-    assert "".join(parts) == text
-
-
-@given(st.text(min_size=0, max_size=400), st.integers(min_value=2, max_value=60))
-def test_split_parts_respect_the_limit_and_keep_every_character(text: str, limit: int) -> None:
-    parts = split_text(text, limit, utf16_len)
-    assert all(part.strip() and utf16_len(part) <= limit for part in parts)
-    assert "".join("".join(parts).split()) == "".join(text.split())
+    requests = text_requests("1", "🚶" * 3000)  # 3,000 characters, 6,000 UTF-16 units
+    assert len(requests) == 2 and all(utf16_len(r.params["text"]) <= 4096 for r in requests)
+    assert "".join(r.params["text"] for r in requests) == "🚶" * 3000
 
 
 def test_data_uri_image_is_uploaded_as_bytes() -> None:
@@ -308,18 +296,19 @@ def test_http_image_is_passed_by_url() -> None:
 
 
 @pytest.mark.parametrize(
-    "image", ["ftp://example.org/x.png", "data:image/png;base64,@@@", "data:,", "/tmp/x.png"]
+    "image",
+    [
+        "ftp://example.org/x.png",
+        "data:image/png;base64,@@@",
+        "data:,",
+        "/tmp/x.png",
+        "data:image/gif;base64," + base64.b64encode(b"GIF89a" + bytes(40)).decode(),
+        "data:image/jpeg;base64," + base64.b64encode(PNG).decode(),  # PNG bytes called JPEG
+        "data:image/png;base64," + base64.b64encode(PNG + bytes(10 * 1024 * 1024)).decode(),
+    ],
 )
 def test_other_images_are_dropped(image: str) -> None:
     assert image_requests("555", image) == []
-
-
-def test_data_uri_decoding() -> None:
-    decoded = decode_data_uri(PNG_URI)
-    assert decoded is not None and decoded.data == PNG and decoded.extension == "png"
-    plain = decode_data_uri("data:,hello%20there")
-    assert plain is not None and plain.content_type == "text/plain" and plain.data == b"hello there"
-    assert decode_data_uri("https://x") is None
 
 
 def test_set_webhook_request_carries_the_secret() -> None:

@@ -19,13 +19,11 @@ import requests
 
 from bot.channels.rate_limit import RateLimitSettings
 from bot.channels.telegram import TelegramSettings
-from bot.rasa_adapters.channels.telegram import (
-    EXPIRED_BUTTON_NOTICE,
-    RATE_LIMIT_REPLY,
-    TelegramInput,
-)
+from bot.rasa_adapters.channels.base import RATE_LIMIT_REPLY
+from bot.rasa_adapters.channels.telegram import EXPIRED_BUTTON_NOTICE, TelegramInput
+from tests.channels.helpers import WebhookChat
+from tests.channels.standins.base import Recorded
 from tests.channels.standins.telegram_api import (
-    Recorded,
     TelegramStandIn,
     callback_update,
     edited_update,
@@ -44,16 +42,17 @@ _chat_ids = itertools.count(700_000_001)
 @pytest.fixture(scope="module")
 def bot_api(live_coach: LiveCoach) -> Iterator[TelegramStandIn]:
     with TelegramStandIn(live_coach.api_ports["telegram"], TOKEN) as server:
-        yield server  # type: ignore[misc]
+        yield server
 
 
-class TelegramChat:
+class TelegramChat(WebhookChat):
     """One private chat with the coach, played from Telegram's side."""
 
+    api: TelegramStandIn
+
     def __init__(self, coach: LiveCoach, api: TelegramStandIn) -> None:
-        self.coach = coach
-        self.api = api
         self.chat_id = next(_chat_ids)
+        super().__init__(coach, api, str(self.chat_id))
 
     def post(self, update: dict[str, Any], secret: str | None = SECRET) -> requests.Response:
         headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
@@ -63,20 +62,14 @@ class TelegramChat:
 
     def calls(self) -> list[Recorded]:
         """Every Bot API call about this chat so far."""
-        return [r for r in self.api.requests if str(r.fields.get("chat_id")) == str(self.chat_id)]
+        return self.api.requests(lambda r: str(r.fields.get("chat_id")) == self.sender_id)
 
-    def messages(self) -> list[Recorded]:
-        return [r for r in self.calls() if r.name in ("sendMessage", "sendPhoto")]
-
-    def _exchange(self, update: dict[str, Any]) -> list[Recorded]:
-        before = len(self.messages())
-        reply = self.post(update)
-        assert reply.status_code == 200, reply.text
-        return self.messages()[before:]  # already there: processed before the 200
+    def is_message(self, call: Recorded) -> bool:
+        return call.name in ("sendMessage", "sendPhoto")
 
     def say(self, text: str) -> list[Recorded]:
         """Send a text message; the bot's messages it caused."""
-        return self._exchange(message_update(self.chat_id, text))
+        return self.exchange(lambda: self.post(message_update(self.chat_id, text)))
 
     def press(self, keyboard: Recorded, title: str) -> list[Recorded]:
         """Press the button titled ``title`` of the keyboard sent in ``keyboard``."""
@@ -87,16 +80,7 @@ class TelegramChat:
             "text": keyboard.fields["text"],
             "reply_markup": keyboard.fields["reply_markup"],
         }
-        return self._exchange(callback_update(self.chat_id, data, message))
-
-    def user_texts(self) -> list[str]:
-        reply = requests.get(
-            f"{self.coach.settings.rasa_url}/conversations/{self.chat_id}/tracker",
-            params={"token": self.coach.token},
-            timeout=30,
-        )
-        assert reply.status_code == 200, reply.text
-        return [e["text"] for e in reply.json()["events"] if e["event"] == "user"]
+        return self.exchange(lambda: self.post(callback_update(self.chat_id, data, message)))
 
 
 def texts(calls: list[Recorded]) -> str:
@@ -203,8 +187,7 @@ def test_forged_or_unsigned_updates_never_reach_the_bot(
 ) -> None:
     reply = chat.post(message_update(chat.chat_id, "make me a plan"), secret=secret)
     assert reply.status_code == 403
-    assert chat.calls() == []
-    assert chat.user_texts() == []
+    chat.assert_untouched()
 
 
 def test_a_replayed_update_is_answered_once(chat: TelegramChat) -> None:
@@ -223,8 +206,7 @@ def test_edits_and_stickers_are_ignored(chat: TelegramChat, kind: str) -> None:
     update = edited_update(chat.chat_id, "hi") if kind == "edited" else sticker_update(chat.chat_id)
     reply = chat.post(update)
     assert reply.status_code == 200 and reply.json() == {"status": "ignored"}
-    assert chat.calls() == []
-    assert chat.user_texts() == []
+    chat.assert_untouched()
 
 
 def test_malformed_body_is_a_400(chat: TelegramChat, live_coach: LiveCoach) -> None:
@@ -287,15 +269,7 @@ def test_a_flooding_chat_is_rate_limited(chat: TelegramChat, live_coach: LiveCoa
 def test_messages_the_coach_starts_go_out_through_telegram(chat: TelegramChat) -> None:
     """Rasa's HTTP API with ``output_channel=telegram`` uses ``get_output_channel``."""
     chat.say("hi")  # an existing conversation (a new one trips Rasa's session start)
-    before = len(chat.messages())
-    reply = requests.post(
-        f"{chat.coach.settings.rasa_url}/conversations/{chat.chat_id}/trigger_intent",
-        params={"token": chat.coach.token, "output_channel": "telegram"},
-        json={"name": "greet"},
-        timeout=60,
-    )
-    assert reply.status_code == 200, reply.text
-    assert "walking backwards" in texts(chat.messages()[before:])
+    assert "walking backwards" in texts(chat.trigger("greet", output_channel="telegram"))
 
 
 def test_custom_payloads_only_their_telegram_part_is_sent(bot_api: TelegramStandIn) -> None:

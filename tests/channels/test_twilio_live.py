@@ -13,7 +13,8 @@ import requests
 
 from bot.channels.options import REPLY_HINT
 from bot.channels.twilio import BODY_LIMIT, EMPTY_TWIML
-from tests.channels.standins.slack_api import Recorded, tracker_user_texts
+from tests.channels.helpers import tracker_user_texts
+from tests.channels.standins.base import Recorded
 from tests.channels.standins.twilio_api import (
     TwilioApiStandIn,
     new_message_sid,

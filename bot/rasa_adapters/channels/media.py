@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.media import MediaSettings, MediaStore, is_media_name
+from bot.rasa_adapters.channels.base import Handler, Lazy, webhook_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -41,26 +41,17 @@ class MediaInput(InputChannel):
     def __init__(self, settings: MediaSettings | None = None) -> None:
         """Create the channel (the database is opened on the first request)."""
         self.settings = settings or MediaSettings.from_env()
-        self._store: MediaStore | None = None
+        self.store = Lazy(lambda: MediaStore.from_env(self.settings))
 
-    def _get_store(self) -> MediaStore:
-        if self._store is None:
-            self._store = MediaStore.from_env(self.settings)
-        return self._store
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
         """Routes: ``GET /`` health and ``GET /<name>`` an image."""
-        media = Blueprint("retrowalk_media", __name__)
-
-        @media.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        media = webhook_blueprint(self, __name__)
 
         @media.route("/<name:str>", methods=["GET"])
         async def image(_: Request, name: str) -> HTTPResponse:
             if not is_media_name(name):
                 return response.text("Not found.", status=404)
-            found = await asyncio.to_thread(lambda: self._get_store().get(name))
+            found = await asyncio.to_thread(lambda: self.store.get().get(name))
             if found is None:
                 return response.text("Not found.", status=404)
             headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}

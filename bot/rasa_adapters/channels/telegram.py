@@ -10,8 +10,9 @@ start-up and ``getMe`` per message, and never checks Telegram's secret token. He
   ``RETROWALK_TELEGRAM_SECRET`` (constant-time), else 403 and the bot never sees it;
 - an ``update_id`` already seen (a replay, or Telegram redelivering) is answered 200 and
   dropped; so are update kinds the coach does not handle;
-- text is cleaned and size-checked like REST (an over-long message gets a "too long"
-  reply), and each chat is rate-limited (``bot.channels.rate_limit``);
+- each chat is rate-limited, and text is size-checked like REST and cleaned (an over-long
+  message gets a "too long" reply): the checks of every channel, in
+  ``bot.rasa_adapters.channels.base``;
 - the message is processed before the webhook answers 200, so replies have been sent when
   Telegram gets the answer (processing is shielded: it completes even if Telegram hangs up).
 
@@ -20,19 +21,16 @@ Parsing, formatting and the Bot API client are plain Python in ``bot.channels.te
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.rate_limit import RateLimiter, RateLimitSettings
-from bot.channels.signatures import ReplayGuard
+from bot.channels.rate_limit import RateLimiter
 from bot.channels.telegram import (
     SECRET_HEADER,
     ApiRequest,
@@ -49,113 +47,84 @@ from bot.channels.telegram import (
     typing_request,
     update_id_of,
 )
-from bot.inputs import clean_text, max_message_chars
-from bot.rasa_adapters.channels.rest import ERROR_REPLY
+from bot.rasa_adapters.channels.base import (
+    ApiOutput,
+    Handler,
+    WebhookInput,
+    run_turn,
+    webhook_blueprint,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
 EXPIRED_BUTTON_NOTICE = "This button has expired. Please type your answer instead."
-TOO_LONG_REPLY = (
-    "Sorry, that message is too long for me ({length} characters). "
-    "Please keep it under {limit} characters."
-)
-RATE_LIMIT_REPLY = (
-    "You're sending messages faster than I can answer. Please wait a few seconds and try again."
-)
-
-Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
-class TelegramOutput(OutputChannel):
-    """Sends the coach's replies with the Bot API (never raises: failures are logged)."""
+class TelegramOutput(ApiOutput[ApiRequest]):
+    """Sends the coach's replies with the Bot API (never raises: failures are logged).
+
+    Text is split at Telegram's 4,096-character limit; buttons and quick replies become an
+    inline keyboard (one button per row); a ``data:`` image is uploaded, an http(s) one passed
+    to Telegram; a custom ``{"telegram": {...}}`` part is sent as ``sendMessage`` parameters
+    (or another ``method``).
+    """
+
+    platform = "telegram"
 
     def __init__(self, api: TelegramApi, keys: CallbackKeys) -> None:
         """Send through ``api``; long button payloads are remembered in ``keys``."""
         super().__init__()
         self.api = api
         self.keys = keys
-        self.sent = 0
 
-    @classmethod
-    def name(cls) -> str:
-        """The channel name."""
-        return "telegram"
+    def text_requests(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]] | None = None
+    ) -> list[ApiRequest]:
+        """``sendMessage`` calls, the keyboard on the last."""
+        return text_requests(recipient_id, text, buttons, self.keys)
 
-    async def _send(self, requests: list[ApiRequest]) -> None:
-        for result in await self.api.call_all(requests):
-            self.sent += int(result.ok)
+    def image_requests(self, recipient_id: str, image: str) -> list[ApiRequest]:
+        """A ``sendPhoto`` call."""
+        return image_requests(recipient_id, image)
 
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """Text, split at Telegram's 4,096-character limit."""
-        await self._send(text_requests(recipient_id, text))
+    def native_requests(self, recipient_id: str, native: dict[str, Any]) -> list[ApiRequest]:
+        """The parameters of ``native``'s ``method`` (default ``sendMessage``) to this chat."""
+        method = str(native.pop("method", "sendMessage"))
+        return [ApiRequest(method, {**native, "chat_id": recipient_id})]
 
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        """Text with an inline keyboard (one button per row)."""
-        await self._send(text_requests(recipient_id, text, buttons, self.keys))
-
-    async def send_quick_replies(
-        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        """Quick replies are shown as inline buttons too."""
-        await self.send_text_with_buttons(recipient_id, text, quick_replies)
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        """A photo: a ``data:`` URI is uploaded, an http(s) URL passed to Telegram."""
-        requests = image_requests(recipient_id, image)
-        if not requests:
-            logger.warning("telegram: an image that is neither a data: URI nor http(s) dropped")
-        await self._send(requests)
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
-    ) -> None:
-        """Only a ``{"telegram": {...}}`` part is sent (as ``sendMessage`` parameters, or
-        another ``method``); other custom payloads are for other clients and not shown."""
-        native = json_message.get("telegram") if isinstance(json_message, dict) else None
-        if not isinstance(native, dict):
-            logger.debug("telegram: custom payload without a 'telegram' part not shown")
-            return
-        params = dict(native)
-        method = str(params.pop("method", "sendMessage"))
-        params["chat_id"] = recipient_id
-        await self._send([ApiRequest(method, params)])
+    async def send_requests(self, requests: list[ApiRequest]) -> int:
+        """Make the calls in order."""
+        return sum(result.ok for result in await self.api.call_all(requests))
 
 
-class TelegramInput(InputChannel):
+class TelegramInput(WebhookInput):
     """Telegram webhook input; secrets come from the environment (``RETROWALK_TELEGRAM_*``)."""
 
-    def __init__(self, settings: TelegramSettings, limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self, settings: TelegramSettings | None = None, limiter: RateLimiter | None = None
+    ) -> None:
         """Create the channel; opens no connection and sends nothing.
 
         Args:
-            settings: Token, secret, API URL.
+            settings: Token, secret, API URL (default: from the environment, checked).
             limiter: Per-chat rate limit (default: from ``RETROWALK_RATE_*``).
+
+        Raises:
+            ValueError: From the environment: a missing token or an invalid secret.
         """
+        if settings is None:
+            settings = TelegramSettings.from_env()
+            settings.check()
+        super().__init__(limiter, settings.replay_window)
         self.settings = settings
         self.api = TelegramApi(settings)
         self.keys = CallbackKeys()
-        self.replays = ReplayGuard(settings.replay_window)
-        self.limiter = limiter or RateLimiter()
-        self._notices = RateLimiter(RateLimitSettings(per_minute=1.0, burst=1.0))
 
     @classmethod
     def name(cls) -> str:
         """Served at ``/webhooks/telegram/webhook``."""
         return "telegram"
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Build from the environment; secrets in ``credentials.yml`` are ignored.
-
-        Raises:
-            ValueError: A missing token or an invalid secret.
-        """
-        settings = TelegramSettings.from_env()
-        settings.check()
-        return cls(settings)
 
     def get_output_channel(self) -> OutputChannel:
         """An output channel for messages the coach starts (no network call)."""
@@ -172,45 +141,29 @@ class TelegramInput(InputChannel):
             if incoming.expired:
                 return "expired button"
         chat_id = incoming.chat_id
-        if not self.limiter.allow(chat_id):
-            if self._notices.allow(chat_id):
-                await self._reply(chat_id, RATE_LIMIT_REPLY)
-            return "rate limited"
-        limit = max_message_chars()
-        if len(incoming.text) > limit:
-            await self._reply(
-                chat_id, TOO_LONG_REPLY.format(length=len(incoming.text), limit=limit)
-            )
-            return "too long"
-        text = clean_text(incoming.text)
-        if not text:
-            return "empty"
+        admission = self.gate.admit(chat_id, incoming.text)
+        if admission.notice:
+            await self._reply(chat_id, admission.notice)
+        if not admission.text:
+            return admission.outcome
         if self.settings.typing:
             await self.api.call(typing_request(chat_id))
         output = TelegramOutput(self.api, self.keys)
         message = UserMessage(
-            text,
+            admission.text,
             output,
             chat_id,
             input_channel=self.name(),
             message_id=f"telegram-{incoming.update_id}",
             metadata={"telegram": {"update_id": incoming.update_id}},
         )
-        try:
-            await on_new_message(message)
-        except Exception:
-            logger.exception("telegram: processing update %d failed", incoming.update_id)
-            await self._reply(chat_id, ERROR_REPLY)
+        if not await run_turn(on_new_message, message, lambda text: self._reply(chat_id, text)):
             return "failed"
         return f"answered ({output.sent} sent)"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         """Routes: ``GET /`` health and ``POST /webhook``."""
-        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint(self, __name__, on_stop=self.api.close)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -233,13 +186,8 @@ class TelegramInput(InputChannel):
                 logger.debug("telegram: update %d ignored (not a text or button)", update_id)
                 return response.json({"status": "ignored"})
             # Shielded: Telegram hanging up must not cut a conversation turn in half.
-            task = asyncio.ensure_future(self._process(incoming, on_new_message))
-            outcome = await asyncio.shield(task)
+            outcome = await self.tasks.shielded(self._process(incoming, on_new_message))
             logger.debug("telegram: update %d %s", update_id, outcome)
             return response.json({"status": "ok"})
-
-        @webhook.listener("after_server_stop")
-        async def close(*_: Any) -> None:
-            await self.api.close()
 
         return webhook

@@ -11,26 +11,24 @@ the chart as ``MediaUrl`` when ``RETROWALK_PUBLIC_URL`` is set.
 
 Replies always go through the Messages API; the webhook itself is answered, once the message
 has been processed, with an empty TwiML ``<Response/>``. Processing is shielded from the
-request: if Twilio hangs up first, the turn still completes.
+request: if Twilio hangs up first, the turn still completes. Rate limit, size check and
+cleaning are those of every channel (``bot.rasa_adapters.channels.base``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.media import ImagePublisher
 from bot.channels.options import OptionsStore, resolve_choice
-from bot.channels.rate_limit import RateLimiter, RateLimitSettings
-from bot.channels.signatures import ReplayGuard
+from bot.channels.rate_limit import RateLimiter
 from bot.channels.twilio import (
     EMPTY_TWIML,
     InboundError,
@@ -44,16 +42,17 @@ from bot.channels.twilio import (
     plan_reply,
     signed_url,
 )
-from bot.inputs import clean_text, max_message_chars
+from bot.rasa_adapters.channels.base import (
+    Handler,
+    Lazy,
+    WebhookInput,
+    published_image,
+    run_turn,
+    webhook_blueprint,
+)
 
 logger = logging.getLogger(__name__)
 
-ERROR_REPLY = "Sorry, something went wrong on my side. Please try again in a moment."
-TOO_LONG_REPLY = (
-    "That message is too long for me ({length} characters). Please keep it under {limit}."
-)
-SLOW_DOWN_REPLY = "You're sending messages faster than I can answer. Please wait a moment."
-NOTICE_RATE = RateLimitSettings(per_minute=1.0, burst=1.0)  # "slow down" notices per sender
 MAX_BODY_BYTES = 256 * 1024  # Twilio's webhooks are a few kilobytes
 TEXT_ONLY_REPLY = "Sorry, I can only read text messages. Please type your question."
 
@@ -64,29 +63,14 @@ class _Resources:
     def __init__(self, settings: TwilioSettings) -> None:
         self.settings = settings
         self._api: TwilioApi | None = None
-        self._options: OptionsStore | None = None
-        self._publisher: ImagePublisher | None = None
-        self._lock = threading.Lock()
+        self.options = Lazy(OptionsStore.from_env)
+        self.publisher = Lazy(ImagePublisher.from_env)
 
     def api(self) -> TwilioApi:
         """The API client; call it inside the running loop (its session belongs to it)."""
         if self._api is None:
             self._api = TwilioApi(self.settings)
         return self._api
-
-    def options(self) -> OptionsStore:
-        """The options memory (blocking on first use: call it from a thread)."""
-        with self._lock:
-            if self._options is None:
-                self._options = OptionsStore.from_env()
-            return self._options
-
-    def publisher(self) -> ImagePublisher:
-        """The image publisher (blocking on first use: call it from a thread)."""
-        with self._lock:
-            if self._publisher is None:
-                self._publisher = ImagePublisher.from_env()
-            return self._publisher
 
     async def close(self) -> None:
         """Close the API client's session."""
@@ -121,10 +105,8 @@ class TwilioOutput(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Send one Rasa reply; remember its buttons as the recipient's numbered options."""
-        image = message.get("image")
-        image_url = None
-        if isinstance(image, str) and image and self.media:
-            image_url = await asyncio.to_thread(lambda: self.resources.publisher().publish(image))
+        publisher = self.resources.publisher.get
+        image_url = await published_image(message, publisher) if self.media else None
         plan = plan_reply(message, image_url)
         api = self.resources.api()
         for outbound in plan.messages:
@@ -132,7 +114,7 @@ class TwilioOutput(OutputChannel):
         if plan.payloads:
             payloads = list(plan.payloads)
             await asyncio.to_thread(
-                lambda: self.resources.options().save(self.channel, recipient_id, payloads)
+                lambda: self.resources.options.get().save(self.channel, recipient_id, payloads)
             )
             self.offered_options = True
 
@@ -145,80 +127,53 @@ class TwilioOutput(OutputChannel):
         await self.resources.api().send(recipient_id, self.sender, OutboundMessage(body=text))
 
 
-class TwilioInputBase(InputChannel):
+class TwilioInputBase(WebhookInput):
     """A Twilio messaging webhook; subclasses set the name and the kind of sender."""
 
     kind: Kind = "sms"
 
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Settings come from the environment; ``credentials.yml`` needs no keys."""
-        return cls()
-
     def __init__(
-        self,
-        settings: TwilioSettings | None = None,
-        rate_limiter: RateLimiter | None = None,
+        self, settings: TwilioSettings | None = None, limiter: RateLimiter | None = None
     ) -> None:
         """Create the channel.
 
         Args:
             settings: Account, token, numbers, URLs (default: from the environment).
-            rate_limiter: Per-sender message limits (default: from the environment).
+            limiter: Per-sender message limits (default: from ``RETROWALK_RATE_*``).
 
         Raises:
             ValueError: This channel's number is not configured.
         """
+        super().__init__(limiter)
         self.settings = settings or TwilioSettings.from_env()
         if not self.settings.sender(self.kind):
             raise ValueError(f"the Twilio {self.kind} number is not set")
         self.resources = _Resources(self.settings)
-        self.replays = ReplayGuard()
-        self.rate_limiter = rate_limiter or RateLimiter()
-        self.notices = RateLimiter(NOTICE_RATE)
-        self._tasks: set[asyncio.Task[None]] = set()
 
     def get_output_channel(self) -> OutputChannel:
         """An output sending from this channel's number."""
         return TwilioOutput(self.name(), self.kind, self.resources)
 
     async def _process(
-        self,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        sender: str,
-        text: str,
-        metadata: dict[str, Any],
+        self, on_new_message: Handler, sender: str, text: str, metadata: dict[str, Any]
     ) -> None:
         """Resolve a numbered choice, hand the message to the bot, keep the options current."""
-        options = await asyncio.to_thread(self.resources.options)
+        options = await asyncio.to_thread(self.resources.options.get)
         pending = await asyncio.to_thread(options.load, self.name(), sender)
         chosen = resolve_choice(text, pending) if pending else None
         if chosen is not None:
             metadata = {**metadata, "numbered_choice": True}
         output = TwilioOutput(self.name(), self.kind, self.resources)
-        try:
-            await on_new_message(
-                UserMessage(
-                    chosen or text, output, sender, input_channel=self.name(), metadata=metadata
-                )
-            )
-        except Exception:
-            logger.exception("%s message processing failed", self.name())
-            await output.send_note(sender, ERROR_REPLY)
+        message = UserMessage(
+            chosen or text, output, sender, input_channel=self.name(), metadata=metadata
+        )
+        await run_turn(on_new_message, message, lambda note: output.send_note(sender, note))
         if pending and not output.offered_options:
             await asyncio.to_thread(options.clear, self.name(), sender)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
         """Routes: ``GET /`` health and ``POST /webhook`` incoming messages."""
-        twilio = Blueprint(f"retrowalk_{self.name()}", __name__)
-
-        @twilio.listener("after_server_stop")
-        async def close(*_: Any) -> None:
-            await self.resources.close()
-
-        @twilio.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        twilio = webhook_blueprint(self, __name__, on_stop=self.resources.close)
 
         @twilio.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
@@ -241,32 +196,19 @@ class TwilioInputBase(InputChannel):
             if not self.replays.first_time(inbound.sid):
                 logger.warning("%s: repeated MessageSid refused", self.name())
                 return response.text("This message was already received.", status=409)
-            twiml = response.text(EMPTY_TWIML, content_type="text/xml")
             output = TwilioOutput(self.name(), self.kind, self.resources)
-            text = clean_text(inbound.text)
-            limit = max_message_chars()
-            if not text:
-                if inbound.num_media:
-                    await output.send_note(inbound.sender, TEXT_ONLY_REPLY)
-                return twiml
-            if len(text) > limit:
-                note = TOO_LONG_REPLY.format(length=len(text), limit=limit)
-                await output.send_note(inbound.sender, note)
-                return twiml
-            if not self.rate_limiter.allow(inbound.sender):
-                logger.warning("%s: message dropped, sender over the rate limit", self.name())
-                if self.notices.allow(inbound.sender):
-                    await output.send_note(inbound.sender, SLOW_DOWN_REPLY)
-                return twiml
-            metadata = {"message_sid": inbound.sid}
-            # Shielded: if Twilio hangs up (after 15 s), the turn still completes.
-            task = asyncio.ensure_future(
-                self._process(on_new_message, inbound.sender, text, metadata)
-            )
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-            await asyncio.shield(task)
-            return twiml
+            admission = self.gate.admit(inbound.sender, inbound.text)
+            if admission.notice:
+                await output.send_note(inbound.sender, admission.notice)
+            elif admission.outcome == "empty" and inbound.num_media:
+                await output.send_note(inbound.sender, TEXT_ONLY_REPLY)
+            if admission.text:
+                metadata = {"message_sid": inbound.sid}
+                # Shielded: if Twilio hangs up (after 15 s), the turn still completes.
+                await self.tasks.shielded(
+                    self._process(on_new_message, inbound.sender, admission.text, metadata)
+                )
+            return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return twilio
 

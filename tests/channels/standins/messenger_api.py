@@ -1,8 +1,9 @@
 """A local stand-in of the Messenger Send API (Graph API), and builders of the webhooks
 Facebook sends.
 
-:class:`MessengerStandIn` serves ``POST /<version>/me/messages?access_token=...`` (JSON, or
-multipart with ``recipient``/``message`` fields and a ``filedata`` file) and
+:class:`MessengerStandIn` (a :class:`~tests.channels.standins.base.StandInServer`) serves
+``POST /<version>/me/messages?access_token=...`` (JSON, or multipart with
+``recipient``/``message`` fields and a ``filedata`` file) and
 ``POST /<version>/me/subscribed_apps``; it checks the page token, enforces the Send API's
 limits (text 2,000 characters, 13 quick replies, 20-character titles, 3 template buttons)
 and answers like Graph: ``{"recipient_id", "message_id"}`` or
@@ -21,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.channels.standins.telegram_api import Recorded, RecordedFile, StandInServer, read_request
+from tests.channels.standins.base import Recorded, RecordedFile, StandInServer, receive
 
 _VERSION = re.compile(r"v\d+\.\d+")
 
@@ -57,19 +58,10 @@ class MessengerStandIn(StandInServer):
         return [r for r in self.messages() if "message" in r.fields]
 
     async def _handle(self, request: web.Request) -> web.Response:
-        fields, files = await read_request(request)
         edge = request.match_info["edge"]
-        self.record(
-            Recorded(
-                request.method,
-                request.path,
-                dict(request.query),
-                dict(request.headers),
-                fields,
-                files,
-                f"me/{edge}",
-            )
-        )
+        item = await receive(request, f"me/{edge}")
+        self.record(item)
+        fields, files = item.fields, item.files
         if not _VERSION.fullmatch(request.match_info["version"]):
             return web.json_response(graph_error("Unknown path components", 2500), status=400)
         token = request.query.get("access_token")

@@ -1,242 +1,32 @@
 """A local stand-in of the Telegram Bot API, and builders of the Updates Telegram sends.
 
-:class:`StandInServer` is a small aiohttp server run in a background thread that records
-every request (JSON, form or multipart, files included) and lets a test wait until N requests
-arrived (:meth:`StandInServer.wait_for`, a ``threading.Condition`` with a timeout) or script
-failures (:meth:`StandInServer.fail_next`). :class:`TelegramStandIn` speaks the Bot API wire
-format: ``/bot<token>/<method>``, answers ``{"ok": true, "result": ...}`` or
+:class:`TelegramStandIn` (a :class:`~tests.channels.standins.base.StandInServer`) speaks the
+Bot API wire format: ``/bot<token>/<method>``, answers ``{"ok": true, "result": ...}`` or
 ``{"ok": false, "error_code": ..., "description": ...}``, checks the token in the path, and
 enforces the limits the real API enforces (text length, ``callback_data`` size).
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import json
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
+
+from tests.channels.standins.base import Recorded, RecordedFile, StandInServer, receive
 
 MAX_TEXT_UTF16 = 4096
 MAX_CALLBACK_DATA = 64
 
 
-@dataclass(frozen=True)
-class RecordedFile:
-    """A file part of a multipart request."""
-
-    filename: str
-    content_type: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """One request the stand-in received.
-
-    Attributes:
-        http_method: ``POST``, ``GET``...
-        path: The URL path.
-        query: The query string parameters.
-        headers: The request headers.
-        fields: The JSON body, or the form fields (values that are JSON objects decoded).
-        files: The uploaded files by field name.
-        name: What was called (the Bot API method, or the Graph API path after the version).
-    """
-
-    http_method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    fields: dict[str, Any]
-    files: dict[str, RecordedFile]
-    name: str = ""
-
-
-@dataclass
-class _Failure:
-    status: int
-    body: dict[str, Any]
-
-
-async def read_request(request: web.Request) -> tuple[dict[str, Any], dict[str, RecordedFile]]:
-    """The fields and files of a JSON, urlencoded or multipart request."""
-    fields: dict[str, Any] = {}
-    files: dict[str, RecordedFile] = {}
-    if request.content_type == "application/json":
-        body = await request.json()
-        return (body if isinstance(body, dict) else {"_body": body}), files
-    if request.content_type == "multipart/form-data":
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            data = await part.read()  # type: ignore[union-attr]
-            name = part.name or ""
-            if part.filename:  # type: ignore[union-attr]
-                files[name] = RecordedFile(
-                    part.filename,  # type: ignore[union-attr]
-                    part.headers.get("Content-Type", ""),
-                    bytes(data),
-                )
-            else:
-                fields[name] = _maybe_json(bytes(data).decode("utf-8"))
-        return fields, files
-    if request.can_read_body:
-        form = await request.post()
-        fields = {key: _maybe_json(str(value)) for key, value in form.items()}
-    return fields, files
-
-
-def _maybe_json(value: str) -> Any:
-    if value[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-class StandInServer:
-    """An aiohttp app in a background thread that records every request."""
-
-    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
-        """Serve on ``host:port`` once started."""
-        self.host = host
-        self.port = port
-        self._records: list[Recorded] = []
-        self._failures: list[_Failure] = []
-        self._condition = threading.Condition()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def url(self) -> str:
-        """The base URL."""
-        return f"http://{self.host}:{self.port}"
-
-    def routes(self) -> list[web.RouteDef]:
-        """The app's routes (subclasses)."""
-        raise NotImplementedError
-
-    def start(self) -> StandInServer:
-        """Start serving; returns when the port accepts connections."""
-        ready = threading.Event()
-        errors: list[BaseException] = []
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self._open())
-            except BaseException as error:  # reported to start()
-                errors.append(error)
-                ready.set()
-                loop.close()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self._close())
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name=type(self).__name__, daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("stand-in did not start")
-        if errors:
-            raise errors[0]
-        return self
-
-    async def _open(self) -> None:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.add_routes(self.routes())
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
-
-    async def _close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    def stop(self) -> None:
-        """Stop serving (idempotent)."""
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-        self._loop = None
-        self._thread = None
-
-    def __enter__(self) -> StandInServer:
-        return self.start()
-
-    def __exit__(self, *_: Any) -> None:
-        self.stop()
-
-    # ---- records ----
-
-    def record(self, recorded: Recorded) -> None:
-        """Store a request and wake up waiters."""
-        with self._condition:
-            self._records.append(recorded)
-            self._condition.notify_all()
-
-    @property
-    def requests(self) -> list[Recorded]:
-        """Every request received since the last :meth:`reset`."""
-        with self._condition:
-            return list(self._records)
-
-    def named(self, name: str) -> list[Recorded]:
-        """The requests to one method/path."""
-        return [request for request in self.requests if request.name == name]
-
-    def reset(self) -> None:
-        """Forget the requests and scripted failures."""
-        with self._condition:
-            self._records.clear()
-            self._failures.clear()
-
-    def wait_for(
-        self,
-        count: int,
-        timeout: float = 15.0,
-        where: Callable[[Recorded], bool] | None = None,
-    ) -> list[Recorded]:
-        """Wait until at least ``count`` requests (matching ``where``) arrived; return them.
-
-        Raises:
-            AssertionError: When they do not arrive within ``timeout`` seconds.
-        """
-
-        def matching() -> list[Recorded]:
-            return [r for r in self._records if where is None or where(r)]
-
-        with self._condition:
-            if not self._condition.wait_for(lambda: len(matching()) >= count, timeout):
-                got = [r.name for r in self._records]
-                raise AssertionError(f"expected {count} requests within {timeout}s, got {got}")
-            return matching()
-
-    def fail_next(self, status: int, body: dict[str, Any]) -> None:
-        """Answer the next request with ``status`` and ``body`` (queued, one per call)."""
-        with self._condition:
-            self._failures.append(_Failure(status, body))
-
-    def take_failure(self) -> _Failure | None:
-        """The next scripted failure, if any."""
-        with self._condition:
-            return self._failures.pop(0) if self._failures else None
+def _utf16_len(text: str) -> int:
+    """Message length as Telegram counts it (computed here, not with the client's helper)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 # ---- Telegram ----
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _bad_request(description: str) -> web.Response:
@@ -276,20 +66,11 @@ class TelegramStandIn(StandInServer):
         return self.named(method)
 
     async def _handle(self, request: web.Request) -> web.Response:
-        fields, files = await read_request(request)
-        fields = {**dict(request.query), **fields}
         method = request.match_info["method"]
-        self.record(
-            Recorded(
-                request.method,
-                request.path,
-                dict(request.query),
-                dict(request.headers),
-                fields,
-                files,
-                method,
-            )
-        )
+        item = await receive(request, method)
+        item = replace(item, fields={**item.query, **item.fields})  # GET calls use the query
+        self.record(item)
+        fields, files = item.fields, item.files
         if request.match_info["token"] != self.token:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401

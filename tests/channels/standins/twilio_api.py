@@ -1,11 +1,12 @@
 """A local stand-in of Twilio for the tests: the Messages API, and signed webhooks.
 
-:class:`TwilioApiStandIn` serves ``POST /2010-04-01/Accounts/{AccountSid}/Messages.json``
-on ``127.0.0.1:<port>`` in a background thread, as Twilio does: HTTP Basic auth with the
-account SID and auth token (401 and error 20003 otherwise), form-encoded parameters
-(``To``, ``From``, ``Body``, ``MediaUrl``), 400 with Twilio's error codes for a missing
-``To``/``From``, a message with neither body nor media (21602) or a body over 1,600
-characters (21617), and 201 with the JSON message resource. Every request is recorded.
+:class:`TwilioApiStandIn` (a :class:`~tests.channels.standins.base.StandInServer`) serves
+``POST /2010-04-01/Accounts/{AccountSid}/Messages.json`` on ``127.0.0.1:<port>`` as Twilio
+does: HTTP Basic auth with the account SID and auth token (401 and error 20003 otherwise),
+form-encoded parameters (``To``, ``From``, ``Body``, ``MediaUrl``), 400 with Twilio's error
+codes for a missing ``To``/``From``, a message with neither body nor media (21602) or a body
+over 1,600 characters (21617), and 201 with the JSON message resource. Every request is
+recorded.
 
 :func:`webhook_params` and :func:`signature` build what Twilio POSTs to the coach for an
 incoming SMS or WhatsApp message, signed like Twilio (``X-Twilio-Signature``, computed with
@@ -18,14 +19,14 @@ import base64
 import itertools
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from email.utils import formatdate
 from typing import Any
-from urllib.parse import parse_qs
 
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
-from tests.channels.standins.slack_api import Recorded, RecordingServer
+from tests.channels.standins.base import Recorded, StandInServer, receive
 
 BODY_LIMIT = 1600
 
@@ -42,7 +43,7 @@ def _error(status: int, code: int, message: str) -> web.Response:
     )
 
 
-class TwilioApiStandIn(RecordingServer):
+class TwilioApiStandIn(StandInServer):
     """Twilio's Messages API with Basic auth checks."""
 
     def __init__(self, port: int, account_sid: str, auth_token: str) -> None:
@@ -69,8 +70,8 @@ class TwilioApiStandIn(RecordingServer):
         return header == f"Basic {expected}" and request.match_info["sid"] == self.account_sid
 
     async def _create(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        item = await receive(request, "Messages.create")
+        form = item.form
         authorized = self._authorized(request)
         to, from_ = form.get("To", [""])[0], form.get("From", [""])[0]
         text, media = form.get("Body", [""])[0], form.get("MediaUrl", [])
@@ -89,16 +90,7 @@ class TwilioApiStandIn(RecordingServer):
             )
         elif to.startswith("whatsapp:") != from_.startswith("whatsapp:"):
             problem = _error(400, 63007, "Twilio could not find a Channel with the From address")
-        self.record(
-            Recorded(
-                method="Messages.create",
-                path=request.path,
-                headers=dict(request.headers),
-                body=body,
-                form=form,
-                authorized=authorized and problem is None,
-            )
-        )
+        self.record(replace(item, authorized=authorized and problem is None))
         if problem is not None:
             return problem
         return web.json_response(self._resource(to, from_, text, media), status=201)
