@@ -1,14 +1,98 @@
-"""Delete my data: confirm, then remove profile, plans, logs and conversation history."""
+"""Delete my data: confirm, then remove profile, plans, logs and conversation history.
+
+Besides what :meth:`bot.storage.Storage.delete_user` removes (profile, plans, walk logs,
+conversation events), the messaging channels keep two things about a user in the same
+database, removed here too (:func:`erase_channel_data`): the numbered options last offered
+on SMS/WhatsApp (``channel_options``, keyed by the sender) and the images published for
+Slack/Twilio (``channel_media``, keyed by the image's SHA-256: the progress charts found in
+the user's conversation are decoded and their names deleted).
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.engine import Connection, Engine
 
 from actions.store import storage
+from bot.channels.media import MediaError, channel_media, decode_data_uri
+from bot.channels.options import channel_options
+from bot.storage import EVENTS_TABLE, check_user_id
+
+logger = logging.getLogger(__name__)
+
+# Charts are a few dozen KiB; a larger image in the history is still matched by its hash.
+_MAX_IMAGE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ChannelErasure:
+    """What :func:`erase_channel_data` removed.
+
+    Attributes:
+        options: Rows of ``channel_options`` (numbered options offered to the user).
+        images: Rows of ``channel_media`` (published images of the user's conversation).
+    """
+
+    options: int
+    images: int
+
+
+def _conversation_images(connection: Connection, user_id: str) -> set[str]:
+    """Media names (``<sha256>.png``) of the data-URI images the bot sent to ``user_id``."""
+    events = sa.table(
+        EVENTS_TABLE, sa.column("sender_id"), sa.column("type_name"), sa.column("data")
+    )
+    rows = connection.execute(
+        sa.select(events.c.data).where(events.c.sender_id == user_id, events.c.type_name == "bot")
+    )
+    names: set[str] = set()
+    for (raw,) in rows:
+        try:
+            image = (json.loads(raw).get("data") or {}).get("image")
+        except (ValueError, AttributeError):
+            continue
+        if not isinstance(image, str) or not image.startswith("data:"):
+            continue
+        try:
+            names.add(decode_data_uri(image, _MAX_IMAGE_BYTES).name)
+        except MediaError:
+            continue
+    return names
+
+
+def erase_channel_data(engine: Engine, user_id: str) -> ChannelErasure:
+    """Delete the channel data kept about ``user_id``: numbered options and published images.
+
+    Call it before the conversation events are deleted (the images are found through them).
+    Tables that do not exist (no Twilio or Slack channel ever ran) are skipped.
+
+    Raises:
+        ValueError: If ``user_id`` is invalid.
+    """
+    uid = check_user_id(user_id)
+    with engine.begin() as connection:
+        inspector = sa.inspect(connection)
+        images = 0
+        if inspector.has_table(EVENTS_TABLE) and inspector.has_table(channel_media.name):
+            names = _conversation_images(connection, uid)
+            if names:
+                images = connection.execute(
+                    sa.delete(channel_media).where(channel_media.c.name.in_(sorted(names)))
+                ).rowcount
+        options = 0
+        if inspector.has_table(channel_options.name):
+            options = connection.execute(
+                sa.delete(channel_options).where(channel_options.c.sender_id == uid)
+            ).rowcount
+    return ChannelErasure(options=int(options or 0), images=int(images or 0))
 
 
 class ActionAskDeleteConfirmation(Action):
@@ -33,7 +117,12 @@ def delete_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
     plans and logs. Rasa stores this turn's events after the action returns; the
     ``Restarted`` event makes them the start of a fresh conversation with no profile.
     """
-    report = storage().delete_user(tracker.sender_id)
+    store = storage()
+    erased = erase_channel_data(store.engine, tracker.sender_id)
+    report = store.delete_user(tracker.sender_id)
+    logger.info(
+        "deleted a user's channel data: %d option sets, %d images", erased.options, erased.images
+    )
     dispatcher.utter_message(
         text=f"Done. I've deleted your profile, {report.plans} plan(s), {report.walk_logs} "
         "walk log(s) and our conversation history. If you come back, we'll start fresh."

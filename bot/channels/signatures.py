@@ -34,7 +34,9 @@ def secrets_match(received: str | None, expected: str) -> bool:
     """
     if received is None or not expected:
         return False
-    return hmac.compare_digest(received.encode("utf-8"), expected.encode("utf-8"))
+    # Header values may hold undecodable bytes (Sanic decodes them with surrogateescape).
+    received_bytes = received.encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(received_bytes, expected.encode("utf-8"))
 
 
 def hmac_sha256_hex(secret: str, body: bytes) -> str:

@@ -244,7 +244,7 @@ def parse_interaction(body: bytes) -> SlackInbound | None:
     try:
         form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
         payload = json.loads(form["payload"][0])
-    except (UnicodeDecodeError, KeyError, IndexError, ValueError):
+    except (UnicodeDecodeError, KeyError, IndexError, ValueError, RecursionError):
         return None
     if not isinstance(payload, dict) or payload.get("type") != "block_actions":
         return None

@@ -15,7 +15,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.env import env_float, env_text
-from bot.inputs import MAX_SENDER_CHARS, clean_text, max_message_chars
+from bot.inputs import (
+    MAX_SENDER_CHARS,
+    InvalidMessageError,
+    check_metadata,
+    clean_text,
+    max_message_chars,
+)
 
 CORS_ENV = "RETROWALK_CORS"
 WEB_PORT_ENV = "RETROWALK_WEB_PORT"
@@ -125,11 +131,12 @@ def _metadata(value: Any) -> dict[str, Any] | None:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise RefusedMessageError("bad_metadata", REPLY_MALFORMED) from error
-    if not isinstance(value, dict):
-        raise RefusedMessageError("bad_metadata", REPLY_MALFORMED)
-    return value
+    try:
+        return check_metadata(value)  # a JSON object within bot.inputs.MAX_METADATA_BYTES
+    except InvalidMessageError as error:
+        raise RefusedMessageError("bad_metadata", REPLY_MALFORMED) from error
 
 
 def parse_user_message(

@@ -1,8 +1,11 @@
-"""Start Rasa or the action server with telemetry off and no deprecation-warning spam.
+"""Start Rasa or the action server with telemetry off, no deprecation-warning spam and
+private logs.
 
 Sanic resets the ``warnings`` filters when it is imported, so ``PYTHONWARNINGS`` cannot
 silence the deprecation warnings Rasa's dependencies emit. These entry points import
-sanic first, then install the filters, then hand over to the real CLI.
+sanic first, then install the filters, then hand over to the real CLI. They also install
+the log redaction of :mod:`bot.runtime.log_privacy` (secrets in logged URLs) and, for the
+action server, an error handler that does not echo the conversation.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+
+from bot.runtime.log_privacy import install_log_redaction, quiet_action_errors
 
 QUIET_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -33,6 +38,7 @@ def install_quiet_environment() -> None:
 def rasa_main(argv: list[str] | None = None) -> None:
     """``python -m bot.runtime.quiet rasa ARGS``: the Rasa CLI, quietly."""
     install_quiet_environment()
+    install_log_redaction()
     from rasa.__main__ import main
 
     sys.argv = ["rasa", *(sys.argv[2:] if argv is None else argv)]
@@ -42,6 +48,8 @@ def rasa_main(argv: list[str] | None = None) -> None:
 def actions_main(argv: list[str] | None = None) -> None:
     """``python -m bot.runtime.quiet actions ARGS``: the rasa-sdk action server, quietly."""
     install_quiet_environment()
+    install_log_redaction()
+    quiet_action_errors()
     from rasa_sdk.__main__ import main
 
     sys.argv = ["rasa_sdk", *(sys.argv[2:] if argv is None else argv)]

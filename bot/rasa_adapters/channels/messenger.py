@@ -192,7 +192,7 @@ class MessengerInput(WebhookInput):
                 if not is_page_webhook(payload):
                     return response.json({"error": "not a page subscription"}, status=404)
                 incomings = parse_webhook(payload)
-            except (ValueError, InvalidWebhookError):
+            except (ValueError, RecursionError, InvalidWebhookError):
                 return response.json({"error": "not a Messenger webhook"}, status=400)
             # Shielded: Facebook hanging up must not cut a conversation turn in half.
             await self.tasks.shielded(self._process_all(incomings, on_new_message))

@@ -159,7 +159,7 @@ class SlackInput(WebhookInput):
             if content_type == "application/json":
                 try:
                     item = parse_event(json.loads(body))
-                except (ValueError, UnicodeDecodeError):
+                except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting too
                     return response.text("The body is not valid JSON.", status=400)
             elif content_type == "application/x-www-form-urlencoded":
                 item = parse_interaction(body)

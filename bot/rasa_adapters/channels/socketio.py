@@ -170,7 +170,7 @@ class WebChatInput(SocketIOInput):
             logger.debug("Socket.IO connection %s closed.", sid)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             valid = isinstance(requested, str) and 0 < len(requested) <= 128
             session_id = requested if valid else uuid.uuid4().hex
@@ -186,7 +186,7 @@ class WebChatInput(SocketIOInput):
             )
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None) -> None:
             try:
                 message = parse_user_message(
                     data,

@@ -176,7 +176,7 @@ class TelegramInput(WebhookInput):
             try:
                 update = json.loads(body)
                 update_id = update_id_of(update)
-            except (ValueError, InvalidUpdateError):
+            except (ValueError, RecursionError, InvalidUpdateError):
                 return response.json({"error": "not a Telegram Update"}, status=400)
             if not self.replays.first_time(str(update_id)):
                 logger.info("telegram: update %d already received, dropped", update_id)
