@@ -19,7 +19,12 @@ Robustness:
       timeout instead of failing when the action server and the Rasa server write at once.
     * Every operation is retried on transient errors (``OperationalError``, or a dropped
       connection): :data:`RETRY_ATTEMPTS` attempts in all, sleeping
-      :data:`RETRY_BASE_DELAY_S`, then twice that, between them. Profile saves are
+      :data:`RETRY_BASE_DELAY_S`, then twice that, between them. With a retry window
+      (``retry_window_s``; :meth:`Storage.from_env` reads ``RETROWALK_DB_RETRY_WINDOW_S``,
+      default :data:`DEFAULT_RETRY_WINDOW_S`) transient errors are retried beyond those
+      attempts until the window has passed, the sleeps doubling up to
+      :data:`RETRY_MAX_DELAY_S`: a database that restarts within the window costs the
+      caller time, not data. Profile saves are
       an atomic upsert and plan switches take a per-user lock (PostgreSQL advisory lock,
       SQLite write lock), so concurrent writers do not collide; on other databases these
       two are also retried on ``IntegrityError``. If a commit succeeded but its
@@ -59,6 +64,9 @@ DEFAULT_DATABASE_URL = "sqlite:///var/retrowalk.db"
 MAX_USER_ID_LENGTH = 255
 RETRY_ATTEMPTS = 3
 RETRY_BASE_DELAY_S = 0.2
+RETRY_MAX_DELAY_S = 1.0
+RETRY_WINDOW_ENV = "RETROWALK_DB_RETRY_WINDOW_S"
+DEFAULT_RETRY_WINDOW_S = 10.0
 SQLITE_BUSY_TIMEOUT_S = 10.0
 EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore table; its user column is ``sender_id``.
 FEELS = ("easy", "ok", "hard")
@@ -244,7 +252,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _is_transient(error: Exception) -> bool:
+def is_transient_error(error: Exception) -> bool:
     """Whether a database error may go away if the operation is tried again."""
     if isinstance(error, sa.exc.OperationalError):
         return True
@@ -285,8 +293,11 @@ class Storage:
         url: SQLAlchemy database URL, e.g. ``sqlite:///var/retrowalk.db`` or
             ``postgresql+psycopg2://user:password@host/dbname``.
         retry_attempts: Attempts per operation on transient errors (at least 1).
-        retry_base_delay_s: Sleep before the second attempt; doubled for each further one.
+        retry_base_delay_s: Sleep before the second attempt; doubled for each further one
+            (at most :data:`RETRY_MAX_DELAY_S`).
         sqlite_busy_timeout_s: How long an SQLite connection waits for a lock.
+        retry_window_s: Keep retrying transient errors beyond ``retry_attempts`` until this
+            many seconds have passed since the first attempt (0: attempts only).
     """
 
     def __init__(
@@ -296,10 +307,14 @@ class Storage:
         retry_attempts: int = RETRY_ATTEMPTS,
         retry_base_delay_s: float = RETRY_BASE_DELAY_S,
         sqlite_busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S,
+        retry_window_s: float = 0.0,
     ) -> None:
         if retry_attempts < 1:
             raise ValueError("retry_attempts must be at least 1")
+        if not math.isfinite(retry_window_s) or retry_window_s < 0:
+            raise ValueError("retry_window_s must be a finite number of seconds, at least 0")
         self._retry_attempts = retry_attempts
+        self._retry_window_s = retry_window_s
         self._retry_base_delay_s = retry_base_delay_s
         parsed = sa.engine.make_url(url)
         if parsed.get_backend_name() == "sqlite":
@@ -321,17 +336,30 @@ class Storage:
         """Storage on ``$RETROWALK_DATABASE_URL`` (default ``sqlite:///var/retrowalk.db``).
 
         The directory of an SQLite file is created if missing. The default path is
-        relative to the working directory, like the conversation store's.
+        relative to the working directory, like the conversation store's. Transient errors
+        are retried for ``$RETROWALK_DB_RETRY_WINDOW_S`` seconds (default
+        :data:`DEFAULT_RETRY_WINDOW_S`).
 
         Args:
             environ: Environment to read (default ``os.environ``).
 
         Returns:
             A new :class:`Storage`; call :meth:`create_schema` before use.
+
+        Raises:
+            ValueError: If ``RETROWALK_DB_RETRY_WINDOW_S`` is not a number of seconds >= 0.
         """
-        url = database_url(environ)
+        env = os.environ if environ is None else environ
+        url = database_url(env)
         ensure_sqlite_parent_dir(url)
-        return cls(url)
+        raw = env.get(RETRY_WINDOW_ENV, "").strip()
+        try:
+            window = float(raw) if raw else DEFAULT_RETRY_WINDOW_S
+        except ValueError:
+            raise ValueError(f"{RETRY_WINDOW_ENV} must be a number, got {raw!r}") from None
+        if not math.isfinite(window) or window < 0:
+            raise ValueError(f"{RETRY_WINDOW_ENV} must be at least 0, got {raw!r}")
+        return cls(url, retry_window_s=window)
 
     def __repr__(self) -> str:
         """The class and the database URL without its password."""
@@ -356,26 +384,29 @@ class Storage:
 
     def _retry(self, operation: str, run: Callable[[], T], *, on_conflict: bool = False) -> T:
         """Run ``run``, retrying transient errors (and integrity conflicts if asked)."""
-        for attempt in range(1, self._retry_attempts + 1):
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return run()
             except sa.exc.DBAPIError as error:
-                retryable = _is_transient(error) or (
-                    on_conflict and isinstance(error, sa.exc.IntegrityError)
+                transient = is_transient_error(error)
+                retryable = transient or (on_conflict and isinstance(error, sa.exc.IntegrityError))
+                delay = min(self._retry_base_delay_s * 2 ** (attempt - 1), RETRY_MAX_DELAY_S)
+                in_window = transient and (
+                    time.monotonic() - started + delay <= self._retry_window_s
                 )
-                if not retryable or attempt == self._retry_attempts:
+                if not retryable or (attempt >= self._retry_attempts and not in_window):
                     raise
-                delay = self._retry_base_delay_s * 2 ** (attempt - 1)
                 logger.warning(
-                    "storage %s failed (%s); retrying in %.2f s (attempt %d of %d)",
+                    "storage %s failed (%s); retrying in %.2f s (attempt %d)",
                     operation,
                     type(error.orig).__name__ if error.orig is not None else type(error).__name__,
                     delay,
                     attempt + 1,
-                    self._retry_attempts,
                 )
                 time.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
     def _lock_user_plans(connection: Connection, user_id: str) -> None:

@@ -568,3 +568,49 @@ def test_postgres_fixture_fails_naming_the_package_when_binaries_are_missing(
     monkeypatch.setattr(postgres.shutil, "which", lambda _name: None)
     with pytest.raises(pytest.fail.Exception, match=r"apt-get install -y postgresql"):
         postgres.find_binaries()
+
+
+# -- retry window (a database that restarts) -------------------------------------------
+
+
+def test_retry_window_outlasts_the_attempts(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Storage(db_url, retry_base_delay_s=0.01, retry_window_s=5.0)
+    store.create_schema()
+    failed = fail_inserts_into_walk_logs(store, monkeypatch, times=6)
+    with caplog.at_level(logging.WARNING, logger="bot.storage"):
+        store.log_walk("alice", WalkLog(day="2024-01-01", backward_minutes=4))
+    assert len(failed) == 6  # more than the 3 attempts: the window kept it going
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 6
+    monkeypatch.undo()
+    assert [w.backward_minutes for w in store.walk_logs("alice")] == [4]
+    store.close()
+
+
+def test_retry_window_ends_with_the_error(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Storage(db_url, retry_base_delay_s=0.05, retry_window_s=0.3)
+    store.create_schema()
+    failed = fail_inserts_into_walk_logs(store, monkeypatch, times=None)
+    began = time.monotonic()
+    with pytest.raises(sa.exc.OperationalError):
+        store.log_walk("alice", WalkLog(day="2024-01-01", backward_minutes=4))
+    assert time.monotonic() - began < 1.5
+    assert 3 <= len(failed) <= 6
+    store.close()
+
+
+def test_retry_window_must_be_a_duration() -> None:
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="retry_window_s"):
+            Storage("sqlite://", retry_window_s=bad)
+
+
+def test_from_env_reads_the_retry_window(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    assert Storage.from_env({"RETROWALK_DATABASE_URL": url})._retry_window_s == 10.0
+    store = Storage.from_env({"RETROWALK_DATABASE_URL": url, "RETROWALK_DB_RETRY_WINDOW_S": "2.5"})
+    assert store._retry_window_s == 2.5
+    for bad in ("soon", "-1", "nan"):
+        with pytest.raises(ValueError, match="RETROWALK_DB_RETRY_WINDOW_S"):
+            Storage.from_env({"RETROWALK_DATABASE_URL": url, "RETROWALK_DB_RETRY_WINDOW_S": bad})

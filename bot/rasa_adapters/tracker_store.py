@@ -8,28 +8,64 @@ preceded by the state-carrying events from before the window (slots, active loop
 restarts, pauses), replayed in order so slot values and form state stay exact.
 Policies only look ``max_history`` turns back, so their predictions are unchanged as long
 as ``window_turns`` is larger than every policy's ``max_history``.
+
+A database that is briefly unavailable (a restart, a fail-over) does not lose messages:
+pooled connections are checked before use (``pool_pre_ping``), and ``retrieve`` and
+``save`` retry transient errors (``bot.storage.is_transient_error``) with growing sleeps
+for up to ``retry_window_s`` seconds (``endpoints.yml``; default 10), while the message
+waits under its conversation lock.
+
+When the database stays down longer, the turn must fail cleanly rather than silently:
+Rasa wraps every tracker store in ``FailSafeTrackerStore``, which turns any ``Exception``
+from ``retrieve`` into "no conversation yet" (the message is then answered out of
+context) and from ``save`` into "keep it in this process's memory" (the turn never
+reaches the database). So after the window this store raises
+:class:`DatabaseUnavailableError`, a ``CancelledError``, which that wrapper does not
+catch: the request ends the way a response timeout ends it (the REST channel answers
+with its apology), and nothing of the turn is stored, so the user sends it again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import math
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.storage import is_transient_error
 
 logger = logging.getLogger(__name__)
 
 DATABASE_URL_ENV = "RETROWALK_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///var/retrowalk.db"
+DEFAULT_RETRY_WINDOW_S = 10.0
+RETRY_BASE_DELAY_S = 0.1
+RETRY_MAX_DELAY_S = 1.0
+
+T = TypeVar("T")
+
+
+class DatabaseUnavailableError(asyncio.CancelledError):
+    """The conversation database stayed unavailable for the whole retry window.
+
+    Derives from ``asyncio.CancelledError`` (a ``BaseException``) so that Rasa's
+    ``FailSafeTrackerStore`` lets it through instead of answering without the
+    conversation's context or keeping the turn in memory only; channels treat it like a
+    response timeout. The database error is its ``__cause__``.
+    """
+
 
 # Event types whose effect outlives their turn: replayed from before the window.
 STATE_EVENT_TYPES = (
@@ -75,6 +111,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         host: str | None = None,
         event_broker: EventBroker | None = None,
         window_turns: int = 20,
+        retry_window_s: float = DEFAULT_RETRY_WINDOW_S,
         **kwargs: Any,
     ) -> None:
         """Connect to the database and create the tables if needed.
@@ -85,15 +122,26 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                 ``$RETROWALK_DATABASE_URL``, else ``sqlite:///var/retrowalk.db``.
             event_broker: Optional event broker.
             window_turns: How many recent user turns to load (at least 8).
+            retry_window_s: How long ``retrieve`` and ``save`` retry transient database
+                errors (0: no retry).
             **kwargs: Passed to ``SQLTrackerStore``.
         """
         if int(window_turns) < 8:
             raise ValueError("window_turns must be at least 8 (policies look back 5 turns)")
         self.window_turns = int(window_turns)
+        self.retry_window_s = float(retry_window_s)
+        if not math.isfinite(self.retry_window_s) or self.retry_window_s < 0:
+            raise ValueError("retry_window_s must be a finite number of seconds, at least 0")
         kwargs.pop("dialect", None)
         super().__init__(
             domain=domain, host=database_url(host), event_broker=event_broker, **kwargs
         )
+        # Same engine settings as Rasa's, plus a liveness check of pooled connections.
+        rasa_engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
+        url = rasa_engine.url
+        rasa_engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         with self.engine.begin() as connection:
             connection.execute(
                 sa.text(
@@ -102,10 +150,46 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                 )
             )
 
+    async def _retrying(self, operation: str, run: Callable[[], Awaitable[T]]) -> T:
+        """Await ``run()``, retrying transient database errors for ``retry_window_s``."""
+        started = time.monotonic()
+        delay = RETRY_BASE_DELAY_S
+        attempt = 1
+        while True:
+            try:
+                return await run()
+            except sa.exc.DBAPIError as error:
+                if not is_transient_error(error):
+                    raise
+                if time.monotonic() - started + delay > self.retry_window_s:
+                    logger.error(
+                        "tracker store %s failed for %.1f s (%s); giving up on this message",
+                        operation,
+                        time.monotonic() - started,
+                        type(error.orig).__name__ if error.orig is not None else "error",
+                    )
+                    raise DatabaseUnavailableError(
+                        f"the conversation database is unavailable ({operation})"
+                    ) from error
+                logger.warning(
+                    "tracker store %s failed (%s); retrying in %.2f s (attempt %d)",
+                    operation,
+                    type(error.orig).__name__ if error.orig is not None else type(error).__name__,
+                    delay,
+                    attempt + 1,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_DELAY_S)
+                attempt += 1
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """Load the latest session's state and its last ``window_turns`` user turns."""
-        with self.session_scope() as session:
-            events = self._window_events(session, sender_id)
+
+        async def load() -> list[dict]:
+            with self.session_scope() as session:
+                return self._window_events(session, sender_id)
+
+        events = await self._retrying("retrieve", load)
         if not events:
             return None
         tracker = WindowedTracker.from_dict(sender_id, events, self.domain.slots)
@@ -155,7 +239,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         return iter(events[stored:])
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Append the tracker's new events to the database."""
-        await super().save(tracker)
+        """Append the tracker's new events to the database (one transaction, retried)."""
+        await self._retrying("save", lambda: super(WindowedSQLTrackerStore, self).save(tracker))
         if isinstance(tracker, WindowedTracker):
             tracker.stored_event_count = len(tracker.events)

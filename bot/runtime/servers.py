@@ -83,7 +83,7 @@ def api_token(settings: Settings) -> str:
     if path.exists():
         return path.read_text().strip()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)
     path.write_text(token)
     path.chmod(0o600)
     return token
@@ -139,7 +139,10 @@ def start_action_server(settings: Settings, env: Mapping[str, str] | None = None
 
 
 def start_rasa_server(
-    settings: Settings, model: Path, env: Mapping[str, str] | None = None
+    settings: Settings,
+    model: Path,
+    env: Mapping[str, str] | None = None,
+    endpoints: Path | None = None,
 ) -> ServerProcess:
     """Start the Rasa server with its channels and the HTTP API (token).
 
@@ -150,6 +153,8 @@ def start_rasa_server(
         settings: Ports, paths, database and CORS origins.
         model: The trained model archive.
         env: Extra environment variables for the server (channel secrets, API base URLs).
+        endpoints: An endpoints file to use instead of the one :func:`write_endpoints`
+            writes (the scaled-out topology adds a lock store, ``bot/runtime/topology.py``).
     """
     credentials = write_credentials(settings, server_environment(settings, env))
     command = [
@@ -161,7 +166,7 @@ def start_rasa_server(
         "--model",
         str(model),
         "--endpoints",
-        str(write_endpoints(settings)),
+        str(endpoints or write_endpoints(settings)),
         "--credentials",
         str(credentials),
         "--interface",
@@ -169,8 +174,7 @@ def start_rasa_server(
         "--port",
         str(settings.rasa_port),
         "--enable-api",
-        "--auth-token",
-        api_token(settings),
+        f"--auth-token={api_token(settings)}",  # one argument: a token may start with "-"
     ]
     if settings.cors:
         command += ["--cors", *settings.cors]

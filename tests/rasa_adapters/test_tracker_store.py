@@ -1,14 +1,17 @@
-"""WindowedSQLTrackerStore against a real SQLite database."""
+"""WindowedSQLTrackerStore against a real SQLite database and a real PostgreSQL server."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -22,7 +25,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_adapters.tracker_store import WindowedSQLTrackerStore
+from bot.rasa_adapters.tracker_store import DatabaseUnavailableError, WindowedSQLTrackerStore
+from bot.runtime.postgres_server import PostgresServer
 
 DOMAIN = Domain.from_yaml(
     """
@@ -154,3 +158,143 @@ def test_users_do_not_mix(store: WindowedSQLTrackerStore) -> None:
 def test_window_must_cover_policy_history(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 8"):
         WindowedSQLTrackerStore(DOMAIN, host=f"sqlite:///{tmp_path / 't.db'}", window_turns=3)
+
+
+# -- a database that is briefly (or too long) unavailable -----------------------------
+
+
+def fail_statements(
+    store: WindowedSQLTrackerStore,
+    monkeypatch: pytest.MonkeyPatch,
+    verb: str,
+    times: int | None,
+    error: str = "OperationalError",
+) -> list[str]:
+    """Make the driver raise ``error`` (a DB-API class) on the next ``times`` ``verb``s."""
+    dialect = store.engine.dialect
+    failed: list[str] = []
+
+    def failing(original: Any) -> Any:
+        def run(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+            if statement.lstrip().upper().startswith(verb) and (
+                times is None or len(failed) < times
+            ):
+                failed.append(statement)
+                raise getattr(dialect.dbapi, error)("simulated: server briefly unavailable")
+            original(cursor, statement, parameters, context)
+
+        return run
+
+    monkeypatch.setattr(dialect, "do_execute", failing(dialect.do_execute))
+    monkeypatch.setattr(dialect, "do_executemany", failing(dialect.do_executemany))
+    return failed
+
+
+def test_transient_errors_are_retried_and_nothing_is_lost(
+    store: WindowedSQLTrackerStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    converse(store, "r1", [opening(), turn(0)])
+    failed_reads = fail_statements(store, monkeypatch, "SELECT", times=2)
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_adapters.tracker_store"):
+        tracker = asyncio.run(store.retrieve("r1"))
+    assert len(failed_reads) == 2
+    assert tracker is not None
+    monkeypatch.undo()
+
+    failed_writes = fail_statements(store, monkeypatch, "INSERT", times=3)
+    for event in turn(1):
+        tracker.update(event)
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_adapters.tracker_store"):
+        asyncio.run(store.save(tracker))
+    assert len(failed_writes) == 3
+    monkeypatch.undo()
+    assert stored_user_texts(store, "r1") == ["message 0", "message 1"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 5 and all("OperationalError" in w for w in warnings)
+    assert not any("r1" in w or "message" in w for w in warnings)
+
+
+def raised_by(awaitable: Any) -> BaseException | None:
+    """What awaiting ``awaitable`` raises, caught inside the task (asyncio.run would turn a
+    CancelledError subclass leaving the task into a plain CancelledError)."""
+
+    async def run() -> BaseException | None:
+        try:
+            await awaitable
+        except BaseException as error:
+            return error
+        return None
+
+    return asyncio.run(run())
+
+
+def test_a_database_down_past_the_window_fails_the_turn_through_rasas_wrapper(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = WindowedSQLTrackerStore(DOMAIN, host=db_url, window_turns=8, retry_window_s=0.3)
+    converse(store, "r2", [opening(), turn(0)])
+    tracker = asyncio.run(store.retrieve("r2"))
+    assert tracker is not None
+    # Rasa wraps every tracker store; the error must get through it, not be swallowed.
+    wrapped = FailSafeTrackerStore(store)
+    fail_statements(store, monkeypatch, "SELECT", times=None)
+    error = raised_by(wrapped.retrieve("r2"))
+    assert isinstance(error, DatabaseUnavailableError)
+    assert isinstance(error, asyncio.CancelledError)
+    assert isinstance(error.__cause__, sa.exc.OperationalError)
+    monkeypatch.undo()
+
+    fail_statements(store, monkeypatch, "INSERT", times=None)
+    for event in turn(1):
+        tracker.update(event)
+    assert isinstance(raised_by(wrapped.save(tracker)), DatabaseUnavailableError)
+    monkeypatch.undo()
+    # Nothing of the failed turn was stored (nor kept aside in memory): it is sent again.
+    assert stored_user_texts(store, "r2") == ["message 0"]
+    assert asyncio.run(wrapped.fallback_tracker_store.retrieve("r2")) is None
+    asyncio.run(store.save(tracker))
+    assert stored_user_texts(store, "r2") == ["message 0", "message 1"]
+    store.engine.dispose()
+
+
+def test_non_transient_errors_are_not_retried(
+    store: WindowedSQLTrackerStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    converse(store, "r3", [opening()])
+    failed = fail_statements(store, monkeypatch, "SELECT", None, error="ProgrammingError")
+    with (
+        caplog.at_level(logging.WARNING, logger="bot.rasa_adapters.tracker_store"),
+        pytest.raises(sa.exc.ProgrammingError),
+    ):
+        asyncio.run(store.retrieve("r3"))
+    assert len(failed) == 1
+    assert not [r for r in caplog.records if "retrying" in r.getMessage()]
+
+
+def test_pooled_connections_survive_a_database_restart(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = PostgresServer()
+    try:
+        server.start()
+        store = WindowedSQLTrackerStore(DOMAIN, host=server.create_database("restart"))
+        converse(store, "r4", [opening(), turn(0)])
+        server.stop("fast")  # every pooled connection is now dead
+        server.start()
+        with caplog.at_level(logging.WARNING, logger="bot.rasa_adapters.tracker_store"):
+            converse(store, "r4", [turn(1)])
+        # The dead connections were replaced before use: not even a retry was needed.
+        assert not [r for r in caplog.records if "retrying" in r.getMessage()]
+        assert stored_user_texts(store, "r4") == ["message 0", "message 1"]
+        store.engine.dispose()
+    finally:
+        server.destroy()
+
+
+def test_retry_window_must_be_a_duration(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="retry_window_s"):
+        WindowedSQLTrackerStore(DOMAIN, host=f"sqlite:///{tmp_path / 't.db'}", retry_window_s=-1)

@@ -112,7 +112,7 @@ async def run_turn(
     """
     try:
         await on_new_message(message)
-    except Exception:
+    except (Exception, asyncio.CancelledError):  # Rasa's timeouts, database down
         logger.exception("%s: message %s failed", message.input_channel, message.message_id)
         await apologise(ERROR_REPLY)
         return False

@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import logging
 import uuid
+from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -213,7 +214,7 @@ class WebChatInput(SocketIOInput):
                         metadata=message.metadata,
                     )
                 )
-            except Exception:
+            except (Exception, CancelledError):  # CancelledError: timeouts, database down
                 logger.exception("Socket.IO message processing failed for %s.", message.sender_id)
                 await output.send_text_message(message.sender_id, ERROR_REPLY)
 
