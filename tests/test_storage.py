@@ -559,15 +559,15 @@ def test_repr_hides_the_password() -> None:
     store.close()
 
 
-def test_postgres_fixture_fails_naming_the_package_when_binaries_are_missing(
+def test_postgres_server_names_the_package_when_binaries_are_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests import postgres
+    from bot.runtime import postgres_server
 
-    monkeypatch.setattr(postgres.glob, "glob", lambda _pattern: [])
-    monkeypatch.setattr(postgres.shutil, "which", lambda _name: None)
-    with pytest.raises(pytest.fail.Exception, match=r"apt-get install -y postgresql"):
-        postgres.find_binaries()
+    monkeypatch.setattr(postgres_server.glob, "glob", lambda _pattern: [])
+    monkeypatch.setattr(postgres_server.shutil, "which", lambda _name: None)
+    with pytest.raises(postgres_server.PostgresError, match=r"apt-get install -y postgresql"):
+        postgres_server.find_binaries()
 
 
 # -- retry window (a database that restarts) -------------------------------------------
