@@ -9,7 +9,7 @@ espeak-ng), cached under ``build/test-speech``:
   ``data/nlu``), each with 0.3 s of silence before and 0.6 s after (as the end-pointer gives);
 - wake-phrase hit rate over positives ("hey coach" alone and followed by a question, both
   voices, clean and with white noise at 20 and 10 dB SNR), streamed through the detector;
-- false wakes per hour over a long recording (at least 15 minutes) of other speech (several
+- false wakes per hour over a long recording (an hour) of other speech (several
   espeak-ng voices and speeds plus Piper, with short pauses and white noise at 20 dB SNR).
 
 Texts are normalised before scoring (lower case, numbers as words: "20" = "twenty").
@@ -287,7 +287,7 @@ def wake_positive_stream() -> tuple[Clip, list[tuple[str, float, float]]]:
     return concat(*parts), spans
 
 
-def background_recording(minimum_s: float = 15 * 60) -> Clip:
+def background_recording(minimum_s: float = 60 * 60) -> Clip:
     """At least ``minimum_s`` of other speech (no wake phrase), cached as a WAV file."""
     key = hashlib.sha1(repr((BACKGROUND, _ESPEAK_VARIANTS, minimum_s, "v1")).encode()).hexdigest()[
         :16
