@@ -136,11 +136,14 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         super().__init__(
             domain=domain, host=database_url(host), event_broker=event_broker, **kwargs
         )
-        # Same engine settings as Rasa's, plus a liveness check of pooled connections.
+        # Rasa's engine settings, plus a liveness check of pooled connections and no
+        # statement parameters (message texts) in database error messages.
         rasa_engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
         url = rasa_engine.url
         rasa_engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(
+            url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url)
+        )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         with self.engine.begin() as connection:
             connection.execute(
