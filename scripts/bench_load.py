@@ -8,13 +8,10 @@ the answer would.
 
 from __future__ import annotations
 
-import asyncio
 import random
-import time
 import uuid
 from collections.abc import Callable, Sequence
 
-import aiohttp
 from bench_model import LoadFigures, LoadLevel, load_figures
 
 from bot.runtime.loadgen import Turn, run_load
@@ -71,55 +68,6 @@ def closed_loop(rest_url: str, level: LoadLevel, script_for: ScriptFor) -> LoadF
     return summarize(level.users, turns, wall_s)
 
 
-async def _thinking_user(
-    session: aiohttp.ClientSession,
-    url: str,
-    sender: str,
-    texts: Sequence[str],
-    think: Callable[[], float],
-) -> list[Turn]:
-    turns: list[Turn] = []
-    for index, text in enumerate(texts):
-        # Before the first message too, so that the users start at different moments.
-        await asyncio.sleep(think() * (0.5 if index == 0 else 1.0))
-        sent_at = time.monotonic()
-        status, replies, error = 0, [], ""
-        try:
-            async with session.post(url, json={"sender": sender, "message": text}) as response:
-                status = response.status
-                body = await response.json(content_type=None)
-                if status == 200 and isinstance(body, list):
-                    replies = body
-                else:
-                    error = f"HTTP {status}"
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as failure:
-            error = type(failure).__name__
-        latency = time.monotonic() - sent_at
-        turns.append(Turn(sender, index, text, status, replies, latency, sent_at, error))
-    return turns
-
-
-async def _think_time_async(
-    rest_url: str, scripts: dict[str, list[str]], think_s: tuple[float, float], seed: int
-) -> tuple[list[Turn], float]:
-    randoms = [random.Random(seed + number) for number in range(len(scripts))]
-
-    def pause(rng: random.Random) -> Callable[[], float]:
-        return lambda: rng.uniform(*think_s)
-
-    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-    began = time.monotonic()
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        per_user = await asyncio.gather(
-            *(
-                _thinking_user(session, rest_url, sender, texts, pause(rng))
-                for (sender, texts), rng in zip(scripts.items(), randoms, strict=True)
-            )
-        )
-    return [turn for turns in per_user for turn in turns], time.monotonic() - began
-
-
 def think_time(
     rest_url: str,
     users: int,
@@ -142,5 +90,11 @@ def think_time(
         seed: Seeds the pauses, so runs pause the same way.
     """
     scripts = scripts_for(users, turns, script_for, "think")
-    all_turns, wall_s = asyncio.run(_think_time_async(rest_url, scripts, think_s, seed))
-    return summarize(users, all_turns, wall_s, think_s)
+    randoms = {sender: random.Random(seed + number) for number, sender in enumerate(scripts)}
+
+    def pause(sender: str, index: int) -> float:
+        # Before the first message too, so that the users start at different moments.
+        return randoms[sender].uniform(*think_s) * (0.5 if index == 0 else 1.0)
+
+    result = run_load(rest_url, scripts, timeout_s=REQUEST_TIMEOUT_S, think=pause)
+    return summarize(users, result.turns, result.wall_s, think_s)

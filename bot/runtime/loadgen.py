@@ -1,10 +1,11 @@
 """Concurrent simulated users over the REST channel: load for the topology tests and figures.
 
 Each user is one sender that sends its messages one after the other (the next only after
-the reply to the previous one), as a person in a chat does; all users run at once over
-one aiohttp session. Every turn is recorded (status, replies, latency), so a caller can
-check that nothing was lost, duplicated, reordered or sent to the wrong user, and
-compute throughput and latency percentiles.
+the reply to the previous one), as a person in a chat does, optionally pausing before each
+message (think time); all users run at once over one aiohttp session. Every turn is
+recorded (status, replies, latency), so a caller can check that nothing was lost,
+duplicated, reordered or sent to the wrong user, and compute throughput and latency
+percentiles.
 """
 
 from __future__ import annotations
@@ -107,9 +108,12 @@ async def _user(
     sender: str,
     texts: Sequence[str],
     on_turn: Callable[[Turn], None] | None,
+    think: Callable[[str, int], float] | None,
 ) -> list[Turn]:
     turns = []
     for index, text in enumerate(texts):
+        if think is not None:
+            await asyncio.sleep(think(sender, index))
         sent_at = time.monotonic()
         status, replies, error = 0, [], ""
         try:
@@ -144,6 +148,7 @@ async def run_load_async(
     *,
     timeout_s: float = 60.0,
     on_turn: Callable[[Turn], None] | None = None,
+    think: Callable[[str, int], float] | None = None,
 ) -> LoadResult:
     """Run every user's script at once against the REST webhook ``url``.
 
@@ -152,13 +157,18 @@ async def run_load_async(
         scripts: Each sender's messages, in order.
         timeout_s: Per-request timeout.
         on_turn: Called (in the event loop) after every answered or failed turn.
+        think: Seconds a sender waits before its message ``index`` (default: none, a closed
+            loop: the next message as soon as the previous one is answered).
     """
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     began = time.monotonic()
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         per_user = await asyncio.gather(
-            *(_user(session, url, sender, texts, on_turn) for sender, texts in scripts.items())
+            *(
+                _user(session, url, sender, texts, on_turn, think)
+                for sender, texts in scripts.items()
+            )
         )
     result = LoadResult(turns=[turn for turns in per_user for turn in turns])
     result.wall_s = time.monotonic() - began
@@ -171,6 +181,9 @@ def run_load(
     *,
     timeout_s: float = 60.0,
     on_turn: Callable[[Turn], None] | None = None,
+    think: Callable[[str, int], float] | None = None,
 ) -> LoadResult:
     """:func:`run_load_async` in a new event loop (blocking)."""
-    return asyncio.run(run_load_async(url, scripts, timeout_s=timeout_s, on_turn=on_turn))
+    return asyncio.run(
+        run_load_async(url, scripts, timeout_s=timeout_s, on_turn=on_turn, think=think)
+    )
