@@ -39,7 +39,7 @@ from bench_servers import (
 
 from bot.runtime import servers, training
 from bot.runtime.loadgen import run_load
-from bot.runtime.postgres_server import free_port
+from bot.runtime.ports import free_port
 from bot.runtime.settings import Settings
 from bot.runtime.topology import Topology, TopologySettings, process_group_rss_mib
 
@@ -194,15 +194,7 @@ def bench_single(work: Path, plan: Plan, model: Path) -> ConfigResult:
     """Start and measure RetroWalk as ``retrowalk run`` runs it (SQLite, one process each)."""
     result = ConfigResult(key=SINGLE)
     var_dir = work / "retrowalk-var"
-    settings = replace(
-        Settings(),
-        var_dir=var_dir,
-        database_url=f"sqlite:///{var_dir / 'retrowalk.db'}",
-        rasa_port=free_port(),
-        action_port=free_port(),
-        host="127.0.0.1",
-        cors=(),
-    )
+    settings = Settings().isolated(var_dir, host="127.0.0.1", cors=())
     running: list[servers.ServerProcess] = []
     try:
         _say("==> RetroWalk single process: starting the action server and Rasa ...")

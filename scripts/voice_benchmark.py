@@ -24,7 +24,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,6 @@ if str(ROOT) not in sys.path:
 
 from bot.runtime import servers, training  # noqa: E402
 from bot.runtime.settings import Settings  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
 from tests.voice.pulse import PulseAudio, say_into_mic  # noqa: E402
 from tests.voice.speech import synthesize  # noqa: E402
 from voice.app import build_app  # noqa: E402
@@ -102,13 +100,7 @@ def answer_latency(report: Callable[[str], None]) -> dict[str, Any]:
     settings = Settings()
     model = training.ensure_model(settings.root, settings.models_dir)
     work = Path(tempfile.mkdtemp(prefix="retrowalk-voice-bench-"))
-    settings = replace(
-        settings,
-        var_dir=work,
-        database_url=f"sqlite:///{work / 'retrowalk.db'}",
-        rasa_port=free_port(),
-        action_port=free_port(),
-    )
+    settings = settings.isolated(work)
     actions = servers.start_action_server(settings)
     rasa = None
     pulse = PulseAudio().start()

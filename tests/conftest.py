@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from bot.runtime import servers, training
+from bot.runtime.ports import free_port
 from bot.runtime.settings import PROJECT_ROOT, Settings
 from tests.postgres import postgres_url  # noqa: F401  (session fixture)
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
-
-
-def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # Tables our code creates: dropped after each PostgreSQL test so every test starts empty.
@@ -159,14 +152,7 @@ def live_coach(
     var_dir = tmp_path_factory.mktemp("coach-var")
     web_port = free_port()
     web_origin = f"http://127.0.0.1:{web_port}"
-    settings = replace(
-        Settings(),
-        var_dir=var_dir,
-        database_url=f"sqlite:///{var_dir / 'retrowalk.db'}",
-        rasa_port=free_port(),
-        action_port=free_port(),
-        cors=(web_origin,),
-    )
+    settings = Settings().isolated(var_dir, cors=(web_origin,))
     api_ports = {platform: free_port() for platform in CHANNEL_SECRETS}
     env = {**channel_environment(settings, api_ports), "RETROWALK_CORS": web_origin}
     actions, rasa = _start_pair(settings, trained_model, env)

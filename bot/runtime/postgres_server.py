@@ -18,13 +18,14 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from bot.runtime.ports import free_port
 
 APT_PACKAGE = "postgresql"
 SERVER_USER = "postgres"
@@ -66,13 +67,6 @@ def find_binaries() -> PostgresBinaries:
         "PostgreSQL server binaries (initdb, pg_ctl) were not found under "
         f"/usr/lib/postgresql/*/bin or on PATH: `apt-get install -y {APT_PACKAGE}`."
     )
-
-
-def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class PostgresServer:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+from bot.runtime.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +54,24 @@ class Settings:
             object.__setattr__(
                 self, "database_url", f"sqlite:///{(self.var_dir / 'retrowalk.db').resolve()}"
             )
+
+    def isolated(self, var_dir: Path, **changes: Any) -> Settings:
+        """These settings on a private run-time directory: its own SQLite database, free ports.
+
+        For servers started beside others (tests, benchmarks).
+
+        Args:
+            var_dir: The run-time directory (database, logs, generated files).
+            **changes: Further fields to replace.
+        """
+        return replace(
+            self,
+            var_dir=var_dir,
+            database_url=f"sqlite:///{var_dir / 'retrowalk.db'}",
+            rasa_port=free_port(),
+            action_port=free_port(),
+            **changes,
+        )
 
     @property
     def rasa_url(self) -> str:

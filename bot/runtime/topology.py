@@ -49,7 +49,8 @@ from types import TracebackType
 
 from bot.env import env_float
 from bot.runtime import nginx, servers
-from bot.runtime.postgres_server import PostgresServer, free_port
+from bot.runtime.ports import free_port
+from bot.runtime.postgres_server import PostgresServer
 from bot.runtime.redis_server import RedisServer
 from bot.runtime.scaled_endpoints import RedisLockStore, write_scaled_endpoints
 from bot.runtime.settings import Settings

@@ -17,9 +17,9 @@ from bot.channels.messenger import (
     subscribe_page,
     text_requests,
 )
+from bot.runtime.ports import free_port
 from tests.channels.helpers import Sleeps
 from tests.channels.standins.messenger_api import MessengerStandIn, graph_error
-from tests.conftest import free_port
 
 TOKEN = "unit-page-token"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))

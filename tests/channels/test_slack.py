@@ -23,6 +23,7 @@ from bot.channels.slack import (
     strip_mentions,
     unescape,
 )
+from bot.runtime.ports import free_port
 from tests.channels.standins.slack_api import (
     BOT_USER_ID,
     SlackApiStandIn,
@@ -30,7 +31,6 @@ from tests.channels.standins.slack_api import (
     message_event,
     signed_headers,
 )
-from tests.conftest import free_port
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1_700_000_000

@@ -18,9 +18,9 @@ from bot.channels.telegram import (
     register_webhook,
     text_requests,
 )
+from bot.runtime.ports import free_port
 from tests.channels.helpers import Sleeps
 from tests.channels.standins.telegram_api import TelegramStandIn
-from tests.conftest import free_port
 
 TOKEN = "4242:unit-test-token"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))

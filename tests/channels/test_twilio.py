@@ -21,12 +21,12 @@ from bot.channels.twilio import (
     plan_reply,
     signed_url,
 )
+from bot.runtime.ports import free_port
 from tests.channels.standins.twilio_api import (
     TwilioApiStandIn,
     signature,
     webhook_params,
 )
-from tests.conftest import free_port
 
 SID = "AC" + "1" * 32
 TOKEN = "12345"

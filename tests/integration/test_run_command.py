@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.runtime.ports import free_port
 from bot.runtime.settings import PROJECT_ROOT
-from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -26,9 +26,10 @@ from bot.runtime.log_privacy import (
     install_log_redaction,
     redact,
 )
+from bot.runtime.ports import free_port
 from bot.runtime.settings import PROJECT_ROOT, Settings
 from tests.channels.standins.telegram_api import TelegramStandIn, message_update
-from tests.conftest import CHANNEL_SECRETS, LiveCoach, free_port
+from tests.conftest import CHANNEL_SECRETS, LiveCoach
 from tests.privacy.failing_actions import ACTION_NAME
 
 HEALTH_PHRASES = (

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.runtime import nginx
-from bot.runtime.postgres_server import free_port
+from bot.runtime.ports import free_port
 from bot.runtime.scaled_endpoints import RedisLockStore, scaled_endpoints
 from bot.runtime.settings import PROJECT_ROOT, Settings
 from bot.runtime.topology import TopologySettings

@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 import requests
 
-from tests.conftest import LiveCoach, free_port
+from bot.runtime.ports import free_port
+from tests.conftest import LiveCoach
 from tests.voice.gtts_standin import GttsStandIn
 from tests.voice.pulse import PulseAudio, SpeakerRecorder, say_into_mic
 from tests.voice.speech import synthesize

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from bot.runtime import servers
+from bot.runtime.ports import free_port
 from bot.runtime.settings import PROJECT_ROOT, Settings
 from bot.runtime.web import (
     WebBundleMissingError,
@@ -24,7 +25,6 @@ from bot.runtime.web import (
     start_web_server,
     web_server_ready,
 )
-from tests.conftest import free_port
 
 SOCKET = "http://127.0.0.1:5999"
 
