@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.runtime.servers import terminate
 from bot.runtime.settings import PROJECT_ROOT
 
 APT_PACKAGE = "nginx"
@@ -318,13 +319,8 @@ class NginxServer:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop nginx (SIGTERM: fast shutdown; SIGKILL after ``timeout``)."""
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process is not None:
+            terminate(process, timeout)
         if self._temp_dir is not None:
             shutil.rmtree(self._temp_dir, ignore_errors=True)
             self._temp_dir = None

@@ -13,6 +13,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from bot.runtime.servers import terminate
+
 APT_PACKAGE = "redis-server"
 START_TIMEOUT_S = 20.0
 PORT_ATTEMPTS = 3
@@ -128,11 +130,5 @@ class RedisServer:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server (SIGTERM, SIGKILL after ``timeout``)."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            terminate(process, timeout)

@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -55,6 +56,18 @@ class ServerProcess:
             self.process.wait()
         except ProcessLookupError:
             pass
+
+
+def terminate(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """Stop a child process: SIGTERM, then SIGKILL if it has not exited after ``timeout``."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def server_environment(
