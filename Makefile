@@ -31,7 +31,7 @@ walk: venv ## a guided walk with spoken cues (the coach must be running: make ru
 system-deps: ## Debian packages the tests need (PostgreSQL, PulseAudio, PortAudio, espeak-ng)
 	@bash scripts/install-system-deps.sh
 
-test: venv web system-deps lint typecheck ## lint, types, and the whole test suite (trains at most once)
+test: venv system-deps web lint typecheck ## lint, types, and the whole test suite (trains at most once)
 	@$(PY) -m pytest
 
 validate: venv ## rasa data validate

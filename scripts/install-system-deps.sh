@@ -9,6 +9,7 @@
 #   libsndfile1  audio file decoding (soundfile)
 #   sox          measuring and converting audio in tests and benchmarks
 #   chromium     the browser the web chat tests drive through Playwright (tests/web/)
+#   nodejs, npm  only where npm is missing: the web chat page's packages (npm ci --prefix web)
 #   redis-server, nginx
 #                the scaled topology (bot/runtime/topology.py): Redis lock store, nginx in
 #                front of several Rasa instances (tests/topology/, the benchmark)
@@ -16,6 +17,7 @@ set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 for pkg in pulseaudio pulseaudio-utils libasound2-plugins alsa-utils libportaudio2 espeak-ng \
     libsndfile1 sox chromium redis-server nginx; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
