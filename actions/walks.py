@@ -30,7 +30,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.plan import save_plan, stored_plan
 from actions.store import storage
 from bot.profile import WalkLog
-from bot.progress import format_summary, progress_chart_png, summarize
+from bot.progress import format_summary, summarize
+from bot.progress_chart import progress_chart_png
 from bot.progression import adapt
 from bot.storage import RPE_RANGE
 from bot.walk_report import parse_walk_report

@@ -1,9 +1,6 @@
-"""Progress over logged walks: summary numbers, a short text, and a PNG chart.
+"""Progress over logged walks: summary numbers and a short text.
 
-Plain Python, no Rasa import. matplotlib is imported only inside
-:func:`progress_chart_png`, which draws on its own ``Figure`` with the Agg canvas: the
-process-wide pyplot backend is neither used nor changed, and importing this module costs
-nothing.
+Plain Python, no Rasa import. The chart is drawn by :mod:`bot.progress_chart`.
 
 Definitions:
     Week: a calendar week, Monday to Sunday.
@@ -18,21 +15,14 @@ Definitions:
 
 from __future__ import annotations
 
-import io
 import math
-import os
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from bot.profile import WalkLog
 
 RECENT_PAIN_DAYS = 14
-CHART_SIZE_PX = (900, 450)  # width, height of the PNG
-CHART_DPI = 100
-MAX_LABELLED_WEEKS = 12  # label plan weeks on the chart only up to this many weeks
-LONG_LABEL_WEEKS = 6  # up to this many weeks the label reads "plan week N", else "wk N"
 
 
 @dataclass(frozen=True)
@@ -67,14 +57,16 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _walk_day(log: WalkLog) -> date:
+def walk_day_of(log: WalkLog) -> date:
+    """The day of a walk (``ValueError`` if it is not an ISO date)."""
     try:
         return date.fromisoformat(log.day)
     except (TypeError, ValueError):
         raise ValueError(f"walk day must be an ISO date (YYYY-MM-DD), got {log.day!r}") from None
 
 
-def _minutes(log: WalkLog) -> float:
+def minutes_of(log: WalkLog) -> float:
+    """The backward minutes of a walk (``ValueError`` if not finite or negative)."""
     minutes = float(log.backward_minutes)
     if not math.isfinite(minutes) or minutes < 0:
         raise ValueError("backward minutes must be finite and not negative")
@@ -96,8 +88,8 @@ def summarize(logs: Sequence[WalkLog], today: date, plan_week: int | None) -> Pr
         ValueError: If a walk's day is not an ISO date or its minutes are negative or not
             finite.
     """
-    days = [_walk_day(log) for log in logs]
-    total = math.fsum(_minutes(log) for log in logs)
+    days = [walk_day_of(log) for log in logs]
+    total = math.fsum(minutes_of(log) for log in logs)
 
     weeks_walked = {week_start(day) for day in days}
     this_week = week_start(today)
@@ -206,120 +198,3 @@ def format_summary(summary: ProgressSummary) -> str:
             "and check with a clinician if it continues."
         )
     return " ".join(sentences)
-
-
-def progress_chart_png(
-    logs: Sequence[WalkLog], path: str | os.PathLike[str] | None = None
-) -> bytes:
-    """Draw backward minutes per session over time as a PNG.
-
-    Each walk is a point at its day (several walks on one day are spread across it),
-    joined in time order; walks with pain are marked. Alternate calendar weeks are
-    shaded with a line at each Monday, and, for up to 12 weeks, each week is labelled
-    with its plan week when the logs carry one. With no logs the chart is still drawn,
-    with a friendly "no walks yet" message instead of data, so a caller can always send
-    it.
-
-    Args:
-        logs: The walks, in any order.
-        path: If given, the PNG is also written to this file.
-
-    Returns:
-        The PNG bytes, always ``CHART_SIZE_PX`` (900 x 450) pixels.
-
-    Raises:
-        ValueError: If a walk's day is not an ISO date or its minutes are invalid.
-    """
-    import matplotlib.dates as mdates
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    width, height = CHART_SIZE_PX
-    figure = Figure(figsize=(width / CHART_DPI, height / CHART_DPI), dpi=CHART_DPI)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    axes.set_title("Backward walking per session", fontsize=14, loc="left")
-    axes.set_ylabel("backward minutes", fontsize=11)
-
-    if not logs:
-        axes.text(
-            0.5,
-            0.5,
-            "No walks logged yet.\nYour progress will appear here after your first walk.",
-            ha="center",
-            va="center",
-            fontsize=13,
-            transform=axes.transAxes,
-        )
-        axes.set_xticks([])
-        axes.set_yticks([])
-    else:
-        walks = sorted(((_walk_day(log), _minutes(log), log) for log in logs), key=lambda w: w[0])
-        per_day = Counter(day for day, _, _ in walks)
-        seen: Counter[date] = Counter()
-        times, minutes, pains = [], [], []
-        for day, value, log in walks:
-            seen[day] += 1
-            fraction = seen[day] / (per_day[day] + 1)
-            times.append(datetime.combine(day, time()) + timedelta(days=fraction))
-            minutes.append(value)
-            pains.append(log.pain)
-
-        first_week = week_start(walks[0][0])
-        end = week_start(walks[-1][0]) + timedelta(weeks=1)
-        week_count = (end - first_week).days // 7
-        top = max(max(minutes) * 1.2, 5.0)
-        plan_weeks: dict[date, Counter[int]] = {}
-        for day, _, log in walks:
-            if log.plan_week is not None:
-                plan_weeks.setdefault(week_start(day), Counter())[log.plan_week] += 1
-        for index in range(week_count):
-            start = first_week + timedelta(weeks=index)
-            if index % 2 == 1:
-                axes.axvspan(start, start + timedelta(weeks=1), color="0.92", zorder=0)
-            axes.axvline(start, color="0.6", linewidth=0.8, linestyle=":", zorder=1)
-            if week_count <= MAX_LABELLED_WEEKS and start in plan_weeks:
-                number = plan_weeks[start].most_common(1)[0][0]
-                label = f"plan week {number}" if week_count <= LONG_LABEL_WEEKS else f"wk {number}"
-                axes.text(
-                    start + timedelta(days=3.5),
-                    top * 0.97,
-                    label,
-                    ha="center",
-                    va="top",
-                    fontsize=9,
-                    color="0.35",
-                )
-
-        axes.plot(times, minutes, color="#1f6fb2", linewidth=1.5, marker="o", label="walk")
-        pain_times = [t for t, pain in zip(times, pains, strict=True) if pain]
-        if pain_times:
-            pain_minutes = [m for m, pain in zip(minutes, pains, strict=True) if pain]
-            axes.plot(
-                pain_times,
-                pain_minutes,
-                linestyle="none",
-                marker="X",
-                markersize=10,
-                color="#d9480f",
-                label="pain reported",
-            )
-        axes.set_xlim(first_week, end)
-        axes.set_ylim(0, top)
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        axes.set_xlabel("date (shaded bands and dotted lines mark calendar weeks, Mon-Sun)")
-        axes.grid(axis="y", color="0.85", linewidth=0.8)
-        axes.legend(
-            loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=10, frameon=False
-        )
-    figure.tight_layout()
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
-    data = buffer.getvalue()
-    if path is not None:
-        with open(path, "wb") as file:
-            file.write(data)
-    return data

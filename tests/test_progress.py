@@ -1,27 +1,16 @@
-"""Progress summary, its text, and the PNG chart."""
+"""Progress summary and its text."""
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.profile import WalkLog
-from bot.progress import (
-    CHART_SIZE_PX,
-    ProgressSummary,
-    format_summary,
-    progress_chart_png,
-    summarize,
-    week_start,
-)
+from bot.progress import ProgressSummary, format_summary, summarize, week_start
 
 TODAY = date(2024, 5, 8)  # a Wednesday; its week starts on Monday 2024-05-06
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -190,89 +179,3 @@ def test_summary_and_text_invariants(
     text = format_summary(summary)
     assert 2 <= len(sentences(text)) <= 4
     assert text.isascii() and not set("*_#`<>") & set(text)
-
-
-# -- chart ----------------------------------------------------------------------------
-
-
-def decode_png(data: bytes, tmp_path: Path) -> np.ndarray:
-    import matplotlib.image
-
-    path = tmp_path / "decoded.png"
-    path.write_bytes(data)
-    return np.asarray(matplotlib.image.imread(str(path)))
-
-
-def has_colour(image: np.ndarray, rgb: tuple[int, int, int]) -> bool:
-    target = np.array(rgb) / 255
-    return bool((np.abs(image[..., :3] - target).max(axis=-1) < 0.02).any())
-
-
-LINE_BLUE = (0x1F, 0x6F, 0xB2)
-PAIN_ORANGE = (0xD9, 0x48, 0x0F)
-
-
-def many_logs(count: int = 40) -> list[WalkLog]:
-    first = date(2024, 1, 3)
-    return [
-        walk(
-            (first + timedelta(days=2 * n + n % 3)).isoformat(),
-            4 + n * 0.5,
-            pain=n == 17,
-            plan_week=1 + n // 4,
-        )
-        for n in range(count)
-    ]
-
-
-@pytest.mark.parametrize("count", [0, 1, 2, 40])
-def test_chart_is_a_decodable_png_of_the_expected_size(count: int, tmp_path: Path) -> None:
-    logs = many_logs(count)
-    data = progress_chart_png(logs)
-    assert data.startswith(PNG_SIGNATURE)
-    assert len(data) > 10_000
-    image = decode_png(data, tmp_path)
-    width, height = CHART_SIZE_PX
-    assert image.shape[:2] == (height, width)
-    assert has_colour(image, LINE_BLUE) == (count > 0)
-    assert has_colour(image, PAIN_ORANGE) == (count > 17)
-
-
-def test_chart_with_several_walks_on_one_day(tmp_path: Path) -> None:
-    logs = [walk("2024-05-06", 5), walk("2024-05-06", 8), walk("2024-05-06", 2)]
-    image = decode_png(progress_chart_png(logs), tmp_path)
-    assert has_colour(image, LINE_BLUE)
-
-
-def test_chart_is_written_to_the_path_too(tmp_path: Path) -> None:
-    target = tmp_path / "progress.png"
-    data = progress_chart_png(many_logs(5), target)
-    assert target.read_bytes() == data
-    assert progress_chart_png(many_logs(5), str(tmp_path / "again.png")) == data  # deterministic
-
-
-def test_empty_chart_differs_from_a_chart_with_data() -> None:
-    assert progress_chart_png([]) != progress_chart_png(many_logs(1))
-
-
-def test_chart_rejects_invalid_logs() -> None:
-    with pytest.raises(ValueError):
-        progress_chart_png([walk("not a date")])
-
-
-def test_chart_leaves_the_global_backend_alone() -> None:
-    import matplotlib
-
-    backend = matplotlib.get_backend()
-    pyplot_loaded = "matplotlib.pyplot" in sys.modules
-    progress_chart_png(many_logs(3))
-    assert matplotlib.get_backend() == backend
-    assert ("matplotlib.pyplot" in sys.modules) == pyplot_loaded
-
-
-def test_importing_progress_does_not_import_matplotlib() -> None:
-    code = "import sys, bot.progress; print('matplotlib' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == "False"

@@ -15,6 +15,15 @@ pooled connections are checked before use (``pool_pre_ping``), and ``retrieve`` 
 for up to ``retry_window_s`` seconds (``endpoints.yml``; default 10), while the message
 waits under its conversation lock.
 
+Each Rasa process also keeps the trackers it saved last (``cache_size`` of them, least
+recently used dropped first): the next message of that conversation is answered from the
+kept tracker after one indexed query confirms that the database's last event for the
+sender is still the one this process wrote (the id and the timestamp). Any other writer
+(another instance, a deletion) changes that event, and the window is loaded again. A
+kept tracker is handed out once (the lock store serialises a conversation's messages), and
+is dropped when its turn restarts the conversation or starts a session (deleted data never
+stays in memory) or when it grows past twice the window.
+
 When the database stays down longer, the turn must fail cleanly rather than silently:
 Rasa wraps every tracker store in ``FailSafeTrackerStore``, which turns any ``Exception``
 from ``retrieve`` into "no conversation yet" (the message is then answered out of
@@ -33,6 +42,7 @@ import logging
 import math
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,7 +51,7 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SessionStarted, UserUttered
+from rasa.shared.core.events import Event, Restarted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.storage import is_transient_error
@@ -51,6 +61,7 @@ logger = logging.getLogger(__name__)
 DATABASE_URL_ENV = "RETROWALK_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///var/retrowalk.db"
 DEFAULT_RETRY_WINDOW_S = 10.0
+DEFAULT_CACHE_SIZE = 200
 RETRY_BASE_DELAY_S = 0.1
 RETRY_MAX_DELAY_S = 1.0
 
@@ -85,6 +96,10 @@ class WindowedTracker(DialogueStateTracker):
     stored_event_count: int | None = None
 
 
+# The database's last event of a conversation: (id, timestamp), or None with no events.
+EventMarker = tuple[int, float] | None
+
+
 def database_url(configured: str | None = None) -> str:
     """Return the database URL: the configured one, ``$RETROWALK_DATABASE_URL``, or SQLite.
 
@@ -112,6 +127,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         event_broker: EventBroker | None = None,
         window_turns: int = 20,
         retry_window_s: float = DEFAULT_RETRY_WINDOW_S,
+        cache_size: int = DEFAULT_CACHE_SIZE,
         **kwargs: Any,
     ) -> None:
         """Connect to the database and create the tables if needed.
@@ -124,6 +140,8 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             window_turns: How many recent user turns to load (at least 8).
             retry_window_s: How long ``retrieve`` and ``save`` retry transient database
                 errors (0: no retry).
+            cache_size: How many saved trackers this process keeps for the next message
+                of their conversation (0: none).
             **kwargs: Passed to ``SQLTrackerStore``.
         """
         if int(window_turns) < 8:
@@ -132,6 +150,10 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         self.retry_window_s = float(retry_window_s)
         if not math.isfinite(self.retry_window_s) or self.retry_window_s < 0:
             raise ValueError("retry_window_s must be a finite number of seconds, at least 0")
+        self.cache_size = int(cache_size)
+        if self.cache_size < 0:
+            raise ValueError("cache_size must be at least 0")
+        self._kept: OrderedDict[str, tuple[EventMarker, WindowedTracker]] = OrderedDict()
         kwargs.pop("dialect", None)
         super().__init__(
             domain=domain, host=database_url(host), event_broker=event_broker, **kwargs
@@ -152,6 +174,19 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                     "ON events (sender_id, type_name)"
                 )
             )
+            connection.execute(
+                sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id, id)")
+            )
+
+    @property
+    def domain(self) -> Domain:
+        """The assistant's domain (a new one, e.g. a new model, drops the kept trackers)."""
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        self._domain = domain or Domain.empty()
+        self._kept.clear()
 
     async def _retrying(self, operation: str, run: Callable[[], Awaitable[T]]) -> T:
         """Await ``run()``, retrying transient database errors for ``retry_window_s``."""
@@ -186,19 +221,40 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                 attempt += 1
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        """Load the latest session's state and its last ``window_turns`` user turns."""
+        """Load the latest session's state and its last ``window_turns`` user turns.
 
-        async def load() -> list[dict]:
+        A tracker this process saved last for ``sender_id`` is returned instead when the
+        database's last event for the sender is still the one it saved.
+        """
+        kept = self._kept.pop(sender_id, None)
+
+        async def load() -> WindowedTracker | list[dict]:
             with self.session_scope() as session:
+                if kept is not None and self._last_event(session, sender_id) == kept[0]:
+                    return kept[1]
                 return self._window_events(session, sender_id)
 
-        events = await self._retrying("retrieve", load)
-        if not events:
+        loaded = await self._retrying("retrieve", load)
+        if isinstance(loaded, WindowedTracker):
+            return loaded
+        if not loaded:
             return None
-        tracker = WindowedTracker.from_dict(sender_id, events, self.domain.slots)
+        tracker = WindowedTracker.from_dict(sender_id, loaded, self.domain.slots)
         assert isinstance(tracker, WindowedTracker)
         tracker.stored_event_count = len(tracker.events)
         return tracker
+
+    def _last_event(self, session: Any, sender_id: str) -> EventMarker:
+        """The id and timestamp of the sender's last stored event."""
+        event_table = self.SQLEvent
+        row = (
+            session.query(event_table.id, event_table.timestamp)
+            .filter(event_table.sender_id == sender_id)
+            .order_by(event_table.id.desc())
+            .limit(1)
+            .first()
+        )
+        return None if row is None else (int(row[0]), float(row[1]))
 
     def _window_events(self, session: Any, sender_id: str) -> list[dict]:
         event_table = self.SQLEvent
@@ -242,7 +298,33 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         return iter(events[stored:])
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Append the tracker's new events to the database (one transaction, retried)."""
+        """Append the tracker's new events to the database (one transaction, retried).
+
+        A tracker that came from :meth:`retrieve` is then kept for the conversation's next
+        message, unless this turn restarted the conversation or started a session, or the
+        tracker grew past twice the window.
+        """
+        self._kept.pop(tracker.sender_id, None)
+        new_events = list(tracker.events)[getattr(tracker, "stored_event_count", None) or 0 :]
         await self._retrying("save", lambda: super(WindowedSQLTrackerStore, self).save(tracker))
-        if isinstance(tracker, WindowedTracker):
-            tracker.stored_event_count = len(tracker.events)
+        if not isinstance(tracker, WindowedTracker):
+            return
+        tracker.stored_event_count = len(tracker.events)
+        if not self._keepable(tracker, new_events):
+            return
+        try:
+            with self.session_scope() as session:
+                marker = self._last_event(session, tracker.sender_id)
+        except sa.exc.SQLAlchemyError:
+            return  # not kept: the next message loads the window from the database
+        self._kept[tracker.sender_id] = (marker, tracker)
+        while len(self._kept) > self.cache_size:
+            self._kept.popitem(last=False)
+
+    def _keepable(self, tracker: WindowedTracker, new_events: list[Event]) -> bool:
+        if self.cache_size == 0:
+            return False
+        if any(isinstance(event, (Restarted, SessionStarted)) for event in new_events):
+            return False
+        user_turns = sum(isinstance(event, UserUttered) for event in tracker.events)
+        return user_turns <= 2 * self.window_turns

@@ -1,6 +1,9 @@
 """Start Rasa or the action server with telemetry off, no deprecation-warning spam and
 private logs.
 
+The Rasa entry point also compiles the check of action server responses once
+(:mod:`bot.rasa_adapters.action_result_validation`) instead of once per custom action.
+
 Sanic resets the ``warnings`` filters when it is imported, so ``PYTHONWARNINGS`` cannot
 silence the deprecation warnings Rasa's dependencies emit. These entry points import
 sanic first, then install the filters, then hand over to the real CLI. They also install
@@ -40,6 +43,10 @@ def rasa_main(argv: list[str] | None = None) -> None:
     install_quiet_environment()
     install_log_redaction()
     from rasa.__main__ import main
+
+    from bot.rasa_adapters.action_result_validation import install as compile_action_validation
+
+    compile_action_validation()
 
     sys.argv = ["rasa", *(sys.argv[2:] if argv is None else argv)]
     main()

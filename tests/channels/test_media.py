@@ -22,7 +22,7 @@ from bot.channels.media import (
     sniff,
 )
 from bot.profile import WalkLog
-from bot.progress import progress_chart_png
+from bot.progress_chart import progress_chart_png
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 GIF = b"GIF89a" + b"\x00" * 64

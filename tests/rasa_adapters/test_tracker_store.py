@@ -77,6 +77,14 @@ def converse(store: WindowedSQLTrackerStore, sender: str, batches: list[list[Eve
     asyncio.run(run())
 
 
+def reopened(store: WindowedSQLTrackerStore, **changes: Any) -> WindowedSQLTrackerStore:
+    """The same database through a new store (another Rasa process: nothing kept yet)."""
+    options: dict[str, Any] = {"window_turns": store.window_turns, **changes}
+    return WindowedSQLTrackerStore(
+        DOMAIN, host=store.engine.url.render_as_string(hide_password=False), **options
+    )
+
+
 def stored_user_texts(store: WindowedSQLTrackerStore, sender: str) -> list[str]:
     with store.engine.connect() as connection:
         rows = connection.execute(
@@ -105,7 +113,7 @@ def test_retrieve_returns_a_bounded_window_with_exact_state(
     batches[10].append(SlotSet("mood", "good"))
     converse(store, "u1", batches)
 
-    tracker = asyncio.run(store.retrieve("u1"))
+    tracker = asyncio.run(reopened(store).retrieve("u1"))
     assert tracker is not None
     users = [e for e in tracker.events if isinstance(e, UserUttered)]
     assert [u.text for u in users] == [f"message {i}" for i in range(32, 40)]
@@ -128,7 +136,7 @@ def test_restart_before_the_window_clears_older_slots(store: WindowedSQLTrackerS
     batches.append([Restarted(), SlotSet("mood", "ok")])
     batches += [turn(i) for i in range(5, 20)]
     converse(store, "u3", batches)
-    tracker = asyncio.run(store.retrieve("u3"))
+    tracker = asyncio.run(reopened(store).retrieve("u3"))
     assert tracker is not None
     assert tracker.get_slot("name") is None
     assert tracker.get_slot("mood") == "ok"
@@ -153,6 +161,123 @@ def test_users_do_not_mix(store: WindowedSQLTrackerStore) -> None:
     converse(store, "b", [opening(), turn(2)])
     assert stored_user_texts(store, "a") == ["message 1"]
     assert stored_user_texts(store, "b") == ["message 2"]
+
+
+# -- trackers kept for the next message -------------------------------------------------
+
+
+def count_statements(store: WindowedSQLTrackerStore) -> list[str]:
+    """Record every SQL statement the store's engine runs from now on."""
+    statements: list[str] = []
+    sa.event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda _conn, _cursor, statement, *_: statements.append(statement),
+    )
+    return statements
+
+
+def next_message(store: WindowedSQLTrackerStore, sender: str) -> DialogueStateTracker:
+    tracker = asyncio.run(store.retrieve(sender))
+    assert tracker is not None
+    return tracker
+
+
+def test_the_saved_tracker_answers_the_next_message_after_one_query(
+    store: WindowedSQLTrackerStore,
+) -> None:
+    converse(store, "k1", [opening(), turn(0), turn(1)])
+    statements = count_statements(store)
+    first = next_message(store, "k1")
+    assert len(statements) == 1 and "ORDER BY events.id DESC" in statements[0]
+    for event in turn(2):
+        first.update(event)
+    asyncio.run(store.save(first))
+    statements.clear()
+    again = next_message(store, "k1")
+    assert again is first and len(statements) == 1
+    # Handed out once: a second retrieve (no save in between) reads the database.
+    other = next_message(store, "k1")
+    assert other is not first
+    assert [e.text for e in other.events if isinstance(e, UserUttered)] == [
+        "message 0",
+        "message 1",
+        "message 2",
+    ]
+
+
+def test_another_instances_turn_is_seen(store: WindowedSQLTrackerStore) -> None:
+    converse(store, "k2", [opening(), turn(0), turn(1)])
+    kept = next_message(store, "k2")
+    asyncio.run(store.save(kept))
+    other_instance = reopened(store)
+    converse(other_instance, "k2", [turn(2), [SlotSet("mood", "tired")]])
+    tracker = next_message(store, "k2")
+    assert tracker is not kept
+    assert tracker.get_slot("mood") == "tired"
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)][-1] == "message 2"
+    other_instance.engine.dispose()
+
+
+def test_deleted_history_is_not_kept_in_memory(store: WindowedSQLTrackerStore) -> None:
+    converse(store, "k3", [opening(), turn(0), turn(1), turn(2)])
+    tracker = next_message(store, "k3")
+    # The action server deletes the user's data mid-turn; the turn ends with a restart.
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = 'k3'"))
+    tracker.update(ActionExecuted("action_delete_data"))
+    tracker.update(Restarted())
+    asyncio.run(store.save(tracker))
+    after = next_message(store, "k3")
+    assert after is not tracker
+    assert not [e for e in after.events if isinstance(e, UserUttered)]
+
+
+def test_a_tracker_past_twice_the_window_is_loaded_again(
+    store: WindowedSQLTrackerStore,
+) -> None:
+    converse(store, "k4", [opening()] + [turn(i) for i in range(16)])
+    kept = next_message(store, "k4")
+    assert len([e for e in kept.events if isinstance(e, UserUttered)]) == 16
+    for event in turn(16):
+        kept.update(event)
+    asyncio.run(store.save(kept))  # 17 user turns > 2 x 8: not kept
+    reloaded = next_message(store, "k4")
+    assert reloaded is not kept
+    texts = [e.text for e in reloaded.events if isinstance(e, UserUttered)]
+    assert texts == [f"message {i}" for i in range(9, 17)]
+
+
+def test_the_least_recently_saved_tracker_goes_first(db_url: str) -> None:
+    store = WindowedSQLTrackerStore(DOMAIN, host=db_url, window_turns=8, cache_size=2)
+    kept = {}
+    for sender in ("a", "b", "c"):
+        converse(store, sender, [opening(), turn(0)])
+        kept[sender] = next_message(store, sender)
+        asyncio.run(store.save(kept[sender]))
+    assert next_message(store, "a") is not kept["a"]
+    assert next_message(store, "b") is kept["b"]
+    assert next_message(store, "c") is kept["c"]
+    store.engine.dispose()
+
+
+def test_a_new_domain_drops_the_kept_trackers(store: WindowedSQLTrackerStore) -> None:
+    converse(store, "k5", [opening(), turn(0)])
+    kept = next_message(store, "k5")
+    asyncio.run(store.save(kept))
+    store.domain = DOMAIN
+    assert next_message(store, "k5") is not kept
+
+
+def test_keeping_can_be_switched_off(db_url: str) -> None:
+    store = WindowedSQLTrackerStore(DOMAIN, host=db_url, window_turns=8, cache_size=0)
+    converse(store, "k6", [opening(), turn(0)])
+    kept = next_message(store, "k6")
+    asyncio.run(store.save(kept))
+    assert next_message(store, "k6") is not kept
+    with pytest.raises(ValueError, match="cache_size"):
+        WindowedSQLTrackerStore(DOMAIN, host=db_url, cache_size=-1)
+    store.engine.dispose()
 
 
 def test_window_must_cover_policy_history(tmp_path: Path) -> None:

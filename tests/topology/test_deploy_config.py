@@ -164,9 +164,12 @@ def test_topology_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RETROWALK_TOPOLOGY_RASA_INSTANCES", "3")
     monkeypatch.setenv("RETROWALK_TOPOLOGY_SANIC_WORKERS", "2")
     monkeypatch.setenv("RETROWALK_TOPOLOGY_PORT", "8088")
+    monkeypatch.setenv("RETROWALK_TOPOLOGY_TF_THREADS", "0")
     settings = TopologySettings.from_env()
     assert (settings.rasa_instances, settings.sanic_workers, settings.port) == (3, 2, 8088)
+    assert settings.tf_threads == 0
     for name, bad in [
+        ("RETROWALK_TOPOLOGY_TF_THREADS", "-1"),
         ("RETROWALK_TOPOLOGY_RASA_INSTANCES", "0"),
         ("RETROWALK_TOPOLOGY_ACTION_SERVERS", "1.5"),
         ("RETROWALK_TOPOLOGY_PORT", "many"),
