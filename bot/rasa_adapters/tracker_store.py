@@ -229,9 +229,11 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         kept = self._kept.pop(sender_id, None)
 
         async def load() -> WindowedTracker | list[dict]:
+            if kept is not None:
+                with self.engine.connect() as connection:
+                    if self._last_event(connection, sender_id) == kept[0]:
+                        return kept[1]
             with self.session_scope() as session:
-                if kept is not None and self._last_event(session, sender_id) == kept[0]:
-                    return kept[1]
                 return self._window_events(session, sender_id)
 
         loaded = await self._retrying("retrieve", load)
@@ -244,16 +246,15 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         tracker.stored_event_count = len(tracker.events)
         return tracker
 
-    def _last_event(self, session: Any, sender_id: str) -> EventMarker:
+    def _last_event(self, connection: sa.engine.Connection, sender_id: str) -> EventMarker:
         """The id and timestamp of the sender's last stored event."""
-        event_table = self.SQLEvent
-        row = (
-            session.query(event_table.id, event_table.timestamp)
-            .filter(event_table.sender_id == sender_id)
-            .order_by(event_table.id.desc())
+        table = self.SQLEvent.__table__
+        row = connection.execute(
+            sa.select(table.c.id, table.c.timestamp)
+            .where(table.c.sender_id == sender_id)
+            .order_by(table.c.id.desc())
             .limit(1)
-            .first()
-        )
+        ).first()
         return None if row is None else (int(row[0]), float(row[1]))
 
     def _window_events(self, session: Any, sender_id: str) -> list[dict]:
@@ -300,26 +301,50 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the tracker's new events to the database (one transaction, retried).
 
-        A tracker that came from :meth:`retrieve` is then kept for the conversation's next
-        message, unless this turn restarted the conversation or started a session, or the
-        tracker grew past twice the window.
+        The events are inserted in one statement, with the columns and JSON that Rasa's
+        ``SQLTrackerStore.save`` writes. A tracker that came from :meth:`retrieve` is then
+        kept for the conversation's next message, unless this turn restarted the
+        conversation or started a session, or the tracker grew past twice the window.
         """
         self._kept.pop(tracker.sender_id, None)
-        new_events = list(tracker.events)[getattr(tracker, "stored_event_count", None) or 0 :]
-        await self._retrying("save", lambda: super(WindowedSQLTrackerStore, self).save(tracker))
+        await self.stream_events(tracker)
+        if isinstance(tracker, WindowedTracker) and tracker.stored_event_count is not None:
+            new_events = list(tracker.events)[tracker.stored_event_count :]
+        else:
+            with self.session_scope() as session:
+                new_events = list(self._additional_events(session, tracker))
+
+        async def insert() -> EventMarker:
+            return self._insert(tracker.sender_id, new_events)
+
+        marker = await self._retrying("save", insert)
         if not isinstance(tracker, WindowedTracker):
             return
         tracker.stored_event_count = len(tracker.events)
-        if not self._keepable(tracker, new_events):
-            return
-        try:
-            with self.session_scope() as session:
-                marker = self._last_event(session, tracker.sender_id)
-        except sa.exc.SQLAlchemyError:
-            return  # not kept: the next message loads the window from the database
-        self._kept[tracker.sender_id] = (marker, tracker)
-        while len(self._kept) > self.cache_size:
-            self._kept.popitem(last=False)
+        if self._keepable(tracker, new_events):
+            self._kept[tracker.sender_id] = (marker, tracker)
+            while len(self._kept) > self.cache_size:
+                self._kept.popitem(last=False)
+
+    def _insert(self, sender_id: str, events: list[Event]) -> EventMarker:
+        """Insert ``events`` in one transaction; return the sender's last event after it."""
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append(
+                {
+                    "sender_id": sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
+        with self.engine.begin() as connection:
+            if rows:
+                connection.execute(self.SQLEvent.__table__.insert(), rows)
+            return self._last_event(connection, sender_id)
 
     def _keepable(self, tracker: WindowedTracker, new_events: list[Event]) -> bool:
         if self.cache_size == 0:
