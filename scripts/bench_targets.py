@@ -146,13 +146,10 @@ def throughput_explanation(figures: Figures) -> str:
             continue
         base, ours, out = (step.throughput for step in steps if step is not None)
         lines.append(
-            f"At {users} users the second Rasa instance and action server give RetroWalk "
-            f"{out / ours:.2f}x its single-process throughput ({out:.1f} vs {ours:.1f} msg/s), "
-            f"but the stock bot's single process already answers {base / ours:.2f}x as many "
-            f"messages as RetroWalk's ({base:.1f} msg/s), so the scaled topology reaches "
-            f"{out / base:.2f}x the stock bot. {THROUGHPUT_RATIO_TARGET}x the stock bot would "
-            f"take {THROUGHPUT_RATIO_TARGET * base:.1f} msg/s, "
-            f"{THROUGHPUT_RATIO_TARGET * base / ours:.2f}x RetroWalk's single process."
+            f"At {users} users the scaled topology answers {out:.1f} msg/s: {out / ours:.2f}x "
+            f"RetroWalk's single process ({ours:.1f} msg/s) and {out / base:.2f}x the stock "
+            f"bot's single process ({base:.1f} msg/s); the target, {THROUGHPUT_RATIO_TARGET}x "
+            f"the stock bot, is {THROUGHPUT_RATIO_TARGET * base:.1f} msg/s."
         )
     if not lines:
         return ""
@@ -160,14 +157,15 @@ def throughput_explanation(figures: Figures) -> str:
     if all(step is not None and step.p50_s for step in alone):
         stock_p50, single_p50 = (step.p50_s or 0 for step in alone if step is not None)
         lines.append(
-            f"A RetroWalk message costs more than a stock one (one user alone: p50 "
-            f"{_ms(single_p50)} vs {_ms(stock_p50)}): a spaCy pipeline, its own entity "
-            "extractor and safety check, a FAQ response selector next to the intent "
-            "classifier, and for many messages custom actions over HTTP (the plan form, "
-            "profile, plan and walk-log storage, the progress chart). A second instance on "
-            "the same 2 cores adds capacity only where a core was idle: the instances share "
-            "the CPU with each other, the action servers, the database and the load "
-            "generator, so two instances stay well short of twice one. On a machine with more "
-            "cores each instance would get its own (not measured here)."
+            f"One user alone: a RetroWalk message takes p50 {_ms(single_p50)}, a stock one "
+            f"{_ms(stock_p50)}. The stock bot predicts with two TensorFlow policies (TED and "
+            "UnexpecTED); RetroWalk predicts with rules and memoization but runs a spaCy "
+            "pipeline, its own entity extractor and safety check, and for many messages a "
+            "custom action over HTTP (the plan form, profile, plan and walk-log storage, the "
+            "progress chart); docs/production.md (Performance) says where its time goes. A "
+            "second instance on the same 2 cores adds capacity only where a core was idle: the "
+            "instances share the CPU with each other, the action servers, the database and "
+            "the load generator, so two instances stay short of twice one. On a machine with "
+            "more cores each instance would get its own (not measured here)."
         )
     return "\n\n".join(lines)

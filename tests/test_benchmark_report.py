@@ -201,12 +201,13 @@ def test_report_renders_every_section_from_fixed_figures() -> None:
     assert "10 / 37.7 msg/s = 265 ms" in report
     assert "at least 40 msg/s" in report
     assert "p95 180 ms" in report
-    # Why the throughput target is missed: the scaled gain over RetroWalk's single process
-    # against the stock bot's lead over it (10 users: 37.7 / 21.3 and 24.0 / 21.3).
+    # Why the throughput target is missed: the scaled topology against both single processes
+    # (10 users: 37.7 / 21.3 and 37.7 / 24.0), and the target in msg/s (1.5 x 24.0).
     assert "### Why the throughput target is missed" in report
-    assert "1.77x its single-process throughput (37.7 vs 21.3 msg/s)" in report
-    assert "already answers 1.13x as many messages as RetroWalk's (24.0 msg/s)" in report
-    assert "(one user alone: p50 55 ms vs 30 ms)" in report
+    assert "1.77x RetroWalk's single process (21.3 msg/s)" in report
+    assert "1.57x the stock bot's single process (24.0 msg/s)" in report
+    assert "the target, 1.5x the stock bot, is 36.0 msg/s" in report
+    assert "One user alone: a RetroWalk message takes p50 55 ms, a stock one 30 ms." in report
     # Training, start-up and memory per configuration; parts listed where there are several.
     assert "| Training from scratch (`rasa train --force`) | 77.0 s | 282.4 s | 282.4 s |" in report
     assert "rasa-1 1,555, rasa-2 1,550, nginx 12 MiB" in report
