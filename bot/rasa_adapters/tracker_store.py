@@ -308,13 +308,11 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         """
         self._kept.pop(tracker.sender_id, None)
         await self.stream_events(tracker)
-        if isinstance(tracker, WindowedTracker) and tracker.stored_event_count is not None:
-            new_events = list(tracker.events)[tracker.stored_event_count :]
-        else:
-            with self.session_scope() as session:
-                new_events = list(self._additional_events(session, tracker))
+        new_events: list[Event] = []
 
         async def insert() -> EventMarker:
+            with self.session_scope() as session:
+                new_events[:] = self._additional_events(session, tracker)
             return self._insert(tracker.sender_id, new_events)
 
         marker = await self._retrying("save", insert)

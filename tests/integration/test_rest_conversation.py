@@ -144,3 +144,19 @@ def test_conversation_is_stored_in_the_sql_database(live_coach: LiveCoach) -> No
             "SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (chat.sender,)
         ).fetchone()
     assert rows[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("hi there", "greet"), ("I walked 12 minutes", "log_walk"), ("thank you!", "thanks")],
+)
+def test_only_faq_messages_go_through_the_response_selector(
+    live_coach: LiveCoach, text: str, intent: str
+) -> None:
+    question = parse(live_coach, "what shoes should I wear for walking backwards?")
+    assert question["intent"]["name"] == "faq"
+    selected = question["response_selector"]["faq"]["response"]
+    assert selected["intent_response_key"].startswith("faq/") and selected["responses"]
+    other = parse(live_coach, text)
+    assert other["intent"]["name"] == intent
+    assert "faq" not in (other.get("response_selector") or {})

@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -134,6 +135,15 @@ def test_turns_alternating_between_instances_keep_slots_form_and_plan(topology: 
         custom = next(m["custom"] for m in today if m.get("custom"))
         assert custom["type"] == "retrowalk_session" and custom["week"] == 1
     assert "52" in chat.say("what do you know about me?", urls[1])
+
+
+def test_each_rasa_instance_runs_with_one_tensorflow_thread(topology: Topology) -> None:
+    for member in topology.instances:
+        assert member.process is not None
+        environ = (Path("/proc") / str(member.process.process.pid) / "environ").read_bytes()
+        variables = set(environ.split(b"\0"))
+        assert b"TF_INTRA_OP_PARALLELISM_THREADS=1" in variables
+        assert b"TF_INTER_OP_PARALLELISM_THREADS=1" in variables
 
 
 def test_fifty_concurrent_users_lose_duplicate_reorder_or_misroute_nothing(
