@@ -147,12 +147,13 @@ def test_helm_values_use_the_same_stores_and_the_gateway() -> None:
     assert endpoints["trackerStore"]["type"] == ours["type"]
     assert endpoints["trackerStore"]["window_turns"] == ours["window_turns"]
     assert endpoints["lockStore"]["type"] == "redis"
-    gateway = values["rasa-action-server"]
-    assert not gateway["install"] and gateway["external"]["enabled"]
-    assert (
-        gateway["external"]["url"]
-        == f"http://127.0.0.1:{nginx.helm_layout().action_listen}/webhook"
-    )
+    # The chart's own action endpoint is off; ours (the gateway, selective domain) is added.
+    chart_actions = values["rasa-action-server"]
+    assert not chart_actions["install"] and not chart_actions["external"]["enabled"]
+    action_endpoint = endpoints["additionalEndpoints"]["action_endpoint"]
+    assert action_endpoint["url"] == f"http://127.0.0.1:{nginx.helm_layout().action_listen}/webhook"
+    project_action = load(PROJECT_ROOT / "endpoints.yml")["action_endpoint"]
+    assert action_endpoint["enable_selective_domain"] == project_action["enable_selective_domain"]
     actions = load(DEPLOY / "helm" / "action-server-values.yml")
     service = f"{actions['fullnameOverride']}:{actions['service']['port']}"
     assert nginx.helm_layout().action_servers == (service,)
