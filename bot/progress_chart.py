@@ -165,16 +165,25 @@ def _y_axis(draw: ImageDraw.ImageDraw, image: Image.Image, canvas: _Canvas) -> N
     image.paste(rotated, (6 * SCALE, int(middle - rotated.height / 2)))
 
 
+def _tick_days(mondays: list[date]) -> list[date]:
+    """The labelled days: every day of a one-week chart, every other day of a two-week one,
+    else Mondays (every k-th, at most :data:`MAX_DATE_LABELS`)."""
+    if len(mondays) <= 2:
+        days = [mondays[0] + timedelta(days=n) for n in range(7 * len(mondays))]
+        return days[:: len(mondays)]
+    return mondays[:: max(1, math.ceil(len(mondays) / MAX_DATE_LABELS))]
+
+
 def _x_axis(draw: ImageDraw.ImageDraw, canvas: _Canvas, mondays: list[date]) -> None:
-    every = max(1, math.ceil(len(mondays) / MAX_DATE_LABELS))
-    for index, monday in enumerate(mondays):
-        if index % every:
-            continue
-        x = canvas.x(datetime.combine(monday, time()))
+    daily = len(mondays) <= 2
+    for index, day in enumerate(_tick_days(mondays)):
+        x = canvas.x(datetime.combine(day, time()))
         draw.line([(x, canvas.bottom), (x, canvas.bottom + 4 * SCALE)], fill=BLACK, width=SCALE)
-        text = f"{monday.day} {monday:%b}"
-        if index == 0 or (monday.month == 1 and monday.day <= 7):
-            text += f" {monday.year}"
+        text = f"{day:%a} {day.day}" if daily else f"{day.day} {day:%b}"
+        if index == 0:
+            text += f" {day:%b} {day.year}" if daily else f" {day.year}"
+        elif not daily and day.month == 1 and day.day <= 7:
+            text += f" {day.year}"
         _text(draw, (x, canvas.bottom + 7 * SCALE), text, 13, anchor="ma")
     middle = (canvas.left + canvas.right) / 2
     _text(draw, (middle, canvas.bottom + 30 * SCALE), X_LABEL, 14, anchor="ma")

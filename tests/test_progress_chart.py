@@ -12,7 +12,14 @@ import pytest
 from PIL import Image
 
 from bot.profile import WalkLog
-from bot.progress_chart import CHART_SIZE_PX, LINE_BLUE, PAIN_ORANGE, progress_chart_png
+from bot.progress_chart import (
+    CHART_SIZE_PX,
+    LINE_BLUE,
+    MAX_DATE_LABELS,
+    PAIN_ORANGE,
+    _tick_days,
+    progress_chart_png,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -101,3 +108,18 @@ def test_importing_the_chart_loads_no_font_and_no_matplotlib() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("weeks", "expected"),
+    [
+        (1, [date(2024, 5, 6) + timedelta(days=n) for n in range(7)]),  # every day
+        (2, [date(2024, 5, 6) + timedelta(days=n) for n in range(0, 14, 2)]),  # every other
+        (8, [date(2024, 5, 6) + timedelta(weeks=n) for n in range(8)]),  # Mondays
+        (30, [date(2024, 5, 6) + timedelta(weeks=n) for n in range(0, 30, 3)]),  # <= 10
+    ],
+)
+def test_date_labels_fit_the_span(weeks: int, expected: list[date]) -> None:
+    mondays = [date(2024, 5, 6) + timedelta(weeks=n) for n in range(weeks)]
+    assert _tick_days(mondays) == expected
+    assert len(_tick_days(mondays)) <= MAX_DATE_LABELS
