@@ -167,22 +167,12 @@ def start_stock_server(
         "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
         "--enable-api", f"--auth-token={servers.api_token(settings)}",
     )  # fmt: skip
-    full_env = {**os.environ, **env, **QUIET_ENV}
-    full_env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(PROJECT_ROOT), full_env.get("PYTHONPATH")])
+    pythonpath = os.pathsep.join(
+        filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", os.environ.get("PYTHONPATH"))])
     )
-    log_path = settings.var_dir / "stock-rasa.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=bot_dir,
-            env=full_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return servers.ServerProcess(name="stock rasa", process=process, log_path=log_path)
+    return servers.spawn(
+        "stock-rasa", command, settings, {**env, "PYTHONPATH": pythonpath}, cwd=bot_dir
+    )
 
 
 # --------------------------------------------------------------------------- REST client

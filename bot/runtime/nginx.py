@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.runtime.servers import terminate
+from bot.runtime.servers import poll_until, terminate
 from bot.runtime.settings import PROJECT_ROOT
 
 APT_PACKAGE = "nginx"
@@ -270,13 +270,10 @@ class NginxServer:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if all(_accepts(port) for port in ports):
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
+        if poll_until(
+            self.process, lambda: all(_accepts(port) for port in ports), START_TIMEOUT_S, 0.05
+        ):
+            return
         self.stop()
         raise NginxError(f"nginx did not start. Its error log:\n{self.log_tail()}")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
-from bot.runtime.servers import terminate
+from bot.runtime.ports import free_port
+from bot.runtime.servers import poll_until, terminate
 
 APT_PACKAGE = "redis-server"
 START_TIMEOUT_S = 20.0
@@ -34,12 +34,6 @@ def find_redis_server() -> str:
     if not path:
         raise RedisError(f"redis-server was not found: `apt-get install -y {APT_PACKAGE}`.")
     return path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def ping(port: int, timeout: float = 1.0) -> bool:
@@ -112,15 +106,10 @@ class RedisServer:
         """
         self.directory.mkdir(parents=True, exist_ok=True)
         for attempt in range(1, PORT_ATTEMPTS + 1):
-            self.port = _free_port()
+            self.port = free_port()
             self.process = self._spawn(self.port)
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while time.monotonic() < deadline:
-                if ping(self.port):
-                    return
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.05)
+            if poll_until(self.process, lambda: ping(self.port), START_TIMEOUT_S, 0.05):
+                return
             self.stop()
             in_use = "Address already in use" in self.log_tail()
             if not in_use or attempt == PORT_ATTEMPTS:

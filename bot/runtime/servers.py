@@ -112,16 +112,29 @@ def write_endpoints(settings: Settings) -> Path:
     return path
 
 
-def _spawn(
-    name: str, command: list[str], settings: Settings, env: Mapping[str, str] | None = None
+def spawn(
+    name: str,
+    command: list[str],
+    settings: Settings,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> ServerProcess:
+    """Start ``command`` in its own session, output in ``<var_dir>/logs/<name>.log``.
+
+    Args:
+        name: The server's name (its log file's too).
+        command: The command line.
+        settings: Where the logs go, and the server environment (:func:`server_environment`).
+        env: Extra environment variables.
+        cwd: Working directory (default: the project root).
+    """
     log_dir = settings.var_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
-            cwd=settings.root,
+            cwd=cwd or settings.root,
             env=server_environment(settings, env),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -148,7 +161,7 @@ def start_action_server(settings: Settings, env: Mapping[str, str] | None = None
         "--port",
         str(settings.action_port),
     ]
-    return _spawn("actions", command, settings, env)
+    return spawn("actions", command, settings, env)
 
 
 def start_rasa_server(
@@ -191,7 +204,7 @@ def start_rasa_server(
     ]
     if settings.cors:
         command += ["--cors", *settings.cors]
-    return _spawn("rasa", command, settings, env)
+    return spawn("rasa", command, settings, env)
 
 
 def _get_json(url: str, timeout: float = 2.0) -> dict | None:
@@ -201,6 +214,21 @@ def _get_json(url: str, timeout: float = 2.0) -> dict | None:
             return body if isinstance(body, dict) else None
     except (urllib.error.URLError, OSError, ValueError):
         return None
+
+
+def poll_until(
+    process: subprocess.Popen[Any], ready: Callable[[], bool], timeout: float, poll: float
+) -> bool:
+    """Poll ``ready`` every ``poll`` seconds until it is true (True), or until ``process``
+    exits or ``timeout`` seconds pass (False)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if ready():
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(poll)
+    return False
 
 
 def wait_until(
@@ -215,15 +243,13 @@ def wait_until(
         ServerError: If the process exits or ``timeout`` passes first.
     """
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if ready():
-            return time.monotonic() - started
-        if server.process.poll() is not None:
-            raise ServerError(
-                f"The {server.name} server exited (code {server.process.returncode}). "
-                f"Last lines of {server.log_path}:\n{server.log_tail()}"
-            )
-        time.sleep(poll)
+    if poll_until(server.process, ready, timeout, poll):
+        return time.monotonic() - started
+    if server.process.poll() is not None:
+        raise ServerError(
+            f"The {server.name} server exited (code {server.process.returncode}). "
+            f"Last lines of {server.log_path}:\n{server.log_tail()}"
+        )
     raise ServerError(
         f"The {server.name} server did not become healthy within {timeout:.0f} s. "
         f"Last lines of {server.log_path}:\n{server.log_tail()}"
