@@ -43,7 +43,7 @@ import math
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -289,14 +289,15 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             rows = prefix.order_by(event_table.id).all() + window.order_by(event_table.id).all()
         return [json.loads(row.data) for row in rows]
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        """Return the events of ``tracker`` that are not stored yet."""
+    def _unsaved_events(self, tracker: DialogueStateTracker) -> list[Event]:
+        """The events of ``tracker`` that are not stored yet."""
         stored = getattr(tracker, "stored_event_count", None)
         if stored is None:
-            # A tracker that did not come from ``retrieve`` (new, or a full history).
-            return super()._additional_events(session, tracker)
-        events: list[Event] = list(tracker.events)
-        return iter(events[stored:])
+            # A tracker that did not come from ``retrieve`` (new, or a full history): Rasa's
+            # count of the session's stored events says where its new events begin.
+            with self.session_scope() as session:
+                return list(self._additional_events(session, tracker))
+        return list(tracker.events)[stored:]
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the tracker's new events to the database (one transaction, retried).
@@ -311,8 +312,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         new_events: list[Event] = []
 
         async def insert() -> EventMarker:
-            with self.session_scope() as session:
-                new_events[:] = self._additional_events(session, tracker)
+            new_events[:] = self._unsaved_events(tracker)
             return self._insert(tracker.sender_id, new_events)
 
         marker = await self._retrying("save", insert)
