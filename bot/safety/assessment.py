@@ -1,0 +1,238 @@
+"""The safety assessment: one decision, from a message and its context, for every client.
+
+:func:`assess` reads a message the way a careful coach would: which warning symptoms it
+mentions, and for each whether it is happening now, asked about, denied, in the past,
+habitual, a mild effect of exercise, and to whom. The result says, as data, whether to stop
+(an acute red flag: kind, emergency or urgent, the user or someone else), which ongoing
+conditions were named, and what was only asked about or remembered. The Rasa pipeline (every
+channel), the voice walk (online and offline) and any later client call this one function.
+
+Recall first: when a mention could be a report, it counts as one; a question reading can
+follow in the same reply, but never instead of the stop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.safety.conditions import label_conditions
+from bot.safety.context import (
+    Span,
+    Status,
+    Who,
+    clause_of,
+    experiencer,
+    is_mild,
+    is_negated,
+    is_question,
+    sentence_of,
+    time_status,
+)
+from bot.safety.lexicon import Lexicon, Severity, default_lexicon, normalise
+
+MessageContext = Literal["chat", "walking", "treadmill", "conditions_answer"]
+MESSAGE_CONTEXTS: tuple[MessageContext, ...] = ("chat", "walking", "treadmill", "conditions_answer")
+
+# Symptom kinds that, when habitual or in the past, are an ongoing condition to screen for
+# (PAR-Q: chest pain on activity, losing balance or consciousness).
+HISTORY_LABELS = {
+    "chest": "heart",
+    "heart_rhythm": "heart",
+    "fainting": "balance",
+    "dizziness": "balance",
+    "fall": "balance",
+    "breathing": "lung",
+    "stroke": "stroke",
+    "blood_clot": "blood_clot",
+    "head_injury": "concussion",
+}
+
+
+@dataclass(frozen=True)
+class SymptomMention:
+    """One warning-symptom mention and what its context says about it.
+
+    Attributes:
+        kind: The red-flag kind (``chest``, ``stroke``...).
+        severity: ``emergency`` or ``urgent`` when it is happening now.
+        phrase: The words that matched, as normalised.
+        status: ``current``, ``negated``, ``question``, ``history``, ``habitual`` or ``mild``.
+        who: ``self`` or ``other``.
+    """
+
+    kind: str
+    severity: Severity
+    phrase: str
+    status: Status
+    who: Who
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """An acute red flag: stop now.
+
+    Attributes:
+        kind: The red-flag kind.
+        severity: ``emergency`` (call the emergency number now) or ``urgent``.
+        who: ``self`` or ``other`` (someone with the user).
+        phrase: The words that matched.
+    """
+
+    kind: str
+    severity: Severity
+    who: Who
+    phrase: str
+
+
+@dataclass(frozen=True)
+class SafetyAssessment:
+    """What a message means for safety.
+
+    Attributes:
+        acute: The red flag to act on now, or None.
+        mentions: Every symptom mention with its reading.
+        conditions: Ongoing condition labels named (``heart``, ``balance``...), in order.
+        context: Where the message was said.
+    """
+
+    acute: RedFlag | None
+    mentions: tuple[SymptomMention, ...] = ()
+    conditions: tuple[str, ...] = ()
+    context: MessageContext = "chat"
+    acute_kinds: tuple[str, ...] = field(default=())
+
+    @property
+    def stop(self) -> bool:
+        """Whether the walk must stop and the person be sent to help."""
+        return self.acute is not None
+
+    def kinds_with(self, status: Status) -> tuple[str, ...]:
+        """Kinds of the mentions with ``status``, in order, without repeats."""
+        return tuple(dict.fromkeys(m.kind for m in self.mentions if m.status == status))
+
+    @property
+    def asks_about_symptom(self) -> bool:
+        """Whether the message asks about a warning symptom (a question to answer)."""
+        return bool(self.kinds_with("question"))
+
+
+def _read_mention(
+    text: str, start: int, end: int, kind: str, severity: Severity, mild_ok: bool, lexicon: Lexicon
+) -> tuple[Status, Who | None]:
+    p = lexicon.context
+    mention = Span(start, end)
+    sentence = sentence_of(text, start)
+    clause = clause_of(text, sentence, start)
+    who = experiencer(text, sentence, clause, mention, p)
+    if is_negated(text, sentence, mention, p):
+        return "negated", who
+    if is_question(text, sentence, clause, mention, p):
+        return "question", who
+    when = time_status(text, sentence, clause, mention, p)
+    if when != "current":
+        return when, who
+    if mild_ok and is_mild(text, sentence, clause, mention, p):
+        return "mild", who
+    return "current", who
+
+
+def _mentions(text: str, lexicon: Lexicon) -> list[SymptomMention]:
+    found: list[tuple[int, SymptomMention]] = []
+    taken: list[tuple[int, int]] = []
+    last_who: Who = "self"
+    readings = []
+    for symptom in lexicon.symptoms:
+        for match in symptom.pattern.finditer(text):
+            start, end = match.span()
+            if end <= start or any(s <= start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            readings.append((start, end, symptom))
+    readings.sort(key=lambda item: item[0])
+    for start, end, symptom in readings:
+        status, who = _read_mention(
+            text, start, end, symptom.kind, symptom.severity, symptom.mild_ok, lexicon
+        )
+        if symptom.needs_report and status == "current":
+            sentence = sentence_of(text, start)
+            if lexicon.context.question_start.search(text[sentence.start : sentence.end].strip()):
+                status = "question"
+        if who is None:
+            who = last_who
+        last_who = who
+        found.append(
+            (
+                start,
+                SymptomMention(
+                    kind=symptom.kind,
+                    severity=symptom.severity,
+                    phrase=text[start:end].strip(),
+                    status=status,
+                    who=who,
+                ),
+            )
+        )
+    return [mention for _, mention in sorted(found, key=lambda item: item[0])]
+
+
+def _recurred(text: str, mentions: list[SymptomMention], lexicon: Lexicon) -> list[SymptomMention]:
+    """ "I had chest pain last year, today it's back": past mentions become current."""
+    p = lexicon.context
+    for match in lexicon.recurrence.finditer(text):
+        sentence = sentence_of(text, match.start())
+        span = Span(match.start(), match.end())
+        if is_negated(text, sentence, span, p):
+            continue
+        if is_question(text, sentence, clause_of(text, sentence, match.start()), span, p):
+            continue
+        return [
+            SymptomMention(m.kind, m.severity, m.phrase, "current", m.who)
+            if m.status in ("history", "habitual")
+            else m
+            for m in mentions
+        ]
+    return mentions
+
+
+def _priority(mention: SymptomMention, kinds: tuple[str, ...]) -> tuple[int, int]:
+    return (0 if mention.severity == "emergency" else 1, kinds.index(mention.kind))
+
+
+def assess(
+    text: str, context: MessageContext = "chat", lexicon: Lexicon | None = None
+) -> SafetyAssessment:
+    """Assess a message for safety.
+
+    Args:
+        text: The message as typed or recognised.
+        context: Where it was said: ``chat``, during a ``walking`` or ``treadmill`` walk, or
+            as the answer to the conditions question (``conditions_answer``).
+        lexicon: The safety lexicon; the packaged one by default.
+
+    Returns:
+        The assessment. ``acute`` is set when any mention is happening now; the most
+        severe one is reported (emergencies first, then the lexicon's order).
+    """
+    lexicon = lexicon or default_lexicon()
+    normalised = normalise(text, lexicon)
+    mentions = _recurred(normalised, _mentions(normalised, lexicon), lexicon)
+    current = [m for m in mentions if m.status == "current"]
+    acute = None
+    if current:
+        top = min(current, key=lambda m: _priority(m, lexicon.kinds))
+        acute = RedFlag(kind=top.kind, severity=top.severity, who=top.who, phrase=top.phrase)
+    labels = list(label_conditions(normalised, lexicon, normalised=True))
+    if not labels:
+        for mention in mentions:
+            if mention.status in ("history", "habitual") and mention.who == "self":
+                label = HISTORY_LABELS.get(mention.kind)
+                if label and label not in labels:
+                    labels.append(label)
+    return SafetyAssessment(
+        acute=acute,
+        mentions=tuple(mentions),
+        conditions=tuple(labels),
+        context=context,
+        acute_kinds=tuple(dict.fromkeys(m.kind for m in current)),
+    )

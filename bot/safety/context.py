@@ -1,0 +1,188 @@
+"""What the words around a symptom mention say about it, in the spirit of ConText.
+
+ConText (Harkema et al., J Biomed Inform 2009) decides for each clinical mention whether it
+is negated, hypothetical, historical or experienced by someone else, from trigger words and
+their scope. medspaCy implements it for clinical notes, but its 1.3 release needs spaCy 3.8
+(Rasa 3.6 pins 3.4) and pulls in QuickUMLS and PyRuSH; its rules are written for notes
+("denies", "r/o"), not for what walkers say. This module applies the same idea to lay
+messages: triggers come from ``bot/content/safety_lexicon.yml``, scopes are the sentence
+and the clause, and where a past and a present marker compete the nearer one wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.safety.lexicon import ContextPatterns
+
+Status = Literal["current", "negated", "question", "history", "habitual", "mild"]
+Who = Literal["self", "other"]
+
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_CLAUSE_BREAK = re.compile(r"[,:]|\b(but|though|although|however|whereas|and now|so now)\b")
+_NEGATION_WORDS = 6
+_COGNITION_AFTER_SELF = re.compile(
+    r"^\W*(think|thinks|reckon|guess|believe|can see|see|saw|found|noticed|notice|am with|"
+    r"'m with|was with|walk with|walking with|am walking|'m walking|'m out|am out|'m here|"
+    r"just saw|just found|need|want)\b"
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A part of the normalised text: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+
+def sentence_of(text: str, position: int) -> Span:
+    """The sentence (up to and including its end punctuation) that holds ``position``."""
+    for match in _SENTENCE.finditer(text):
+        if match.start() <= position < match.end():
+            return Span(match.start(), match.end())
+    return Span(0, len(text))
+
+
+def clause_of(text: str, sentence: Span, position: int) -> Span:
+    """The clause of ``sentence`` that holds ``position`` (split at commas and "but")."""
+    start, end = sentence.start, sentence.end
+    for match in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() > position:
+            end = match.start()
+            break
+    return Span(start, end)
+
+
+def _nearest_distance(pattern: re.Pattern[str], text: str, span: Span, mention: Span) -> int | None:
+    """Distance in characters from ``mention`` to the nearest match inside ``span``."""
+    best: int | None = None
+    for match in pattern.finditer(text, span.start, span.end):
+        if match.end() <= mention.start:
+            distance = mention.start - match.end()
+        elif match.start() >= mention.end:
+            distance = match.start() - mention.end
+        else:
+            distance = 0
+        best = distance if best is None else min(best, distance)
+    return best
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with every match of ``pattern`` replaced by spaces (positions kept)."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_INSIDE_NEGATION = re.compile(
+    r"\b(not|no|never)\b(?! (responding|respond|answering|answer|waking|wake|breathing|moving|"
+    r"reacting|making sense|able|enough|coming|getting|slowing|stopping|going away|easing))"
+)
+
+
+def is_negated(text: str, sentence: Span, mention: Span, patterns: ContextPatterns) -> bool:
+    """A negation trigger shortly before the mention (or inside it: "heart's not racing"),
+    with no scope end in between."""
+    if _INSIDE_NEGATION.search(text, mention.start, mention.end):
+        return True
+    before = _blank(patterns.pseudo_negation, text[sentence.start : mention.start])
+    triggers = list(patterns.negation.finditer(before))
+    if not triggers:
+        return False
+    last = triggers[-1]
+    between = before[last.end() :]
+    if patterns.negation_end.search(between):
+        return False
+    return len(between.split()) <= _NEGATION_WORDS
+
+
+def is_question(text: str, sentence: Span, clause: Span, mention: Span, p: ContextPatterns) -> bool:
+    """Asked about or imagined rather than reported.
+
+    Hypothetical triggers ("what if", "is it normal to", "signs of") before the mention make
+    it a question unless the mention's clause says it is happening now. A question sentence
+    ("is chest pain a reason to stop?") makes it one unless the person reports it about
+    someone ("am I having a heart attack?") or says it is happening now.
+    """
+    current = _has_current(text, clause, p)
+    before = text[sentence.start : mention.start]
+    if p.hypothetical.search(before) and not current:
+        return True
+    sentence_text = text[sentence.start : sentence.end].strip()
+    asks = sentence_text.endswith("?") or p.question_start.search(sentence_text) is not None
+    if not asks or current:
+        return False
+    reported = p.report.search(text[clause.start : mention.end]) is not None
+    return not reported
+
+
+def _has_current(text: str, span: Span, p: ContextPatterns) -> bool:
+    blanked = _blank(p.not_current, text[span.start : span.end])
+    return p.current.search(blanked) is not None
+
+
+def time_status(
+    text: str, sentence: Span, clause: Span, mention: Span, p: ContextPatterns
+) -> Literal["current", "history", "habitual"]:
+    """Past, habitual or now: the nearest marker in the sentence wins; now by default."""
+    blanked = _blank(p.not_current, text)
+    current = _nearest_distance(p.current, blanked, sentence, mention)
+    past = _nearest_distance(p.historical, text, sentence, mention)
+    resolved = _nearest_distance(p.resolved, text, sentence, mention)
+    habitual = _nearest_distance(p.habitual, text, sentence, mention)
+    candidates: list[tuple[int, Literal["current", "history", "habitual"]]] = []
+    if current is not None:
+        candidates.append((current, "current"))
+    for distance in (past, resolved):
+        if distance is not None:
+            candidates.append((distance, "history"))
+    if habitual is not None:
+        candidates.append((habitual, "habitual"))
+    if not candidates:
+        return "current"
+    candidates.sort(key=lambda item: (item[0], item[1] != "current"))
+    return candidates[0][1]
+
+
+def is_mild(text: str, sentence: Span, clause: Span, mention: Span, p: ContextPatterns) -> bool:
+    """A softener ("a bit", "normal", "feels good") near the mention in its sentence."""
+    window = Span(max(clause.start, mention.start - 30), min(sentence.end, mention.end + 40))
+    return p.mild.search(text, window.start, window.end) is not None
+
+
+def experiencer(
+    text: str, sentence: Span, clause: Span, mention: Span, p: ContextPatterns
+) -> Who | None:
+    """Who has the symptom: ``other`` for "my husband collapsed", ``self`` for "I fell".
+
+    The mention itself first ("hit her head"), then the first person named in its clause,
+    then in its sentence, skipping "I" when it only introduces someone ("I think my wife
+    is..."). None when the sentence names nobody.
+    """
+    inside = text[mention.start : mention.end]
+    if p.other_person.search(inside) and not p.self_person.search(inside):
+        return "other"
+    for span in (clause, sentence):
+        found = _first_person(text, Span(span.start, mention.end), p)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_person(text: str, span: Span, p: ContextPatterns) -> Who | None:
+    position = span.start
+    while position < span.end:
+        other = p.other_person.search(text, position, span.end)
+        own = p.self_person.search(text, position, span.end)
+        if other is None and own is None:
+            return None
+        if own is not None and (other is None or own.start() < other.start()):
+            if _COGNITION_AFTER_SELF.match(text, own.end()) and other is not None:
+                position = own.end()
+                continue
+            return "self"
+        return "other"
+    return None
