@@ -14,7 +14,7 @@ from actions.profile_slots import profile_from_slots
 from actions.store import storage
 from bot.profile import Profile
 from bot.progression import Plan, generate_plan
-from bot.screening import screen
+from bot.safety.screening import screen
 
 PLAN_BUTTONS = [
     {"title": "Show the full plan", "payload": "/show_plan"},

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
 from actions.tracker_reading import latest_intent
 from bot.profile_parsing import looks_like_question, parse_answers
-from bot.safety import condition_disclaimer
+from bot.safety.conditions import condition_disclaimer
 
 # Intents whose text is meant as an answer. Any other message with no answer in it is
 # rejected by the form, so a rule can answer it (a question mid-form) before the form

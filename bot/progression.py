@@ -54,7 +54,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
 from bot.profile import DAYS_RANGE, MINUTES_RANGE, Profile, WalkLog
-from bot.safety import advice_for_condition, condition_disclaimer, default_content
+from bot.safety.conditions import condition_disclaimer, condition_labels
+from bot.safety.content import default_content
 
 SegmentKind = Literal["warmup", "backward", "forward", "supported_steps", "cooldown"]
 ProgressionKind = Literal["start", "duration", "speed", "incline", "hold", "consolidate"]
@@ -483,7 +484,7 @@ def choose_template(profile: Profile, *, conservative: bool = False) -> Template
     Returns:
         The template, the reason, and whether supervision is required.
     """
-    categories = [advice_for_condition(c).id for c in profile.conditions if c.strip()]
+    categories = [label for c in profile.conditions if c.strip() for label in condition_labels(c)]
     supervised = any(c in SUPERVISED_CATEGORIES for c in categories)
     fall_risk = sorted({c for c in categories if c in FALL_RISK_CATEGORIES})
     if conservative:
@@ -500,12 +501,8 @@ def choose_template(profile: Profile, *, conservative: bool = False) -> Template
         reason = ""
     if reason:
         return TemplateChoice(TEMPLATE_A, reason, supervised)
-    knee = any(
-        category == "knee_oa"
-        or (profile.goal in ("joints", "rehab") and "knee" in condition.lower())
-        for condition, category in zip(
-            [c for c in profile.conditions if c.strip()], categories, strict=True
-        )
+    knee = "knee_arthritis" in categories or (
+        profile.goal in ("joints", "rehab") and any("knee" in c.lower() for c in profile.conditions)
     )
     if knee:
         return TemplateChoice(

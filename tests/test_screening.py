@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.profile import Profile
-from bot.screening import screen
+from bot.safety.screening import screen
 
 
 def test_healthy_adult_is_green() -> None:

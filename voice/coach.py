@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from bot.safety import detect_red_flag, red_flag_message
+from bot.protocol import SAFETY_TYPE
+from bot.safety.assessment import assess
+from bot.safety.stop_message import Setting, stop_message
 from voice import phrases
 from voice.audio.clip import Clip
 from voice.audio.player import Playback, Player
@@ -307,9 +309,10 @@ class VoiceCoach:
         if not text:
             self._say_and_wait([phrases.NOT_UNDERSTOOD])
             return
-        flag = detect_red_flag(text)
+        setting = self.setting()
+        flag = assess(text, setting).acute
         if flag is not None:
-            self._red_flag(text, red_flag_message(flag))
+            self._red_flag(text, stop_message(flag, setting).spoken)
             return
         workout = self._workout
         walking = workout is not None and not workout.ended
@@ -319,15 +322,22 @@ class VoiceCoach:
             return
         self._ask_bot(text)
 
-    def _red_flag(self, text: str, message: str) -> None:
+    def setting(self) -> Setting:
+        """Where the walker is: ``treadmill`` when the session is on one, else ``walking``."""
+        workout = self._workout
+        on_treadmill = workout is not None and workout.session.treadmill is not None
+        return "treadmill" if on_treadmill else "walking"
+
+    def _red_flag(self, text: str, message: str, tell_bot: bool = True) -> None:
         self.events.add("red_flag", text=text, message=message)
         workout = self._workout
         if workout is not None and not workout.ended:
             workout.red_flag(message)
         else:
             self._speak_cue(message, "red_flag")
-        # Let the bot record it in the conversation too; its own reply is the same advice.
-        threading.Thread(target=self._tell_bot_quietly, args=(text,), daemon=True).start()
+        if tell_bot:
+            # Let the bot record it in the conversation too; its own reply is the same advice.
+            threading.Thread(target=self._tell_bot_quietly, args=(text,), daemon=True).start()
 
     def _tell_bot_quietly(self, text: str) -> None:
         try:
@@ -360,6 +370,14 @@ class VoiceCoach:
         except BotUnavailable:
             self.events.add("bot_unavailable", during="question")
             self._say_and_wait([phrases.BOT_UNAVAILABLE])
+            return
+        stop = next((c for c in reply.custom if c.get("type") == SAFETY_TYPE), None)
+        if stop is not None and stop.get("action") == "stop":
+            # The bot decided: stop, whatever the local check read.
+            spoken_stop = stop.get("spoken")
+            message = spoken_stop if isinstance(spoken_stop, str) and spoken_stop else reply.text
+            self._red_flag(text, message, tell_bot=False)
+            self.events.add("answered", question=text)
             return
         spoken = _spoken(reply)
         self.events.add("answer", question=text, texts=spoken)

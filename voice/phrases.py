@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.safety import RedFlag, default_content, red_flag_message
+from bot.safety.assessment import RedFlag
+from bot.safety.lexicon import default_lexicon
+from bot.safety.stop_message import stop_message
 from voice.commands import Command
 
 PAUSED = "Paused. Say resume when you're ready."
@@ -39,13 +41,16 @@ COMMAND_ACKNOWLEDGEMENTS: dict[Command, str] = {
 
 
 def red_flag_messages() -> list[str]:
-    """The stop-now message for every red-flag kind, plus the generic one."""
-    content = default_content()
-    messages = [red_flag_message(None, content)]
-    for rule in content.red_flags:
-        flag = RedFlag(kind=rule.id, phrase="", advice=rule.advice)
-        messages.append(red_flag_message(flag, content))
-    return messages
+    """The spoken stop message for every red-flag kind, person and walk setting."""
+    severities = {p.kind: p.severity for p in default_lexicon().symptoms}
+    messages: list[str] = []
+    for setting in ("walking", "treadmill"):
+        messages.append(stop_message(None, setting).spoken)
+        for kind, severity in severities.items():
+            for who in ("self", "other"):
+                flag = RedFlag(kind=kind, severity=severity, who=who, phrase="")
+                messages.append(stop_message(flag, setting).spoken)
+    return list(dict.fromkeys(messages))
 
 
 def fixed_phrases() -> list[str]:

@@ -11,9 +11,9 @@ stands still while paused, and jumps ahead on a skip. Every fired cue is recorde
 scheduled and actual walk time. Nothing polls: the timer thread waits on the clock with an
 event that every command sets, and the speaker thread waits on a condition.
 
-Red flags are detected by the caller with the bot's own rules (:func:`red_flag_stop` is a
-thin helper over :mod:`bot.safety`); :meth:`Workout.red_flag` then stops the walk at once
-and speaks the safety message before anything else.
+Red flags are decided by the caller (the voice coach, with the bot's own
+:func:`bot.safety.assessment.assess`, or the bot's stop payload); :meth:`Workout.red_flag`
+then stops the walk at once and speaks the safety message before anything else.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.safety import detect_red_flag, red_flag_message
 from voice.clock import Clock
 from voice.session import Cue, WalkSession, build_cues, spoken_duration, summary_text
 
@@ -609,21 +608,3 @@ class Workout:
             self._on_status(snapshot)
         except Exception:
             logger.exception("on_status failed")
-
-
-def red_flag_stop(workout: Workout, transcript: str) -> bool:
-    """Stop ``workout`` with the bot's safety message if ``transcript`` reports a red flag.
-
-    A thin wrapper over :func:`bot.safety.detect_red_flag` and
-    :func:`bot.safety.red_flag_message` (the same rules and words as the bot), for use on
-    every transcript before anything else, also when the bot is unreachable.
-
-    Returns:
-        True if a red flag was found (the workout is then stopped and the message queued
-        first).
-    """
-    flag = detect_red_flag(transcript)
-    if flag is None:
-        return False
-    workout.red_flag(red_flag_message(flag))
-    return True

@@ -1,9 +1,19 @@
-"""Rasa NLU component: a red-flag symptom always yields the ``red_flag`` intent.
+"""Rasa NLU component: the safety assessment decides the ``red_flag`` intent.
 
-The learned classifier may miss an urgent message phrased in a new way, or call it
-ambiguous. This component runs last in the NLU pipeline and, when the safety rules in
-:mod:`bot.safety` find a red flag the person reports now, sets the intent to
-``red_flag`` with confidence 1.0 (erring on the side of safety).
+Runs last in the NLU pipeline, after the learned classifier and the fallback:
+
+- when :func:`bot.safety.assessment.assess` finds a warning sign happening now, the intent
+  becomes ``red_flag`` at confidence 1.0 (recall first: it wins over the classifier and the
+  fallback);
+- when the classifier says ``red_flag`` but the assessment read every symptom it found as
+  asked about, denied, past, habitual or mild ("is chest pain a reason to stop?", "I fell
+  twice last winter"), the classifier's next intent is used, so the question is answered or
+  the form goes on;
+- when the classifier says ``red_flag`` and the assessment found no symptom at all, the
+  classifier's reading stands (a phrasing the lexicon does not know).
+
+The assessment runs without the dialogue state (NLU cannot see slots); the red-flag action
+reads the message again with its context.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import detect_red_flag
+from bot.safety.assessment import assess
 
 RED_FLAG_INTENT = "red_flag"
 NLU_FALLBACK_INTENT = "nlu_fallback"
@@ -25,7 +35,7 @@ NLU_FALLBACK_INTENT = "nlu_fallback"
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyIntentOverride(GraphComponent):
-    """Override the intent with ``red_flag`` when a red-flag phrase is found."""
+    """Set or withdraw the ``red_flag`` intent from the safety assessment."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -44,17 +54,24 @@ class SafetyIntentOverride(GraphComponent):
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Set the intent of messages that report a red-flag symptom."""
+        """Decide the red-flag intent of each message."""
         for message in messages:
             text = message.get(TEXT)
-            if not isinstance(text, str) or detect_red_flag(text) is None:
+            if not isinstance(text, str) or text.startswith("/"):
                 continue
-            top = {"name": RED_FLAG_INTENT, "confidence": 1.0}
+            assessment = assess(text)
             ranking = [
                 item
                 for item in message.get(INTENT_RANKING_KEY) or []
                 if item.get("name") not in (RED_FLAG_INTENT, NLU_FALLBACK_INTENT)
             ]
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+            if assessment.stop:
+                top = {"name": RED_FLAG_INTENT, "confidence": 1.0}
+                message.set(INTENT, top, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+                continue
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent == RED_FLAG_INTENT and assessment.mentions and ranking:
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

@@ -216,7 +216,8 @@ def assess(
     """
     lexicon = lexicon or default_lexicon()
     normalised = normalise(text, lexicon)
-    mentions = _recurred(normalised, _mentions(normalised, lexicon), lexicon)
+    searched = lexicon.exclusions.sub(lambda m: " " * len(m.group(0)), normalised)
+    mentions = _recurred(searched, _mentions(searched, lexicon), lexicon)
     current = [m for m in mentions if m.status == "current"]
     acute = None
     if current:

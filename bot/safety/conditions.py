@@ -70,6 +70,11 @@ def label_conditions(
     return tuple(labels)
 
 
+def condition_labels(value: str) -> tuple[str, ...]:
+    """The labels of one stored condition; ``("other",)`` when it names no known one."""
+    return label_conditions(value) or (OTHER,)
+
+
 def advice_for_label(label: str, content: SafetyContent | None = None) -> ConditionAdvice:
     """The advice for a condition label (``other`` for an unknown label)."""
     content = content or default_content()
@@ -117,14 +122,22 @@ def condition_disclaimer(mentions: Iterable[str], content: SafetyContent | None 
     """A disclaimer naming each mentioned condition and who to consult.
 
     Args:
-        mentions: Conditions the person mentioned (labels' words, or free text). May be empty.
+        mentions: Conditions the person mentioned, as stored or typed. May be empty.
         content: Safety content; the packaged content by default.
 
     Returns:
         Two to four plain sentences, ending with the general disclaimer.
     """
+    return _disclaimer(list(advice_for_conditions(mentions, content)), content)
+
+
+def label_disclaimer(labels: Iterable[str], content: SafetyContent | None = None) -> str:
+    """:func:`condition_disclaimer` for condition labels (an assessment's ``conditions``)."""
+    return _disclaimer([advice_for_label(label, content) for label in labels], content)
+
+
+def _disclaimer(advice: list[ConditionAdvice], content: SafetyContent | None) -> str:
     content = content or default_content()
-    advice = list(advice_for_conditions(mentions, content))
     if len(advice) > 1:
         advice = [a for a in advice if a.id != OTHER] or advice
     if not advice:

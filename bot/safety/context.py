@@ -78,8 +78,10 @@ def _blank(pattern: re.Pattern[str], text: str) -> str:
 
 
 _INSIDE_NEGATION = re.compile(
-    r"\b(not|no|never)\b(?! (responding|respond|answering|answer|waking|wake|breathing|moving|"
-    r"reacting|making sense|able|enough|coming|getting|slowing|stopping|going away|easing))"
+    r"(\b(not|no|never)\b|\b(is|are|was|does|do|did|has|have)n't\b)(?! ("
+    r"responding|respond|answering|answer|waking|wake|breathing|moving|reacting|"
+    r"making sense|able|enough|coming|getting|slowing|stopping|going away|easing|"
+    r"felt|feel|feeling|kicking))"
 )
 
 
@@ -127,8 +129,21 @@ def _has_current(text: str, span: Span, p: ContextPatterns) -> bool:
 def time_status(
     text: str, sentence: Span, clause: Span, mention: Span, p: ContextPatterns
 ) -> Literal["current", "history", "habitual"]:
-    """Past, habitual or now: the nearest marker in the sentence wins; now by default."""
+    """Past, habitual or now.
+
+    Markers in the mention's own clause decide when they agree; otherwise the nearest
+    marker in the sentence wins; now by default.
+    """
     blanked = _blank(p.not_current, text)
+    in_clause = {
+        "current": p.current.search(blanked, clause.start, clause.end) is not None,
+        "history": p.historical.search(text, clause.start, clause.end) is not None
+        or p.resolved.search(text, clause.start, clause.end) is not None,
+        "habitual": p.habitual.search(text, clause.start, clause.end) is not None,
+    }
+    found = [name for name, present in in_clause.items() if present]
+    if len(found) == 1:
+        return found[0]  # type: ignore[return-value]
     current = _nearest_distance(p.current, blanked, sentence, mention)
     past = _nearest_distance(p.historical, text, sentence, mention)
     resolved = _nearest_distance(p.resolved, text, sentence, mention)

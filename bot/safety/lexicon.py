@@ -72,6 +72,7 @@ class Lexicon:
     fuzzy_words: frozenset[str]
     real_words: frozenset[str]
     symptoms: tuple[SymptomPattern, ...]
+    exclusions: re.Pattern[str]
     recurrence: re.Pattern[str]
     context: ContextPatterns
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
@@ -129,6 +130,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         fuzzy_words=frozenset(raw["fuzzy_words"]),
         real_words=frozenset(raw["real_words"]),
         symptoms=tuple(symptoms),
+        exclusions=_compile(raw["exclusions"], "exclusions"),
         recurrence=_compile(raw["recurrence"], "recurrence"),
         context=context,
         conditions=tuple(
@@ -154,7 +156,9 @@ def _one_edit_apart(a: str, b: str) -> bool:
         if len(diff) == 1:
             return True
         return (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
             and a[diff[1]] == b[diff[0]]
         )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
@@ -168,6 +172,8 @@ def _fix_token(token: str, lexicon: Lexicon) -> str:
     fixed = lexicon.spelling.get(token)
     if fixed is not None:
         return fixed
+    if token.endswith("'s") and token[:-2] in lexicon.spelling:
+        return lexicon.spelling[token[:-2]] + "'s"
     if len(token) < 5 or token in lexicon.fuzzy_words or token in lexicon.real_words:
         return token
     for word in lexicon.fuzzy_words:
@@ -189,5 +195,6 @@ def normalise(text: str, lexicon: Lexicon | None = None) -> str:
     lexicon = lexicon or default_lexicon()
     lowered = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
     lowered = re.sub(r"[“”]", '"', lowered)
+    lowered = re.sub(r"\bmy hard\b(?! (time|day|work|enough|one|part))", "my heart", lowered)
     fixed = _TOKEN.sub(lambda m: _fix_token(m.group(0), lexicon), lowered)
     return re.sub(r"\s+", " ", fixed).strip()

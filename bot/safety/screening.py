@@ -21,13 +21,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.profile import Profile
-from bot.safety import (
-    ConditionAdvice,
-    advice_for_condition,
-    condition_disclaimer,
-    default_content,
-    detect_red_flag,
-)
+from bot.safety.assessment import assess
+from bot.safety.conditions import advice_for_condition, condition_disclaimer
+from bot.safety.content import ConditionAdvice, default_content
+from bot.safety.stop_message import emergency_number
 
 Level = Literal["red", "yellow", "green"]
 INACTIVE_AGE = 70  # PAR-Q: people over 69 who are not used to being active check first
@@ -65,7 +62,18 @@ def screen(profile: Profile) -> ScreeningResult:
     Returns:
         The screening result.
     """
-    red_flags = [flag for c in profile.conditions if (flag := detect_red_flag(c)) is not None]
+    # A warning sign now, or a past or recurring one of the emergency kinds (PAR-Q: chest
+    # pain, losing consciousness), needs a clinician before any plan.
+    red_flags = [
+        mention
+        for c in profile.conditions
+        for mention in assess(c, "conditions_answer").mentions
+        if mention.who == "self"
+        and (
+            mention.status == "current"
+            or (mention.status in ("history", "habitual") and mention.severity == "emergency")
+        )
+    ]
     advice = tuple(advice_for_condition(c) for c in profile.conditions if c.strip())
     inactive_older = (
         profile.age is not None
@@ -110,11 +118,11 @@ def screen(profile: Profile) -> ScreeningResult:
 
 
 def _red_message() -> str:
-    numbers = default_content().emergency_numbers
     return (
         "Some of what you told me is a warning sign, so I won't make a plan yet. Please stop "
         "exercising and get medical help: see a doctor soon, or call your local emergency "
-        f"number now if it is happening at the moment ({numbers}). Once a clinician has "
+        f"number ({emergency_number()}) now if it is happening at the moment. Once a "
+        "clinician has "
         'cleared you for exercise, tell me (for example "my doctor cleared me") and I\'ll '
         "build a gentle plan."
     )

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.env import env_text
+from bot.protocol import SAFETY_TYPE
 from bot.safety.assessment import RedFlag
 from bot.safety.content import SafetyContent, default_content
 
-SAFETY_PAYLOAD_TYPE = "retrowalk_safety"
+SAFETY_PAYLOAD_TYPE = SAFETY_TYPE
 EMERGENCY_NUMBER_ENV = "RETROWALK_EMERGENCY_NUMBER"
 REGION_ENV = "RETROWALK_REGION"
 Setting = Literal["walking", "treadmill", "chat"]

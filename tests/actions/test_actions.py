@@ -13,7 +13,7 @@ from actions.fallback import ActionAskAffirmation, affirmation_choices
 from actions.health import ActionHealthMentions, ActionRedFlag
 from actions.session import ActionSessionStart
 from bot.evidence import NO_TOPIC_MESSAGE, default_topics, evidence_message
-from bot.safety import condition_disclaimer
+from bot.safety.conditions import condition_disclaimer
 from tests.actions.conftest import make_tracker, user_event
 
 DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": True}}
@@ -96,15 +96,43 @@ def test_red_flag_specific_advice() -> None:
     messages, _ = run(
         ActionRedFlag(), make_tracker(user_event("I fell and hit my head", "red_flag"))
     )
-    assert "stop walking now" in messages[0]["text"]
-    assert "hit your head" in messages[0]["text"]
+    assert messages[0]["text"].startswith("Please stop what you're doing")
+    assert "knock to the head" in messages[0]["text"] and "911" in messages[0]["text"]
+    assert messages[1]["custom"] == {
+        "type": "retrowalk_safety",
+        "action": "stop",
+        "kind": "head_injury",
+        "severity": "emergency",
+        "who": "self",
+        "emergency_number": "911",
+        "spoken": messages[1]["custom"]["spoken"],
+    }
+
+
+def test_red_flag_on_a_treadmill_walk_says_how_to_stop_the_belt() -> None:
+    event = user_event("I feel really dizzy", "red_flag")
+    event["metadata"] = {"setting": "treadmill"}
+    messages, _ = run(ActionRedFlag(), make_tracker(event))
+    assert messages[0]["text"].startswith("Press stop or pull the safety clip")
+    assert messages[1]["custom"]["kind"] == "dizziness"
+
+
+def test_red_flag_for_someone_else_says_call_and_cpr() -> None:
+    messages, _ = run(
+        ActionRedFlag(),
+        make_tracker(user_event("my husband collapsed and isn't breathing", "red_flag")),
+    )
+    assert messages[0]["text"].startswith("Stay with them and call 911 now.")
+    assert "start CPR if you're trained" in messages[0]["text"]
+    assert messages[1]["custom"]["who"] == "other"
 
 
 def test_red_flag_from_the_classifier_only_is_still_a_stop_message() -> None:
     messages, _ = run(
         ActionRedFlag(), make_tracker(user_event("something is very wrong", "red_flag"))
     )
-    assert "stop walking now" in messages[0]["text"] and "911" in messages[0]["text"]
+    assert "stop what you're doing" in messages[0]["text"] and "911" in messages[0]["text"]
+    assert messages[1]["custom"]["kind"] == "unknown"
 
 
 def unclear_message() -> dict[str, Any]:

@@ -100,8 +100,13 @@ def score(items: Iterable[Item], decide: Callable[[Item], Decision]) -> Report:
     for item in items:
         decision = decide(item)
         if item.category == "acute":
-            for key in ("all", f"kind {item.kind}", f"who {item.who}", f"context {item.context}",
-                        f"writer {item.writer}"):
+            for key in (
+                "all",
+                f"kind {item.kind}",
+                f"who {item.who}",
+                f"context {item.context}",
+                f"writer {item.writer}",
+            ):
                 report.add(f"acute recall / {key}", decision.stop)
             if decision.stop:
                 report.add("acute kind agreement", decision.kind == item.kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety import detect_red_flag
+from bot.safety.assessment import assess
 from voice.commands import COMMAND_EXAMPLES, Command, all_command_examples, parse_command
 
 
@@ -65,7 +65,7 @@ def test_questions_and_sentences_are_not_commands(text: str) -> None:
 
 def test_red_flag_phrases_are_never_commands_and_commands_never_red_flags() -> None:
     for phrase in ("I feel dizzy", "chest pain", "I fell"):
-        assert detect_red_flag(phrase) is not None
+        assert assess(phrase, "walking").stop
         assert parse_command(phrase) is None
     for phrase in all_command_examples():
-        assert detect_red_flag(phrase) is None, phrase
+        assert not assess(phrase, "walking").stop, phrase

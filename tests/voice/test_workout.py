@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot.safety import detect_red_flag, red_flag_message
 from voice.clock import ScaledClock
 from voice.session import WalkSession, build_cues
 from voice.status_line import StatusLine, clock_text, render_status
@@ -19,7 +18,6 @@ from voice.workout import (
     Workout,
     WorkoutResult,
     WorkoutSettings,
-    red_flag_stop,
 )
 
 TOLERANCE_S = 0.25  # walk-time seconds
@@ -303,19 +301,6 @@ def test_red_flag_before_the_walk_is_spoken_and_prevents_it() -> None:
     assert workout.result().red_flag and workout.state == "stopped"
     with pytest.raises(RuntimeError, match="stopped before it started"):
         workout.start()
-
-
-def test_red_flag_stop_uses_the_bots_safety_rules() -> None:
-    speaker = Speaker()
-    workout, _ = workout_for(SHORT, speaker)
-    workout.start()
-    speaker.wait_for("warmup")
-    assert not red_flag_stop(workout, "how far have I walked?")
-    assert workout.state == "running"
-    assert red_flag_stop(workout, "I feel dizzy")
-    assert workout.join(WAIT_S)
-    expected = red_flag_message(detect_red_flag("I feel dizzy"))
-    assert speaker.said[-1] == (expected, "red_flag")
 
 
 def test_other_speech_waits_its_turn_and_a_failing_speak_does_not_end_the_walk() -> None:

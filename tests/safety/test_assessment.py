@@ -1,0 +1,94 @@
+"""Unit tests of bot.safety.assessment: what a message means for safety.
+
+The examples are the issue's reports and the fact sheet's red flags, written for these tests
+(not taken from tests/data/safety_test/, which is held out).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.safety.assessment import assess
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "who"),
+    [
+        ("I think I'm having a heart attack", "chest", "self"),
+        ("my chest feels really tight", "chest", "self"),
+        ("feels like bad indigestion and I'm sweating buckets", "chest", "self"),
+        ("left arm is numb", "stroke", "self"),
+        ("my speech is slurred", "stroke", "self"),
+        ("my dad's face is drooping and he can't lift his arm", "stroke", "other"),
+        ("I collapsed on the path", "fainting", "self"),
+        ("my husband collapsed and isn't answering", "fainting", "other"),
+        ("I fell and hit my head", "head_injury", "self"),
+        ("cant breath", "breathing", "self"),
+        ("my heart is racing and skipping", "heart_rhythm", "self"),
+        ("I feel dizzy", "dizziness", "self"),
+        ("fell over backwards and now my wrist is bent funny", "fall", "self"),
+        ("ouch something snapped in my ankle", "injury", "self"),
+        ("my calf is swollen and hot", "blood_clot", "self"),
+        ("I'm pregnant and spotting", "pregnancy", "self"),
+        ("I threw up on the treadmill", "unwell", "self"),
+        ("I'm really confused and don't know where I am", "unwell", "self"),
+        ("No, my chest really hurts", "chest", "self"),
+        ("I'M HAVING CHEST PAIN", "chest", "self"),
+    ],
+)
+def test_acute_red_flags_stop(text: str, kind: str, who: str) -> None:
+    flag = assess(text, "walking").acute
+    assert flag is not None, text
+    assert (flag.kind, flag.who) == (kind, who)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("is chest pain a reason to stop?", "question"),
+        ("does walking backwards make you dizzy?", "question"),
+        ("is it ok to be short of breath at the end?", "question"),
+        ("what should I do if I get chest pain?", "question"),
+        ("I fell twice last winter and I'm nervous now", "history"),
+        ("my knee gave way once last year", "history"),
+        ("I fainted once ten years ago", "history"),
+        ("I get dizzy spells sometimes", "habitual"),
+        ("I'm not dizzy or anything, just want to know the benefits", "negated"),
+        ("I don't have any chest pain", "negated"),
+        ("a bit out of breath at the end but feels good", "mild"),
+    ],
+)
+def test_questions_history_negation_and_mild_effects_do_not_stop(text: str, status: str) -> None:
+    assessment = assess(text)
+    assert not assessment.stop, text
+    assert status in {m.status for m in assessment.mentions}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I fell asleep after my walk", "that hill nearly gave me a heart attack lol", "", "hi"],
+)
+def test_figures_of_speech_and_small_talk_are_calm(text: str) -> None:
+    assert not assess(text).stop
+
+
+def test_past_pain_that_is_back_now_stops() -> None:
+    flag = assess("I had chest pain last year, today it's back").acute
+    assert flag is not None and flag.kind == "chest"
+
+
+def test_the_most_severe_kind_is_reported() -> None:
+    flag = assess("I feel dizzy and my chest hurts").acute
+    assert flag is not None and flag.kind == "chest" and flag.severity == "emergency"
+
+
+def test_history_in_the_conditions_answer_becomes_a_condition() -> None:
+    assessment = assess("I fell twice last winter", "conditions_answer")
+    assert not assessment.stop and assessment.conditions == ("balance",)
+
+
+@given(st.text(max_size=300))
+def test_assess_never_raises(text: str) -> None:
+    assess(text)
