@@ -21,6 +21,7 @@ from bot.safety.context import (
     Span,
     Status,
     Who,
+    blank,
     clause_of,
     experiencer,
     is_mild,
@@ -216,7 +217,7 @@ def assess(
     """
     lexicon = lexicon or default_lexicon()
     normalised = normalise(text, lexicon)
-    searched = lexicon.exclusions.sub(lambda m: " " * len(m.group(0)), normalised)
+    searched = blank(lexicon.exclusions, normalised)
     mentions = _recurred(searched, _mentions(searched, lexicon), lexicon)
     current = [m for m in mentions if m.status == "current"]
     acute = None

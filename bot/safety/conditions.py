@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from bot.safety.content import ConditionAdvice, SafetyContent, default_content
-from bot.safety.context import Span, is_negated, sentence_of
+from bot.safety.context import Span, blank, is_negated, sentence_of
 from bot.safety.lexicon import Lexicon, default_lexicon, normalise
 
 OTHER = "other"
@@ -20,10 +20,6 @@ _SPECIFIC_ARTHRITIS = re.compile(
 )
 _HIGH_PRESSURE = re.compile(r"\b(high|hypertension|hypertensive)\b")
 _SURGICAL_JOINT = re.compile(r"\b(acl|mcl|meniscus|ligament)\b")
-
-
-def _blank(pattern: re.Pattern[str], text: str) -> str:
-    return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def label_conditions(
@@ -41,7 +37,7 @@ def label_conditions(
     """
     lexicon = lexicon or default_lexicon()
     view = text if normalised else normalise(text, lexicon)
-    view = _blank(lexicon.condition_exclusions, view)
+    view = blank(lexicon.condition_exclusions, view)
     p = lexicon.context
     found: dict[str, tuple[int, int]] = {}
     for label, pattern in lexicon.conditions:

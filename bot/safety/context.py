@@ -72,7 +72,7 @@ def _nearest_distance(pattern: re.Pattern[str], text: str, span: Span, mention: 
     return best
 
 
-def _blank(pattern: re.Pattern[str], text: str) -> str:
+def blank(pattern: re.Pattern[str], text: str) -> str:
     """``text`` with every match of ``pattern`` replaced by spaces (positions kept)."""
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -90,7 +90,7 @@ def is_negated(text: str, sentence: Span, mention: Span, patterns: ContextPatter
     with no scope end in between."""
     if _INSIDE_NEGATION.search(text, mention.start, mention.end):
         return True
-    before = _blank(patterns.pseudo_negation, text[sentence.start : mention.start])
+    before = blank(patterns.pseudo_negation, text[sentence.start : mention.start])
     triggers = list(patterns.negation.finditer(before))
     if not triggers:
         return False
@@ -122,7 +122,7 @@ def is_question(text: str, sentence: Span, clause: Span, mention: Span, p: Conte
 
 
 def _has_current(text: str, span: Span, p: ContextPatterns) -> bool:
-    blanked = _blank(p.not_current, text[span.start : span.end])
+    blanked = blank(p.not_current, text[span.start : span.end])
     return p.current.search(blanked) is not None
 
 
@@ -134,7 +134,7 @@ def time_status(
     Markers in the mention's own clause decide when they agree; otherwise the nearest
     marker in the sentence wins; now by default.
     """
-    blanked = _blank(p.not_current, text)
+    blanked = blank(p.not_current, text)
     in_clause = {
         "current": p.current.search(blanked, clause.start, clause.end) is not None,
         "history": p.historical.search(text, clause.start, clause.end) is not None
