@@ -68,7 +68,7 @@ def test_red_flag_mid_form_stops_it(live_coach: LiveCoach) -> None:
     chat.send("hi")
     chat.say("make me a plan")
     reply = chat.say("hold on, I have chest pain")
-    assert "stop walking now" in reply
+    assert "stop what you're doing" in reply and "911" in reply
     assert "Chest pain" in reply
     # The form is no longer active: a new question gets a normal answer.
     assert "shoes" in chat.say("what shoes should I wear?").lower()
