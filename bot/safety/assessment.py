@@ -13,7 +13,7 @@ follow in the same reply, but never instead of the stop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.safety.conditions import label_conditions
@@ -101,25 +101,15 @@ class SafetyAssessment:
     mentions: tuple[SymptomMention, ...] = ()
     conditions: tuple[str, ...] = ()
     context: MessageContext = "chat"
-    acute_kinds: tuple[str, ...] = field(default=())
 
     @property
     def stop(self) -> bool:
         """Whether the walk must stop and the person be sent to help."""
         return self.acute is not None
 
-    def kinds_with(self, status: Status) -> tuple[str, ...]:
-        """Kinds of the mentions with ``status``, in order, without repeats."""
-        return tuple(dict.fromkeys(m.kind for m in self.mentions if m.status == status))
-
-    @property
-    def asks_about_symptom(self) -> bool:
-        """Whether the message asks about a warning symptom (a question to answer)."""
-        return bool(self.kinds_with("question"))
-
 
 def _read_mention(
-    text: str, start: int, end: int, kind: str, severity: Severity, mild_ok: bool, lexicon: Lexicon
+    text: str, start: int, end: int, mild_ok: bool, lexicon: Lexicon
 ) -> tuple[Status, Who | None]:
     p = lexicon.context
     mention = Span(start, end)
@@ -152,9 +142,7 @@ def _mentions(text: str, lexicon: Lexicon) -> list[SymptomMention]:
             readings.append((start, end, symptom))
     readings.sort(key=lambda item: item[0])
     for start, end, symptom in readings:
-        status, who = _read_mention(
-            text, start, end, symptom.kind, symptom.severity, symptom.mild_ok, lexicon
-        )
+        status, who = _read_mention(text, start, end, symptom.mild_ok, lexicon)
         if symptom.needs_report and status == "current":
             sentence = sentence_of(text, start)
             if lexicon.context.question_start.search(text[sentence.start : sentence.end].strip()):
@@ -236,5 +224,4 @@ def assess(
         mentions=tuple(mentions),
         conditions=tuple(labels),
         context=context,
-        acute_kinds=tuple(dict.fromkeys(m.kind for m in current)),
     )

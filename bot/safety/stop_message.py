@@ -20,7 +20,6 @@ from bot.protocol import SAFETY_TYPE
 from bot.safety.assessment import RedFlag
 from bot.safety.content import SafetyContent, default_content
 
-SAFETY_PAYLOAD_TYPE = SAFETY_TYPE
 EMERGENCY_NUMBER_ENV = "RETROWALK_EMERGENCY_NUMBER"
 REGION_ENV = "RETROWALK_REGION"
 Setting = Literal["walking", "treadmill", "chat"]
@@ -114,7 +113,7 @@ def stop_message(
 def stop_payload(flag: RedFlag | None, message: StopMessage) -> dict[str, Any]:
     """The stop decision as a custom payload, for clients to obey (never to re-parse text)."""
     return {
-        "type": SAFETY_PAYLOAD_TYPE,
+        "type": SAFETY_TYPE,
         "action": "stop",
         "kind": flag.kind if flag else "unknown",
         "severity": flag.severity if flag else "emergency",
