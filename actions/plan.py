@@ -13,8 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.profile_slots import profile_from_slots
 from actions.store import storage
 from bot.profile import Profile
-from bot.progression import Plan, generate_plan
-from bot.safety.screening import screen
+from bot.progression import Plan, generate_plan, starter_plan
+from bot.protocol import NO_SESSION_TYPE, SESSION_TYPE
+from bot.safety.screening import ScreeningResult, screen
 
 PLAN_BUTTONS = [
     {"title": "Show the full plan", "payload": "/show_plan"},
@@ -61,7 +62,8 @@ def screen_and_plan(
     result = screen(profile)
     if not result.plan_allowed:
         dispatcher.utter_message(text=result.message)
-        return [SlotSet("awaiting", "clearance" if result.level == "red" else None)]
+        waiting = result.level in ("red", "clearance")
+        return [SlotSet("awaiting", "clearance" if waiting else None)]
     plan = generate_plan(
         profile,
         weeks=plan_weeks(),
@@ -137,21 +139,24 @@ class ActionShowPlan(Action):
         return []
 
 
-NO_SESSION_TYPE = "retrowalk_no_session"  # custom payload when no session can be given
-
-
-def session_payload(plan: Plan, week_number: int, day: int = 1) -> dict[str, Any]:
+def session_payload(
+    plan: Plan, week_number: int, day: int | None = 1, *, starter: bool = False
+) -> dict[str, Any]:
     """A week's session as structured data for the voice coach.
 
     Args:
         plan: The plan.
         week_number: The week, from 1.
-        day: Which session of that week (1 to the week's sessions); sessions within a week
-            are the same, the number tells the walker where they are in the week.
+        day: Which session of that week (1 to the week's sessions), or None for the starter
+            session; sessions within a week are the same, the number tells the walker where
+            they are in the week.
+        starter: This is the starter session for someone with no plan
+            (:func:`bot.progression.starter_plan`), not a week of their own plan.
     """
     week = next(w for w in plan.weeks if w.number == week_number)
     return {
-        "type": "retrowalk_session",
+        "type": SESSION_TYPE,
+        "starter": starter,
         "week": week.number,
         "day": day,
         "sessions": week.sessions,
@@ -201,11 +206,48 @@ def next_day(user_id: str, week: int, sessions: int) -> int:
     return min(logged + 1, sessions)
 
 
+def refusal_reason(result: ScreeningResult) -> str:
+    """Why screening allows no walk: ``needs_clearance`` (a warning sign or a PAR-Q "yes"
+    not yet cleared) or ``supervised_only`` (only with a physical therapist)."""
+    return "supervised_only" if result.supervised_only else "needs_clearance"
+
+
+def explain_no_plan(dispatcher: CollectingDispatcher, user_id: str) -> None:
+    """No plan yet: the starter session, or the refusal screening gives (as text and data).
+
+    A user whose stored profile screens as needing clearance or supervision gets no walk:
+    the screening message and a ``retrowalk_no_session`` payload with the reason. Anyone
+    else gets the starter session (:func:`bot.progression.starter_plan`) as text and as a
+    ``retrowalk_session`` payload marked ``starter``, which every walking client uses instead
+    of planning on its own.
+    """
+    profile = storage().get_profile(user_id)
+    result = screen(profile) if profile is not None else None
+    if result is not None and not result.plan_allowed:
+        dispatcher.utter_message(text=result.message)
+        dispatcher.utter_message(
+            json_message={
+                "type": NO_SESSION_TYPE,
+                "reason": refusal_reason(result),
+                "level": result.level,
+            }
+        )
+        return
+    plan = starter_plan()
+    minutes = round(plan.weeks[0].session.total_minutes)
+    dispatcher.utter_message(
+        text=f"{NO_PLAN}\n\nIf you'd like to try it now, here's a short starter session "
+        f"of about {minutes} minutes:\n{plan.session_text(1)}"
+    )
+    dispatcher.utter_message(json_message=session_payload(plan, 1, None, starter=True))
+
+
 class ActionTodaysSession(Action):
     """Today's session, or the one asked for by week and day: readable text plus a custom
-    payload for the voice coach (``session_payload``). When there is no session to give,
-    the text explains and a ``retrowalk_no_session`` payload says why (``reason``:
-    ``no_plan``, ``bad_week`` or ``bad_day``)."""
+    payload for the voice coach (``session_payload``). With no plan yet, the starter session
+    or screening's refusal (:func:`explain_no_plan`). When the week or day asked for does
+    not exist, the text explains and a ``retrowalk_no_session`` payload says why
+    (``reason``: ``bad_week`` or ``bad_day``)."""
 
     def name(self) -> str:
         """Action name, as in the domain."""
@@ -215,9 +257,9 @@ class ActionTodaysSession(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Utter the session of this week (or of the requested week and day)."""
-        found = plan_or_explain(dispatcher, tracker.sender_id)
+        found = stored_plan(tracker.sender_id)
         if found is None:
-            dispatcher.utter_message(json_message={"type": NO_SESSION_TYPE, "reason": "no_plan"})
+            explain_no_plan(dispatcher, tracker.sender_id)
             return []
         plan, current = found
         weeks = len(plan.weeks)

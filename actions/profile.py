@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.profile_slots import PROFILE_SLOTS, profile_complete, profile_from_slots
 from actions.store import storage
 from bot.profile_parsing import describe_profile, parse_answers
-from bot.safety.conditions import condition_disclaimer
+from bot.safety.advice import condition_disclaimer
 
 NO_PROFILE = (
     "I don't have a profile for you yet. Say \"make me a plan\" and I'll ask a few quick questions."

@@ -12,8 +12,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
 from actions.tracker_reading import latest_intent
-from bot.profile_parsing import looks_like_question, parse_answers
-from bot.safety.conditions import condition_disclaimer
+from bot.profile_parsing import ParsedAnswer, looks_like_question, parse_answers
+from bot.safety.advice import condition_disclaimer
+from bot.safety.assessment import assess
 
 # Intents whose text is meant as an answer. Any other message with no answer in it is
 # rejected by the form, so a rule can answer it (a question mid-form) before the form
@@ -68,6 +69,8 @@ class ValidateProfileForm(FormValidationAction):
             return [SlotSet(requested, tracker.get_slot(requested))]  # just ask again
         text = str(message.get("text") or "")
         answers, rejections = parse_answers(text, message.get("entities") or [], asked=requested)
+        if requested == "conditions" and not rejections:
+            answers = conditions_read_safely(text, answers, answering=intent in ANSWER_INTENTS)
         if intent not in ANSWER_INTENTS:
             # Classified as something else (a button title like "Knee and joint comfort" looks
             # like a knee question): still the answer when it is not phrased as a question and
@@ -131,6 +134,30 @@ class ValidateProfileForm(FormValidationAction):
             )
             dispatcher.utter_message(text=f"No worries if you're not sure: {way_out}.")
         return events
+
+
+def conditions_read_safely(
+    text: str, answers: list[ParsedAnswer], *, answering: bool = True
+) -> list[ParsedAnswer]:
+    """The answers to the conditions question, never losing a condition the parser missed.
+
+    The safety assessment reads conditions the profile parser does not know, past
+    symptoms included ("I fell twice last winter": balance; "I had a DVT"). When the message
+    was classified as an answer (``answering``), one that names nothing known, is not a
+    question and answers nothing else is kept in the person's own words, so screening asks
+    for a clinician's clearance instead of reading it as "none".
+    """
+    if any(answer.slot == "conditions" for answer in answers) or looks_like_question(text):
+        return answers
+    words = text.strip()
+    reading = assess(words, "conditions_answer")
+    if reading.conditions:
+        return [*answers, ParsedAnswer("conditions", (words,), words)]
+    if reading.mentions and all(m.status == "negated" for m in reading.mentions):
+        return [*answers, ParsedAnswer("conditions", (), words)]  # "I'm not dizzy or anything"
+    if answering and not answers and any(c.isalpha() for c in words):
+        return [*answers, ParsedAnswer("conditions", (words,), words)]
+    return answers
 
 
 def _describe_default(slot: str, value: Any) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from bot.profile import Profile
+from bot.profile import CAUTIOUS_PROFILE, Profile
 
 # Required by the profile form, in the order asked.
 FORM_SLOTS = (
@@ -23,15 +23,11 @@ OPTIONAL_SLOTS = ("weight_kg", "regularly_active")
 PROFILE_SLOTS = FORM_SLOTS + OPTIONAL_SLOTS
 SKIPPED = "skipped"
 
-# What a skipped answer means (documented in the README): the cautious choice.
+# What a skipped answer means (documented in the README): the coach's cautious default.
 SKIP_DEFAULTS: dict[str, Any] = {
-    "experience": "none",
-    "age": None,
-    "location": "indoor_support",
-    "goal": "curiosity",
-    "minutes_per_session": 20,
-    "days_per_week": 3,
-    "weight_kg": None,
+    slot: getattr(CAUTIOUS_PROFILE, slot)
+    for slot in (*FORM_SLOTS, "weight_kg")
+    if slot != "conditions"  # never skipped: it keeps people safe
 }
 
 
@@ -46,8 +42,8 @@ def profile_complete(tracker: Tracker) -> bool:
 
 
 def profile_from_slots(tracker: Tracker, clinician_cleared: bool = False) -> Profile:
-    """Build a Profile from the slots; missing or skipped answers take cautious defaults."""
-    defaults = Profile()
+    """Build a Profile from the slots; missing or skipped answers take the cautious default."""
+    defaults = CAUTIOUS_PROFILE
     age = _value(tracker, "age")
     weight = _value(tracker, "weight_kg")
     return Profile(

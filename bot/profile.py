@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 Experience = Literal["none", "some", "regular"]
 Location = Literal["treadmill", "outdoor", "indoor_support"]
@@ -61,6 +61,21 @@ class Profile:
         values = {k: v for k, v in data.items() if k in known}
         values["conditions"] = tuple(values.get("conditions") or ())
         return cls(**values)
+
+
+CAUTIOUS_PROFILE: Final = Profile(
+    experience="none",
+    location="indoor_support",
+    goal="curiosity",
+    minutes_per_session=20,
+    days_per_week=3,
+)
+"""The coach's one cautious default: what it assumes for any profile answer it does not have
+(skipped, missing) and the profile of the starter session. New to it, indoors with a counter
+or wall to hold, curious, 20 minutes, 3 days a week; no age, no conditions."""
+
+STARTER_SESSION_MINUTES: Final = 10
+"""The starter session (no plan yet) is this long: the cautious default, kept short."""
 
 
 @dataclass(frozen=True)

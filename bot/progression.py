@@ -53,8 +53,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
-from bot.profile import DAYS_RANGE, MINUTES_RANGE, Profile, WalkLog
-from bot.safety.conditions import condition_disclaimer, condition_labels
+from bot.profile import (
+    CAUTIOUS_PROFILE,
+    DAYS_RANGE,
+    MINUTES_RANGE,
+    STARTER_SESSION_MINUTES,
+    Profile,
+    WalkLog,
+)
+from bot.safety.advice import condition_disclaimer, condition_labels
 from bot.safety.content import default_content
 
 SegmentKind = Literal["warmup", "backward", "forward", "supported_steps", "cooldown"]
@@ -312,12 +319,24 @@ class Plan:
         if not 1 <= number <= len(self.weeks):
             raise ValueError(f"This plan has weeks 1 to {len(self.weeks)}, not {number}.")
         week = self.weeks[number - 1]
-        session = week.session
-        lines = [
+        heading = (
             f"Week {week.number} of {len(self.weeks)}: {_sessions_text(week.sessions)}, "
-            f"about {_fmt(session.total_minutes)} min each.",
-            f"Focus: {week.technique_focus}",
-        ]
+            f"about {_fmt(week.session.total_minutes)} min each."
+        )
+        return f"{heading}\n{self.session_text(number)}"
+
+    def session_text(self, number: int) -> str:
+        """One week's session in readable lines, without the week heading (the starter
+        session has no week of a plan to name).
+
+        Raises:
+            ValueError: If the plan has no such week.
+        """
+        if not 1 <= number <= len(self.weeks):
+            raise ValueError(f"This plan has weeks 1 to {len(self.weeks)}, not {number}.")
+        week = self.weeks[number - 1]
+        session = week.session
+        lines = [f"Focus: {week.technique_focus}"]
         lines.extend(f"- {part}" for part in _segment_lines(session))
         if week.treadmill is not None:
             incline = (
@@ -1036,6 +1055,19 @@ def generate_plan(
         notes=_plan_notes(template),
         reason=choice.reason,
     )
+
+
+def starter_plan() -> Plan:
+    """The starter session for someone with no plan yet, as a one-week plan.
+
+    Week 1 of the cautious template for the coach's cautious default
+    (:data:`bot.profile.CAUTIOUS_PROFILE`) with :data:`bot.profile.STARTER_SESSION_MINUTES`
+    sessions: a warm-up, rounds of supported backward steps at a counter or wall, a cool-down.
+    Every client that walks without a plan gets this from the bot (the voice coach offline
+    too, through this same function).
+    """
+    profile = replace(CAUTIOUS_PROFILE, minutes_per_session=STARTER_SESSION_MINUTES)
+    return generate_plan(profile, weeks=1, conservative=True)
 
 
 def _disclaimers(profile: Profile, template: str) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""Screening levels: red (no plan), yellow (conservative or supervised only), green."""
+"""Screening levels: red (no plan), clearance (no plan until a clinician clears), yellow
+(conservative or supervised only), green."""
 
 from __future__ import annotations
 
@@ -40,14 +41,34 @@ def test_red_flag_with_clinician_clearance_gets_a_conservative_plan() -> None:
         ("warfarin", "doctor"),
     ],
 )
-def test_yellow_conditions_get_a_named_disclaimer_and_a_gentle_plan(
+def test_par_q_yes_needs_clearance_first_then_gets_a_gentle_plan(
     condition: str, consult: str
 ) -> None:
     result = screen(Profile(age=50, conditions=(condition,)))
-    assert result.level == "yellow"
-    assert result.plan_allowed and result.conservative
+    assert result.level == "clearance"
+    assert not result.plan_allowed
     assert consult in result.message
-    assert "gentle" in result.message
+    assert "won't make a plan until a clinician has cleared you" in result.message
+    assert "my doctor cleared me" in result.message
+    cleared = screen(Profile(age=50, conditions=(condition,), clinician_cleared=True))
+    assert cleared.level == "yellow"
+    assert cleared.plan_allowed and cleared.conservative
+    assert consult in cleared.message and "gentle" in cleared.message
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["I had my gallbladder out in march", "I fell twice last winter", "on dialysis"],
+)
+def test_unrecognised_or_past_conditions_need_clearance(condition: str) -> None:
+    result = screen(Profile(age=50, conditions=(condition,)))
+    assert result.level == "clearance" and not result.plan_allowed
+
+
+@pytest.mark.parametrize("condition", ["macular degeneration", "hearing aids"])
+def test_conditions_without_clearance_get_a_plan_with_advice(condition: str) -> None:
+    result = screen(Profile(age=50, conditions=(condition,)))
+    assert result.level == "yellow" and result.plan_allowed and result.conservative
 
 
 def test_parkinsons_is_supervised_only() -> None:

@@ -14,10 +14,11 @@ from bot.runtime.settings import Settings
 from voice.audio.devices import open_microphone, open_player
 from voice.audio.microphone import Microphone
 from voice.audio.player import Player
-from voice.bot_client import BotClient
+from voice.bot_client import BotClient, WalkRefused
 from voice.clock import Clock, MonotonicClock, ScaledClock
 from voice.coach import VoiceCoach, WalkOutcome
 from voice.keyboard import KeyboardInput
+from voice.last_session import LastSession
 from voice.listen.listener import Listener
 from voice.listen.recognizer import FallbackRecognizer, Recognizer, Transcript, build_recognizer
 from voice.listen.wake import build_wake_detector
@@ -103,6 +104,7 @@ def build_app(
         player=player,
         clock=_clock(settings.speed),
         pending=PendingLogs(Settings().var_dir / "voice-pending.jsonl"),
+        last_session=LastSession(Settings().var_dir / "voice-last-session.json"),
         out=out,
         feedback_timeout_s=settings.feedback_timeout_s,
         duck_gain=audio.duck_gain,
@@ -184,6 +186,8 @@ def walk(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     KeyboardInput(sys.stdin, on_push_to_talk=push, on_text=app.coach.on_typed).start()
     try:
         outcome = app.coach.run(week=args.week, day=args.day)
+    except WalkRefused:  # screening gives no walk; the coach has said why
+        return 3
     except ValueError as error:  # e.g. a week or day outside the plan
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -24,11 +24,13 @@ from typing import Any
 import requests
 
 from bot.env import env_float, env_text
-from voice.session import PAYLOAD_TYPE, WalkSession
+from bot.protocol import NO_SESSION_TYPE, SESSION_TYPE
+from voice.session import WalkSession
 from voice.workout import WorkoutResult
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
-NO_SESSION_TYPE = "retrowalk_no_session"  # the bot's reason when it sends no session
+# The bot's reasons for giving no walk at all (screening): the coach must not start one.
+REFUSAL_REASONS = ("needs_clearance", "supervised_only")
 SOURCE = "voice"
 
 
@@ -42,6 +44,22 @@ class BotUnavailable(BotError):  # noqa: N818  (name from the voice-coach API)
 
 class BotRejectedError(BotError):
     """The bot refused the message (4xx), e.g. empty or too long."""
+
+
+class WalkRefused(Exception):  # noqa: N818  (a decision, not a failure)
+    """The bot gives this user no walk: screening says a clinician must clear them first, or
+    that they should practise only with a physical therapist supervising.
+
+    Attributes:
+        reason: ``needs_clearance`` or ``supervised_only``.
+        message: The bot's words for the walker.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        """Keep the bot's reason and words."""
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -161,13 +179,16 @@ class BotClient:
 
     # -- requests ---------------------------------------------------------------------
 
-    def _send(self, message: str) -> BotReply:
+    def _send(self, message: str, metadata: dict[str, Any] | None = None) -> BotReply:
         url = self.base_url + WEBHOOK_PATH
+        body: dict[str, Any] = {"sender": self.sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
         try:
             with self._lock:
                 response = self._http.post(
                     url,
-                    json={"sender": self.sender, "message": message},
+                    json=body,
                     timeout=self.timeout_s,
                 )
         except requests.Timeout as error:
@@ -190,8 +211,13 @@ class BotClient:
             raise BotUnavailable(f"the bot at {self.base_url} answered with non-JSON") from error
         return BotReply.from_messages(messages)
 
-    def ask(self, text: str) -> BotReply:
+    def ask(self, text: str, setting: str | None = None) -> BotReply:
         """Send what the walker said; return the bot's answer.
+
+        Args:
+            text: What the walker said or typed.
+            setting: Where the walker is (``walking`` or ``treadmill``), sent as message
+                metadata so a stop message fits (stop and sit down / stop the belt).
 
         Raises:
             ValueError: If ``text`` is blank.
@@ -200,19 +226,18 @@ class BotClient:
         """
         if not isinstance(text, str) or not text.strip():
             raise ValueError("nothing to ask: the text is empty")
-        return self._send(text.strip())
+        return self._send(text.strip(), {"setting": setting} if setting else None)
 
-    def todays_session(self, week: int | None = None, day: int | None = None) -> WalkSession | None:
-        """The user's session: today's, or the one for ``week`` (and ``day``).
-
-        Returns:
-            The session, or None when the user has no plan yet (the bot's
-            ``retrowalk_no_session`` payload says ``no_plan``, or an older bot sent no
-            payload at all): use :func:`voice.session.default_session`.
+    def todays_session(self, week: int | None = None, day: int | None = None) -> WalkSession:
+        """The user's session: today's, the one for ``week`` (and ``day``), or the bot's
+        starter session when the user has no plan yet (``source`` ``starter``).
 
         Raises:
-            ValueError: If the bot sent a malformed session, or refused the week or day
-                (the message is the bot's explanation, e.g. the plan's range).
+            WalkRefused: Screening gives this user no walk (the bot's
+                ``retrowalk_no_session`` payload says ``needs_clearance`` or
+                ``supervised_only``).
+            ValueError: If the bot sent a malformed session, refused the week or day (the
+                message is the bot's explanation, e.g. the plan's range), or sent no session.
             BotUnavailable: See the module docstring.
         """
         entities: dict[str, int] = {}
@@ -222,15 +247,20 @@ class BotClient:
                     raise ValueError(f"{name} must be a whole number from 1, got {value!r}")
                 entities[name] = value
         reply = self._send(intent_payload("todays_session", entities))
-        payload = next((c for c in reply.custom if c.get("type") == PAYLOAD_TYPE), None)
+        payload = next((c for c in reply.custom if c.get("type") == SESSION_TYPE), None)
         if payload is not None:
-            return WalkSession.from_payload(payload, source="week_day" if entities else "plan")
+            if payload.get("starter") is True:
+                source = "starter"
+            else:
+                source = "week_day" if entities else "plan"
+            return WalkSession.from_payload(payload, source=source)
         refusal = next((c for c in reply.custom if c.get("type") == NO_SESSION_TYPE), None)
-        if refusal is not None and refusal.get("reason") == "no_plan":
-            return None
-        if refusal is not None or entities:
-            raise ValueError(reply.text or "the bot has no session for that week and day")
-        return None
+        if refusal is not None and refusal.get("reason") in REFUSAL_REASONS:
+            raise WalkRefused(
+                str(refusal["reason"]),
+                reply.text or "Please check with a clinician before you walk backwards.",
+            )
+        raise ValueError(reply.text or "the bot sent no session")
 
     def log_walk(self, result: WorkoutResult) -> BotReply:
         """Log a walk: backward minutes done and whether it was completed, exactly.

@@ -4,7 +4,9 @@ It is a client of the bot. The session comes from the bot (same user id as the c
 question goes to the bot and its answer is spoken, and the walk is logged to the bot afterwards.
 It decides only what must not wait for a server: local walk commands (pause, resume, skip,
 repeat, time left, stop) and red-flag symptoms, which stop the walk with the bot's own safety
-message (``bot.safety``) even when the bot cannot be reached.
+message (``bot.safety``) even when the bot cannot be reached. It never plans: a user with no
+plan walks the bot's starter session, a user screening refuses gets no walk, and offline the
+coach walks the last session the bot gave it (:mod:`voice.last_session`).
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from bot.safety.stop_message import Setting, stop_message
 from voice import phrases
 from voice.audio.clip import Clip
 from voice.audio.player import Playback, Player
-from voice.bot_client import BotClient, BotReply, BotUnavailable
+from voice.bot_client import BotClient, BotReply, BotUnavailable, WalkRefused
 from voice.clock import Clock
 from voice.commands import Command, parse_command
 from voice.events import EventLog
+from voice.last_session import LastSession
 from voice.pending_logs import PendingLogs, PendingWalk
-from voice.session import Cue, WalkSession, build_cues, default_session
+from voice.session import Cue, WalkSession, build_cues, starter_session
 from voice.status_line import StatusLine
 from voice.tts.base import TtsError
 from voice.tts.speech import Speech
@@ -87,6 +90,7 @@ class VoiceCoach:
         player: Player,
         clock: Clock,
         pending: PendingLogs,
+        last_session: LastSession,
         out: TextIO,
         feedback_timeout_s: float = 20.0,
         duck_gain: float = 0.25,
@@ -98,6 +102,7 @@ class VoiceCoach:
         self.player = player
         self.clock = clock
         self.pending = pending
+        self.last_session = last_session
         self.out = out
         self.feedback_timeout_s = feedback_timeout_s
         self._duck_gain = duck_gain
@@ -157,9 +162,22 @@ class VoiceCoach:
     # ------------------------------------------------------------------ the walk
 
     def run(self, week: int | None = None, day: int | None = None) -> WalkOutcome:
-        """Fetch the session, render its cues, walk it, log it and ask how it felt."""
+        """Fetch the session, render its cues, walk it, log it and ask how it felt.
+
+        Raises:
+            WalkRefused: The bot gives this user no walk (now, or the last time it was
+                reached when it cannot be reached now); the reason has been said.
+            ValueError: The bot has no such week or day in the plan.
+        """
         self._send_pending()
-        session, note = self._fetch_session(week, day)
+        try:
+            session, note = self._fetch_session(week, day)
+        except WalkRefused as refusal:
+            self.events.add("refused", reason=refusal.reason)
+            self._print(refusal.message)
+            self._say_and_wait([phrases.refusal(refusal.reason)], kind="refusal")
+            self._finished.set()
+            raise
         cues = build_cues(session)
         self._prerender(session, cues, note)
         self._start_worker()
@@ -195,15 +213,24 @@ class VoiceCoach:
                 self.listener.stop()
 
     def _fetch_session(self, week: int | None, day: int | None) -> tuple[WalkSession, str | None]:
+        """The bot's session (kept for offline walks) or, offline, the last one it gave."""
+        sender = self.bot.sender
         try:
             session = self.bot.todays_session(week=week, day=day)
         except BotUnavailable as error:
             self._print(f"(coach unreachable: {error})")
             self.events.add("bot_unavailable", during="session")
-            return default_session(), phrases.OFFLINE_START
-        if session is None:
-            return default_session(), phrases.NO_PLAN
-        return session, None
+            last = self.last_session.recall(sender)
+            if isinstance(last, WalkRefused):
+                raise last from error
+            if last is not None:
+                return last, phrases.OFFLINE_LAST
+            return starter_session(), phrases.OFFLINE_START
+        except WalkRefused as refusal:
+            self.last_session.remember(sender, refusal)
+            raise
+        self.last_session.remember(sender, session)
+        return session, phrases.NO_PLAN if session.source == "starter" else None
 
     def _prerender(self, session: WalkSession, cues: Iterable[Cue], note: str | None) -> None:
         texts = [cue.text for cue in cues]
@@ -341,7 +368,7 @@ class VoiceCoach:
 
     def _tell_bot_quietly(self, text: str) -> None:
         try:
-            self.bot.ask(text)
+            self.bot.ask(text, setting=self.setting())
         except BotUnavailable:
             self.events.add("bot_unavailable", during="red_flag")
 
@@ -366,7 +393,7 @@ class VoiceCoach:
 
     def _ask_bot(self, text: str) -> None:
         try:
-            reply = self.bot.ask(text)
+            reply = self.bot.ask(text, setting=self.setting())
         except BotUnavailable:
             self.events.add("bot_unavailable", during="question")
             self._say_and_wait([phrases.BOT_UNAVAILABLE])

@@ -27,6 +27,21 @@ OFFLINE_START = (
     "I can't reach the coach right now, so this is a short starter session. "
     "Questions can't be answered until the coach is back."
 )
+OFFLINE_LAST = (
+    "I can't reach the coach right now, so this is the last session it gave you. "
+    "Questions can't be answered until the coach is back."
+)
+# Said when the bot gives no walk (by the bot's reason); its full words are shown too.
+REFUSALS = {
+    "needs_clearance": (
+        "I can't start a walk yet. Please get the OK from a doctor or physical therapist "
+        "first, then tell the coach in the chat."
+    ),
+    "supervised_only": (
+        "I can't start a walk on your own. Please practise walking backwards only with a "
+        "physical therapist supervising you."
+    ),
+}
 LOG_SAVED_LOCALLY = (
     "I couldn't reach the coach to log this walk, so I've saved it on this device "
     "and will send it next time."
@@ -62,9 +77,15 @@ def fixed_phrases() -> list[str]:
         NOT_UNDERSTOOD,
         NO_PLAN,
         OFFLINE_START,
+        OFFLINE_LAST,
         LOG_SAVED_LOCALLY,
         *red_flag_messages(),
     ]
+
+
+def refusal(reason: str) -> str:
+    """The spoken words for the bot's reason to give no walk (clearance when unknown)."""
+    return REFUSALS.get(reason, REFUSALS["needs_clearance"])
 
 
 def options_sentence(titles: Sequence[str]) -> str:

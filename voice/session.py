@@ -1,8 +1,10 @@
 """A guided walk: the session to walk and the spoken cues placed on its timeline.
 
-The session comes from the bot (the ``retrowalk_session`` payload of
-``action_todays_session``) or, for a new user, from the bot's own plan logic
-(:func:`default_session`), so the voice coach never invents a workout of its own. Cue
+The session comes from the bot: the ``retrowalk_session`` payload of
+``action_todays_session``, which is the starter session for someone with no plan yet.
+Offline the coach walks the last session the bot gave it, or, when it never had one, the
+bot's own starter session (:func:`starter_session`, the same ``bot/`` function), so the voice
+coach never invents a workout of its own. Cue
 texts repeat what the plan says (its segment cues and technique focus, which trace to the
 fact sheet) plus plain timing words ("Halfway.", "One minute left.").
 
@@ -38,8 +40,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 from bot.env import env_float
-from bot.profile import Profile
-from bot.progression import SEGMENT_KINDS, Plan, Week, generate_plan
+from bot.progression import SEGMENT_KINDS, Plan, Week, starter_plan
+from bot.protocol import SESSION_TYPE
 
 CueKind = Literal[
     "start",
@@ -53,9 +55,8 @@ CueKind = Literal[
     "finish",
 ]
 CUE_KINDS: tuple[CueKind, ...] = get_args(CueKind)
-SessionSource = Literal["plan", "default", "week_day"]
+SessionSource = Literal["plan", "starter", "week_day"]
 SESSION_SOURCES: tuple[SessionSource, ...] = get_args(SessionSource)
-PAYLOAD_TYPE = "retrowalk_session"
 
 # Segment kinds in which the walker moves backward (supported steps: holding a counter).
 BACKWARD_KINDS = frozenset({"backward", "supported_steps"})
@@ -64,17 +65,6 @@ MAX_SESSION_MINUTES = 240.0
 MAX_SEGMENTS = 200
 MAX_SPEED_MPH = 10.0
 MAX_INCLINE_PCT = 30.0
-
-# The new user's starter session: the bot's cautious defaults for a skipped profile answer
-# (README: new to it, indoors with something to hold, 3 days a week), kept short.
-DEFAULT_SESSION_MINUTES = 10
-DEFAULT_PROFILE = Profile(
-    experience="none",
-    location="indoor_support",
-    goal="curiosity",
-    minutes_per_session=DEFAULT_SESSION_MINUTES,
-    days_per_week=3,
-)
 
 _PHASE_NAMES = {
     "warmup": "Warm-up",
@@ -236,7 +226,7 @@ class WalkSession:
         technique_focus: The week's technique cue, in the plan's words.
         treadmill: Treadmill setting, or None off a treadmill.
         source: ``plan`` (today's session), ``week_day`` (asked for by week and day) or
-            ``default`` (the starter session for a new user).
+            ``starter`` (the bot's starter session for someone with no plan yet).
         plan_weeks: Number of weeks in the plan, when known.
         sessions_per_week: Sessions planned per week, when known.
         template: The plan template's name, when known.
@@ -274,7 +264,7 @@ class WalkSession:
 
         Args:
             payload: The ``custom`` message as decoded from JSON.
-            source: ``plan`` or ``week_day``.
+            source: ``plan``, ``week_day`` or ``starter``.
 
         Returns:
             The session.
@@ -283,6 +273,30 @@ class WalkSession:
             ValueError: If the payload is malformed; the message names the bad field.
         """
         return _parse_payload(payload, source)
+
+    def to_payload(self) -> dict[str, Any]:
+        """The session as a ``retrowalk_session`` payload (what :meth:`from_payload` reads;
+        the voice coach keeps the last one to walk offline)."""
+        return {
+            "type": SESSION_TYPE,
+            "starter": self.source == "starter",
+            "week": self.week,
+            "day": self.day,
+            "sessions": self.sessions_per_week,
+            "plan_weeks": self.plan_weeks,
+            "template": self.template,
+            "technique_focus": self.technique_focus,
+            "treadmill": (
+                {"speed_mph": self.treadmill.speed_mph, "incline_pct": self.treadmill.incline_pct}
+                if self.treadmill
+                else None
+            ),
+            "segments": [
+                {"kind": s.kind, "minutes": s.minutes, "cue": s.cue, "steps": s.steps}
+                for s in self.segments
+            ],
+            "total_minutes": sum(s.minutes for s in self.segments),
+        }
 
     @classmethod
     def from_week(cls, plan: Plan, week: Week, source: str, day: int | None = 1) -> WalkSession:
@@ -443,12 +457,12 @@ def _parse_treadmill(raw: Any) -> Treadmill | None:
 
 
 def _parse_payload(payload: Any, source: str) -> WalkSession:
-    if source not in ("plan", "week_day"):
-        raise ValueError(f"a bot payload's source is plan or week_day, not {source!r}")
+    if source not in SESSION_SOURCES:
+        raise ValueError(f"a bot payload's source is one of {SESSION_SOURCES}, not {source!r}")
     if not isinstance(payload, Mapping):
         raise _bad("payload", "must be an object", payload)
-    if payload.get("type") != PAYLOAD_TYPE:
-        raise _bad("type", f"must be {PAYLOAD_TYPE!r}", payload.get("type"))
+    if payload.get("type") != SESSION_TYPE:
+        raise _bad("type", f"must be {SESSION_TYPE!r}", payload.get("type"))
     raw_segments = payload.get("segments")
     if not isinstance(raw_segments, list) or not raw_segments:
         raise _bad("segments", "must be a non-empty list", raw_segments)
@@ -488,16 +502,12 @@ def _parse_payload(payload: Any, source: str) -> WalkSession:
 # The starter session
 
 
-def default_session() -> WalkSession:
-    """A short starter session for a user with no plan, from the bot's own plan logic.
-
-    Week 1 of :func:`bot.progression.generate_plan` for the bot's cautious default profile
-    (new to it, indoors with a counter or wall to hold, 3 days a week) with
-    :data:`DEFAULT_SESSION_MINUTES`-minute sessions: a warm-up, rounds of supported
-    backward steps, and a cool-down.
-    """
-    plan = generate_plan(DEFAULT_PROFILE, weeks=1, conservative=True)
-    return WalkSession.from_week(plan, plan.weeks[0], source="default", day=None)
+def starter_session() -> WalkSession:
+    """The bot's starter session (:func:`bot.progression.starter_plan`), for a walk offline
+    when the bot never gave this device a session: a warm-up, rounds of supported backward
+    steps at a counter or wall, and a cool-down."""
+    plan = starter_plan()
+    return WalkSession.from_week(plan, plan.weeks[0], source="starter", day=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,7 +541,7 @@ def _sentence(text: str) -> str:
 def _intro(session: WalkSession) -> str:
     total = _minutes_text(session.total_s / 60.0)
     rounds = sum(1 for s in session.segments if s.kind == "supported_steps")
-    if session.source == "default":
+    if session.source == "starter":
         opening = f"Here's a short starter session, {total} in all"
     else:
         opening = f"Week {session.week}"

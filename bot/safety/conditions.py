@@ -1,5 +1,8 @@
 """Ongoing conditions: reading their labels from text, and the advice for each label.
 
+What one stored condition means (its labels with past symptoms too, its advice and
+disclaimer) is :mod:`bot.safety.advice`, which reads it with the full assessment.
+
 Labels and their words live in ``bot/content/safety_lexicon.yml`` (``conditions``); who to
 consult, why, and whether clearance or supervision comes first live in
 ``bot/content/safety.yml``, from the fact sheet (sections 3.1-3.2).
@@ -66,73 +69,20 @@ def label_conditions(
     return tuple(labels)
 
 
-def condition_labels(value: str) -> tuple[str, ...]:
-    """The labels of one stored condition; ``("other",)`` when it names no known one."""
-    return label_conditions(value) or (OTHER,)
-
-
 def advice_for_label(label: str, content: SafetyContent | None = None) -> ConditionAdvice:
     """The advice for a condition label (``other`` for an unknown label)."""
     content = content or default_content()
     return content.conditions.get(label) or content.conditions[OTHER]
 
 
-def advice_for_condition(value: str, content: SafetyContent | None = None) -> ConditionAdvice:
-    """The advice for one stored condition ("history of falls", "knee osteoarthritis").
-
-    The first label the value names; a value that names no known condition gets the
-    ``other`` advice under its own name (asked about, and cleared before a plan).
-    """
-    labels = label_conditions(value)
-    if labels:
-        return advice_for_label(labels[0], content)
-    other = advice_for_label(OTHER, content)
-    name = value.strip() or other.name
-    return ConditionAdvice(
-        id=OTHER,
-        name=name,
-        consult=other.consult,
-        why=other.why,
-        clearance=other.clearance,
-        supervised_only=other.supervised_only,
-    )
-
-
-def advice_for_conditions(
-    mentions: Iterable[str], content: SafetyContent | None = None
-) -> tuple[ConditionAdvice, ...]:
-    """Advice for each distinct condition among ``mentions`` (several labels per value)."""
-    seen: dict[str, ConditionAdvice] = {}
-    for mention in mentions:
-        labels = label_conditions(mention)
-        if not labels:
-            advice = advice_for_condition(mention, content)
-            seen.setdefault(f"{OTHER}:{advice.name}", advice)
-            continue
-        for label in labels:
-            seen.setdefault(label, advice_for_label(label, content))
-    return tuple(seen.values())
-
-
-def condition_disclaimer(mentions: Iterable[str], content: SafetyContent | None = None) -> str:
-    """A disclaimer naming each mentioned condition and who to consult.
-
-    Args:
-        mentions: Conditions the person mentioned, as stored or typed. May be empty.
-        content: Safety content; the packaged content by default.
-
-    Returns:
-        Two to four plain sentences, ending with the general disclaimer.
-    """
-    return _disclaimer(list(advice_for_conditions(mentions, content)), content)
-
-
 def label_disclaimer(labels: Iterable[str], content: SafetyContent | None = None) -> str:
-    """:func:`condition_disclaimer` for condition labels (an assessment's ``conditions``)."""
-    return _disclaimer([advice_for_label(label, content) for label in labels], content)
+    """The disclaimer for condition labels (an assessment's ``conditions``)."""
+    return disclaimer_for([advice_for_label(label, content) for label in labels], content)
 
 
-def _disclaimer(advice: list[ConditionAdvice], content: SafetyContent | None) -> str:
+def disclaimer_for(advice: list[ConditionAdvice], content: SafetyContent | None = None) -> str:
+    """The disclaimer for some conditions' advice: who to consult for the first two (known
+    conditions before unknown ones), then the general disclaimer."""
     content = content or default_content()
     if len(advice) > 1:
         advice = [a for a in advice if a.id != OTHER] or advice

@@ -1,4 +1,4 @@
-"""Pre-participation screening (PAR-Q style) with three levels: red, yellow, green.
+"""Pre-participation screening (PAR-Q style) with four levels: red, clearance, yellow, green.
 
 Plain Python with no Rasa import. Rules from the fact sheet, section 3:
 
@@ -6,12 +6,17 @@ Plain Python with no Rasa import. Rules from the fact sheet, section 3:
   breathlessness, a fall with a head injury, stroke signs, acute joint injury, warning signs
   in pregnancy). No plan: stop, seek medical help. A plan is offered only after the person
   confirms a clinician cleared them (then it is screened as yellow: conservative).
-- **yellow**: a condition that needs clearance or supervision (heart, balance disorders,
-  osteoporosis, recent surgery or joint replacement, pregnancy, Parkinson's, neuropathy,
-  visual impairment, blood thinners, lung conditions, joint problems, knee arthritis, any
-  other condition named), or age 70+ and not used to activity (PAR-Q: over 69 and
-  inactive). A disclaimer naming the condition and who to consult, and a conservative,
-  supported plan, or a supervised-only answer where the fact sheet says so.
+- **clearance**: a PAR-Q "yes" or a group of section 3.2 (heart, blood pressure, balance or
+  fainting, osteoporosis, surgery, pregnancy, Parkinson's, neuropathy, blood thinners, lung,
+  joint problems, arthritis, kidney or liver disease, and any condition the coach does not
+  recognise): no plan until the person says a clinician cleared them (section 5.4 A:
+  "cleared by a clinician if any PAR-Q yes"). The message names each condition and who to
+  consult. Conditions marked ``clearance: false`` in ``safety.yml`` (vision, hearing) do not
+  need it.
+- **yellow**: cleared by a clinician, a condition that needs no clearance, or age 70+ and not
+  used to activity (PAR-Q: over 69 and inactive, advised to check). A disclaimer naming the
+  condition and who to consult, and a conservative, supported plan, or a supervised-only
+  answer where the fact sheet says so.
 - **green**: nothing found. The standard plan with the general disclaimer.
 """
 
@@ -21,12 +26,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.profile import Profile
+from bot.safety.advice import advice_for_conditions, condition_disclaimer
 from bot.safety.assessment import assess
-from bot.safety.conditions import advice_for_condition, condition_disclaimer
 from bot.safety.content import ConditionAdvice, default_content
 from bot.safety.stop_message import emergency_number
 
-Level = Literal["red", "yellow", "green"]
+Level = Literal["red", "clearance", "yellow", "green"]
 INACTIVE_AGE = 70  # PAR-Q: people over 69 who are not used to being active check first
 
 
@@ -35,7 +40,7 @@ class ScreeningResult:
     """The outcome of screening a profile.
 
     Attributes:
-        level: red, yellow or green.
+        level: red, clearance, yellow or green.
         reasons: Plain-words reasons (conditions named back, age rule).
         advice: Condition advice found, in the order mentioned.
         supervised_only: True when the fact sheet says to practise only with supervision.
@@ -74,7 +79,7 @@ def screen(profile: Profile) -> ScreeningResult:
             or (mention.status in ("history", "habitual") and mention.severity == "emergency")
         )
     ]
-    advice = tuple(advice_for_condition(c) for c in profile.conditions if c.strip())
+    advice = advice_for_conditions(c for c in profile.conditions if c.strip())
     inactive_older = (
         profile.age is not None
         and profile.age >= INACTIVE_AGE
@@ -91,6 +96,17 @@ def screen(profile: Profile) -> ScreeningResult:
             message=_red_message(),
         )
     supervised_only = any(a.supervised_only for a in advice)
+    needs_clearance = [a for a in advice if a.clearance]
+    if needs_clearance and not profile.clinician_cleared and not supervised_only:
+        return ScreeningResult(
+            level="clearance",
+            reasons=tuple(a.name for a in needs_clearance),
+            advice=advice,
+            supervised_only=False,
+            plan_allowed=False,
+            conservative=True,
+            message=_clearance_message(profile),
+        )
     reasons = [a.name for a in advice if a.id != "other"] + [
         a.name for a in advice if a.id == "other"
     ]
@@ -114,6 +130,15 @@ def screen(profile: Profile) -> ScreeningResult:
         plan_allowed=True,
         conservative=False,
         message=default_content().general_disclaimer,
+    )
+
+
+def _clearance_message(profile: Profile) -> str:
+    return (
+        condition_disclaimer(profile.conditions)
+        + " So I won't make a plan until a clinician has cleared you for backward walking. "
+        'When they have, tell me (for example "my doctor cleared me") and I\'ll build a '
+        "gentle plan."
     )
 
 

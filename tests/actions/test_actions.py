@@ -13,7 +13,7 @@ from actions.fallback import ActionAskAffirmation, affirmation_choices
 from actions.health import ActionHealthMentions, ActionRedFlag
 from actions.session import ActionSessionStart
 from bot.evidence import NO_TOPIC_MESSAGE, default_topics, evidence_message
-from bot.safety.conditions import condition_disclaimer
+from bot.safety.advice import condition_disclaimer
 from tests.actions.conftest import make_tracker, user_event
 
 DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": True}}

@@ -20,13 +20,14 @@ from actions.plan import (
     ActionClinicianCleared,
     ActionShowPlan,
     ActionTodaysSession,
+    session_payload,
 )
 from actions.privacy import ActionAskDeleteConfirmation
 from actions.profile import ActionShowProfile, ActionUpdateProfile
 from actions.session import ActionSessionStart
 from actions.walks import ActionLogWalk, ActionProgress
 from bot.profile import Profile, WalkLog
-from bot.progression import Plan
+from bot.progression import Plan, starter_plan
 from tests.actions.conftest import user_event
 
 DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": True}}
@@ -354,12 +355,35 @@ def test_todays_session_out_of_range_is_explained(
     assert refusal is not None and refusal["reason"] == reason
 
 
-def test_todays_session_without_a_plan_says_so_in_data_too() -> None:
+def test_todays_session_without_a_plan_is_the_bots_starter_session() -> None:
     messages, _ = run(ActionTodaysSession(), tracker(payload_event("todays_session", week=2)))
     assert "don't have a plan yet" in messages[0]["text"]
+    assert "short starter session of about 10 minutes" in messages[0]["text"]
+    assert custom_of(messages, "retrowalk_no_session") is None
+    assert custom_of(messages, "retrowalk_session") == session_payload(
+        starter_plan(), 1, None, starter=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("conditions", "reason", "level", "words"),
+    [
+        (("a heart condition",), "needs_clearance", "clearance", "until a clinician has cleared"),
+        (("chest pain when I walk",), "needs_clearance", "red", "warning sign"),
+        (("parkinson's",), "supervised_only", "yellow", "physical therapist who can supervise"),
+    ],
+)
+def test_todays_session_is_refused_to_whom_screening_refuses_a_plan(
+    conditions: tuple[str, ...], reason: str, level: str, words: str
+) -> None:
+    store.storage().save_profile("ann", Profile(conditions=conditions))
+    messages, _ = run(ActionTodaysSession(), tracker(payload_event("todays_session")))
+    assert words in messages[0]["text"]
+    assert custom_of(messages, "retrowalk_session") is None
     assert custom_of(messages, "retrowalk_no_session") == {
         "type": "retrowalk_no_session",
-        "reason": "no_plan",
+        "reason": reason,
+        "level": level,
     }
 
 

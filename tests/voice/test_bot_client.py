@@ -7,28 +7,26 @@ real HTTP server on localhost that answers exactly that.
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from actions.plan import session_payload
 from bot.profile import Profile
-from bot.progression import generate_plan
+from bot.progression import generate_plan, starter_plan
 from tests.conftest import LiveCoach
 from tests.integration.rest_client import Conversation
 from tests.integration.test_coaching import fill_profile
+from tests.voice.bot_standin import StandIn, reply_with
 from voice.bot_client import (
     BotClient,
     BotClientSettings,
     BotRejectedError,
     BotReply,
     BotUnavailable,
+    WalkRefused,
     intent_payload,
 )
 from voice.session import build_cues
@@ -84,10 +82,14 @@ def test_plan_user_gets_sessions_logs_a_walk_and_is_asked_how_it_felt(
 
 
 @pytest.mark.integration
-def test_new_user_has_no_session_yet_but_can_ask(live_coach: LiveCoach) -> None:
+def test_new_user_gets_the_bots_starter_session_and_can_ask(live_coach: LiveCoach) -> None:
     client = BotClient(live_coach.settings.rasa_url, "voice-newcomer-1", timeout_s=30)
-    assert client.todays_session() is None
-    assert client.todays_session(week=2) is None
+    starter = starter_plan()
+    for session in (client.todays_session(), client.todays_session(week=2)):
+        assert (session.source, session.week, session.day) == ("starter", 1, None)
+        assert [s.kind for s in session.segments] == [
+            s.kind for s in starter.weeks[0].session.segments
+        ]
     reply = client.ask("What are the benefits of walking backwards?")
     assert reply.texts and len(reply.text) > 40
 
@@ -112,65 +114,6 @@ def test_a_closed_port_is_unavailable_within_the_timeout() -> None:
         client.log_walk(WorkoutResult(minutes_done=1.0, completed=False, stopped_by="x"))
     assert not client.health()
     assert time.monotonic() - start < 2
-
-
-Handler = Callable[[dict[str, Any]], tuple[int, bytes]]
-
-
-class StandIn:
-    """A real HTTP server on localhost whose answer each test chooses."""
-
-    def __init__(self) -> None:
-        self.answer: Handler = lambda body: (200, b"[]")
-        self.received: list[dict[str, Any]] = []
-        self.release = threading.Event()
-        stand_in = self
-
-        class _Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                body = json.loads(self.rfile.read(length) or b"{}")
-                stand_in.received.append(body)
-                status, data = stand_in.answer(body)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def stand_in() -> Iterator[StandIn]:
-    server = StandIn()
-    yield server
-    server.close()
-
-
-def reply_with(messages: Any, status: int = 200) -> Handler:
-    data = messages if isinstance(messages, bytes) else json.dumps(messages).encode()
-    return lambda body: (status, data)
 
 
 def test_requests_are_intent_payloads_as_the_same_user(stand_in: StandIn) -> None:
@@ -219,8 +162,9 @@ def test_odd_items_in_a_reply_are_skipped(stand_in: StandIn) -> None:
         custom=[{"type": "something_else"}],
         images=["data:image/png;base64,AAAA"],
     )
-    # No session payload and no week asked for: treated as "no plan".
-    assert BotClient(stand_in.url, "ann").todays_session() is None
+    # No session payload: the bot gave no session, which is an error, never a reason to plan.
+    with pytest.raises(ValueError, match="Here you go"):
+        BotClient(stand_in.url, "ann").todays_session()
 
 
 @pytest.mark.parametrize(
@@ -241,15 +185,18 @@ def test_bad_replies_raise_clear_errors(
         BotClient(stand_in.url, "ann").ask("hello")
 
 
-def test_the_bots_reason_for_no_session_decides_none_or_an_error(stand_in: StandIn) -> None:
+def test_the_bots_reason_for_no_session_is_a_refusal_or_an_error(stand_in: StandIn) -> None:
     client = BotClient(stand_in.url, "ann")
-    stand_in.answer = reply_with(
-        [
-            {"text": "You don't have a plan yet."},
-            {"custom": {"type": "retrowalk_no_session", "reason": "no_plan"}},
-        ]
-    )
-    assert client.todays_session(week=3) is None
+    for reason in ("needs_clearance", "supervised_only"):
+        stand_in.answer = reply_with(
+            [
+                {"text": "With a heart condition, please talk to your cardiologist first."},
+                {"custom": {"type": "retrowalk_no_session", "reason": reason}},
+            ]
+        )
+        with pytest.raises(WalkRefused, match="talk to your cardiologist") as refused:
+            client.todays_session()
+        assert refused.value.reason == reason
     stand_in.answer = reply_with(
         [
             {"text": "Week 2 has 3 sessions, so pick a day from 1 to 3, not 5."},
@@ -259,8 +206,16 @@ def test_the_bots_reason_for_no_session_decides_none_or_an_error(stand_in: Stand
     with pytest.raises(ValueError, match="pick a day from 1 to 3, not 5"):
         client.todays_session(week=2, day=5)
     stand_in.answer = reply_with([])
-    with pytest.raises(ValueError, match="no session for that week and day"):
+    with pytest.raises(ValueError, match="the bot sent no session"):
         client.todays_session(week=2)
+
+
+def test_a_starter_payload_is_the_starter_session(stand_in: StandIn) -> None:
+    stand_in.answer = reply_with(
+        [{"custom": session_payload(starter_plan(), 1, None, starter=True)}]
+    )
+    session = BotClient(stand_in.url, "ann").todays_session(week=3)
+    assert (session.source, session.week, session.day) == ("starter", 1, None)
 
 
 def test_a_malformed_session_payload_is_a_value_error(stand_in: StandIn) -> None:

@@ -11,16 +11,15 @@ import pytest
 
 from actions.plan import session_payload
 from bot.profile import Profile
-from bot.progression import Plan, generate_plan
+from bot.progression import Plan, generate_plan, starter_plan
 from voice.session import (
     CUE_KINDS,
-    DEFAULT_PROFILE,
     Cue,
     CueSettings,
     WalkSession,
     build_cues,
-    default_session,
     spoken_duration,
+    starter_session,
 )
 
 OUTDOOR = Profile(
@@ -172,10 +171,10 @@ def test_treadmill_session_says_the_setting_and_the_belt_rules() -> None:
     )
 
 
-def test_default_session_comes_from_the_bots_cautious_plan() -> None:
-    session = default_session()
-    plan = generate_plan(DEFAULT_PROFILE, weeks=1, conservative=True)
-    assert session.source == "default" and session.week == 1 and session.day is None
+def test_starter_session_is_the_bots_starter_plan() -> None:
+    session = starter_session()
+    plan = starter_plan()
+    assert session.source == "starter" and session.week == 1 and session.day is None
     assert [(s.kind, s.minutes, s.cue) for s in session.segments] == [
         (s.kind, s.minutes, s.cue) for s in plan.weeks[0].session.segments
     ]
@@ -330,7 +329,13 @@ def test_malformed_payloads_are_refused_clearly(data: Any, words: str) -> None:
     assert words in str(raised.value)
 
 
-def test_a_payload_cannot_claim_to_be_the_default_session() -> None:
-    with pytest.raises(ValueError, match="plan or week_day"):
+def test_a_payload_source_must_be_known() -> None:
+    with pytest.raises(ValueError, match="source is one of"):
         WalkSession.from_payload(GOOD, source="default")
     assert WalkSession.from_payload(GOOD, source="week_day").source == "week_day"
+
+
+@pytest.mark.parametrize("session", [starter_session(), WalkSession.from_payload(GOOD)])
+def test_to_payload_round_trips(session: WalkSession) -> None:
+    again = WalkSession.from_payload(session.to_payload(), source=session.source)
+    assert again == session

@@ -7,6 +7,7 @@ recorded from the speaker sink. Walk time runs on an accelerated clock.
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -20,8 +21,14 @@ import numpy as np
 import pytest
 import requests
 
+from actions.plan import session_payload
+from bot.progression import starter_plan
 from bot.runtime.ports import free_port
+from bot.safety.assessment import RedFlag, assess
+from bot.safety.stop_message import stop_message, stop_payload
 from tests.conftest import LiveCoach
+from tests.integration.rest_client import Conversation
+from tests.voice.bot_standin import StandIn
 from tests.voice.gtts_standin import GttsStandIn
 from tests.voice.pulse import PulseAudio, SpeakerRecorder, say_into_mic
 from tests.voice.speech import synthesize
@@ -29,7 +36,7 @@ from voice import phrases
 from voice.app import VoiceApp, build_app
 from voice.audio.player import TextOnlyPlayer
 from voice.audio.settings import AudioSettings
-from voice.bot_client import BotClientSettings
+from voice.bot_client import BotClientSettings, WalkRefused
 from voice.coach import WalkOutcome
 from voice.listen.settings import ListenSettings
 from voice.settings import VoiceSettings
@@ -147,7 +154,7 @@ def test_guided_walk_speaks_cues_on_time_fails_over_from_gtts_and_logs_the_walk(
     assert prepared["count"] == prepared["wanted"]
     assert len(gtts_standin.texts) == 1  # tried once, then skipped by the circuit breaker
 
-    assert outcome.session.source == "default"  # a new user has no plan
+    assert outcome.session.source == "starter"  # a new user has no plan: the bot's starter
     assert outcome.result.completed and outcome.logged
     kinds = [f.cue.kind for f in outcome.result.cues_fired]
     for kind in ("warmup", "turn_around", "halfway", "cooldown", "finish"):
@@ -323,3 +330,133 @@ def test_ctrl_c_ends_the_walk_cleanly_and_logs_the_partial_session(
     assert process.returncode == 0, output
     assert "ended early (interrupted)" in output
     assert "logged to your history" in output
+
+
+# -- the bot decides: stop, no walk, the last session offline ----------------------------------
+
+
+def text_walk_settings(bot_url: str, cache: Path, sender: str) -> VoiceSettings:
+    return replace(
+        voice_settings(bot_url, cache, speed=30.0, feedback_timeout_s=1.0),
+        sender=sender,
+        tts=TtsSettings(engines=("espeak",), cache_dir=cache / "espeak"),
+    )
+
+
+def bot_that_stops(stand_in: StandIn, flag: RedFlag) -> None:
+    """The stand-in gives the starter session, and answers anything else with the bot's
+    stop reply for ``flag`` (text and ``retrowalk_safety`` payload, as action_red_flag)."""
+    stop = stop_message(flag, "walking", "US")
+    session = session_payload(starter_plan(), 1, None, starter=True)
+
+    def answer(body: dict[str, object]) -> tuple[int, bytes]:
+        message = str(body.get("message"))
+        if message.startswith("/todays_session"):
+            return 200, json.dumps([{"custom": session}]).encode()
+        if message.startswith("/log_walk"):
+            return 200, b"[]"
+        payload = stop_payload(flag, stop)
+        return 200, json.dumps([{"text": stop.text}, {"custom": payload}]).encode()
+
+    stand_in.answer = answer
+
+
+def test_text_walk_stops_when_the_bot_says_stop(
+    stand_in: StandIn, tts_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETROWALK_VAR_DIR", str(tmp_path))
+    flag = RedFlag(kind="unwell", severity="urgent", who="self", phrase="funny")
+    bot_that_stops(stand_in, flag)
+    message = "my tummy feels a bit funny"
+    assert assess(message, "walking").acute is None  # the local check alone would walk on
+    walk = start_walk(text_walk_settings(stand_in.url, tts_cache, "walker-stop"), text_only=True)
+    events = walk.app.coach.events
+    assert events.wait_for("cue", 120)
+    walk.app.coach.on_typed(message)
+    outcome = walk.wait()
+    assert outcome.result.red_flag and outcome.result.stopped_by == "red_flag"
+    said = [e.data["text"] for e in events.all("said") if e.data.get("kind") == "red_flag"]
+    assert said == [stop_message(flag, "walking", "US").spoken]
+    asked = [b for b in stand_in.received if b.get("message") == message]
+    assert asked and asked[0]["metadata"] == {"setting": "walking"}
+
+
+def test_audio_walk_stops_when_the_bot_says_stop(
+    stand_in: StandIn,
+    pulse: PulseAudio,
+    speaker_recording: SpeakerRecorder,
+    tts_cache: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RETROWALK_VAR_DIR", str(tmp_path))
+    flag = RedFlag(kind="unwell", severity="urgent", who="self", phrase="funny")
+    bot_that_stops(stand_in, flag)
+    walk = start_walk(voice_settings(stand_in.url, tts_cache, speed=1.0))
+    events = walk.app.coach.events
+    ready(walk)
+    mark = events.count()
+    speak(pulse, "hey coach, my tummy feels a bit funny")
+    assert events.wait_for("red_flag", 60, after=mark)
+    outcome = walk.wait()
+    assert outcome.result.stopped_by == "red_flag"
+    said = [e for e in events.all("said") if e.data.get("kind") == "red_flag"]
+    assert said[0].data["text"] == stop_message(flag, "walking", "US").spoken
+    assert said[0].data["playback"].done.is_set()
+
+
+def test_screening_refusal_gives_no_walk_online_or_offline(
+    live_coach: LiveCoach, tts_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETROWALK_VAR_DIR", str(tmp_path))
+    chat = Conversation(live_coach)
+    chat.send("hi")
+    chat.say("make me a plan please")
+    chat.say("never tried it")
+    chat.say("I'm 58")
+    chat.say("I have a heart condition")
+    for answer in ("indoors at home", "better balance", "20 minutes"):
+        chat.say(answer)
+    refusal = chat.say("3 days a week")
+    assert "cleared you" in refusal and "Week 1" not in refusal
+
+    for url in (live_coach.settings.rasa_url, f"http://127.0.0.1:{free_port()}"):
+        app = build_app(
+            text_walk_settings(url, tts_cache, chat.sender), out=io.StringIO(), text_only=True
+        )
+        try:
+            with pytest.raises(WalkRefused) as refused:
+                app.coach.run()
+        finally:
+            app.close()
+        assert refused.value.reason == "needs_clearance"
+        said = [e.data["text"] for e in app.coach.events.all("said")]
+        assert said == [phrases.REFUSALS["needs_clearance"]]
+        assert not app.coach.events.all("cue")
+
+
+def test_offline_walk_uses_the_last_session_the_bot_gave(
+    stand_in: StandIn, tts_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETROWALK_VAR_DIR", str(tmp_path))
+    plan = starter_plan()
+    given = session_payload(plan, 1, 2)
+    given["technique_focus"] = "A focus only this test's bot gives."
+    stand_in.answer = lambda body: (
+        200,
+        json.dumps([{"custom": given}] if "todays_session" in str(body["message"]) else []).encode(),
+    )
+    outcomes = []
+    for _ in ("online", "offline"):
+        walk = start_walk(
+            text_walk_settings(stand_in.url, tts_cache, "walker-offline"), text_only=True
+        )
+        assert walk.app.coach.events.wait_for("cue", 120)
+        walk.app.coach.on_typed("stop")
+        outcomes.append(walk.wait())
+        stand_in.close()  # the second walk finds no bot
+    first, second = outcomes
+    assert first.session.source == "plan" and second.session == first.session
+    assert second.session.technique_focus == "A focus only this test's bot gives."
+    said = [e.data["text"] for e in walk.app.coach.events.all("said")]
+    assert phrases.OFFLINE_LAST in said
