@@ -122,8 +122,10 @@ class LiveCoach:
 
 
 def channel_environment(settings: Settings, api_ports: dict[str, int]) -> dict[str, str]:
-    """Secrets of every platform, API URLs at the stand-in ports, the public URL."""
-    env = {"RETROWALK_PUBLIC_URL": settings.rasa_url}
+    """Secrets of every platform, API URLs at the stand-in ports, the public URL, the
+    region (US: 911)."""
+    # One emergency number whatever the runner's LANG says (the stop message's region).
+    env = {"RETROWALK_PUBLIC_URL": settings.rasa_url, "RETROWALK_REGION": "US"}
     for platform, secrets in CHANNEL_SECRETS.items():
         env.update(secrets)
         env[CHANNEL_API_URL_ENV[platform]] = f"http://127.0.0.1:{api_ports[platform]}"

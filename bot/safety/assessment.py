@@ -7,14 +7,22 @@ habitual, a mild effect of exercise, and to whom. The result says, as data, whet
 conditions were named, and what was only asked about or remembered. The Rasa pipeline (every
 channel), the voice walk (online and offline) and any later client call this one function.
 
+Two readers make the decision. The lexicon's ConText-style reader (:func:`assess_rules`)
+finds symptom and condition mentions and reads their context. A trained classifier
+(:mod:`bot.safety.classifier`) reads the message as a whole, for reports worded in ways no
+pattern foresaw ("feels like drowning on dry land"). The classifier adds a stop only where
+the lexicon found no mention at all, or only mild ones: when the lexicon read every
+mention as denied, asked about or in the past, that reading stands.
+
 Recall first: when a mention could be a report, it counts as one; a question reading can
 follow in the same reply, but never instead of the stop.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 from bot.safety.conditions import label_conditions
 from bot.safety.context import (
@@ -31,6 +39,9 @@ from bot.safety.context import (
     time_status,
 )
 from bot.safety.lexicon import Lexicon, Severity, default_lexicon, normalise
+
+if TYPE_CHECKING:
+    from bot.safety.classifier import Reading, SafetyClassifier
 
 MessageContext = Literal["chat", "walking", "treadmill", "conditions_answer"]
 MESSAGE_CONTEXTS: tuple[MessageContext, ...] = ("chat", "walking", "treadmill", "conditions_answer")
@@ -189,14 +200,88 @@ def _priority(mention: SymptomMention, kinds: tuple[str, ...]) -> tuple[int, int
 
 
 def assess(
-    text: str, context: MessageContext = "chat", lexicon: Lexicon | None = None
+    text: str,
+    context: MessageContext = "chat",
+    lexicon: Lexicon | None = None,
+    classifier: SafetyClassifier | None = None,
 ) -> SafetyAssessment:
-    """Assess a message for safety.
+    """Assess a message for safety: the lexicon's reading, then the classifier's.
 
     Args:
         text: The message as typed or recognised.
         context: Where it was said: ``chat``, during a ``walking`` or ``treadmill`` walk, or
             as the answer to the conditions question (``conditions_answer``).
+        lexicon: The safety lexicon; the packaged one by default.
+        classifier: The trained classifier; the packaged one by default.
+
+    Returns:
+        The assessment. ``acute`` is set when any mention is happening now (the most
+        severe one: emergencies first, then the lexicon's order), or when the classifier
+        reads the message as a report and the lexicon has no reading against it.
+    """
+    if classifier is None:
+        from bot.safety.classifier import default_classifier
+
+        classifier = default_classifier()
+    lexicon = lexicon or default_lexicon()
+    rules = assess_rules(text, context, lexicon)
+    if rules.acute is not None or not text.strip():
+        return rules
+    return with_reading(rules, text, classifier.read(text), classifier.thresholds, lexicon)
+
+
+# The lexicon's readings that the classifier does not overrule: asked about, denied, past.
+CALM_STATUSES = frozenset({"negated", "question", "history", "habitual"})
+
+
+def with_reading(
+    rules: SafetyAssessment,
+    text: str,
+    reading: Reading,
+    thresholds: Mapping[str, float],
+    lexicon: Lexicon | None = None,
+) -> SafetyAssessment:
+    """The lexicon's assessment with the classifier's reading of the whole message added.
+
+    A stop is added when the classifier's ``acute`` probability reaches the threshold for
+    the severity of the kind it reads (``thresholds``: ``emergency``, ``urgent``) and
+    the lexicon found no mention it read as asked about or in the past, and did not read
+    the classifier's kind as denied ("she's on the floor, she didn't bang her head" is
+    still a fall). Its kind is
+    the classifier's; who is read from the message (the first person it names).
+    """
+    lexicon = lexicon or default_lexicon()
+    severity = lexicon.severity_of(reading.kind)
+    if rules.acute is not None or reading.acute < thresholds[severity]:
+        return rules
+    view = normalise(text, lexicon)
+    if lexicon.exclusions.search(view):
+        return rules  # the lexicon knows this for a figure of speech ("fell asleep")
+    for mention in rules.mentions:
+        if mention.status in CALM_STATUSES and (
+            mention.status != "negated" or mention.kind == reading.kind
+        ):
+            return rules  # asked about or past; or this very sign denied
+    who = experiencer(
+        view, Span(0, len(view)), Span(0, len(view)), Span(0, len(view)), lexicon.context
+    )
+    flag = RedFlag(
+        kind=reading.kind,
+        severity=severity,
+        who=who or "self",
+        phrase=text.strip(),
+    )
+    return replace(rules, acute=flag)
+
+
+def assess_rules(
+    text: str, context: MessageContext = "chat", lexicon: Lexicon | None = None
+) -> SafetyAssessment:
+    """The lexicon's reading alone: symptom and condition mentions and their context.
+
+    Args:
+        text: The message as typed or recognised.
+        context: Where it was said (see :func:`assess`).
         lexicon: The safety lexicon; the packaged one by default.
 
     Returns:

@@ -62,6 +62,10 @@ def label_conditions(
         and not _HIGH_PRESSURE.search(view)
     ):
         labels.remove("high_blood_pressure")
+    if "knee_arthritis" in found and "joint_pain" in found:
+        start, end = found["joint_pain"]
+        if "knee" in view[start:end]:
+            labels.remove("joint_pain")  # "bad knees, arthritis in both" is one condition
     if "surgery" in found and "joint_pain" in found:
         start, end = found["joint_pain"]
         if _SURGICAL_JOINT.fullmatch(view[start:end]):

@@ -56,6 +56,7 @@ class SafetyContent:
     stop_first: dict[str, str]
     stop_other: str
     stop_other_unresponsive: str
+    stop_other_check: str
     stop_call: str
     stop_call_emergency: str
     stop_not_a_service: str
@@ -99,6 +100,7 @@ def load_safety_content(path: Path = SAFETY_CONTENT_PATH) -> SafetyContent:
         stop_first={str(k): str(v) for k, v in raw["stop_first"].items()},
         stop_other=_text(raw, "stop_other"),
         stop_other_unresponsive=_text(raw, "stop_other_unresponsive"),
+        stop_other_check=_text(raw, "stop_other_check"),
         stop_call=_text(raw, "stop_call"),
         stop_call_emergency=_text(raw, "stop_call_emergency"),
         stop_not_a_service=_text(raw, "stop_not_a_service"),

@@ -81,7 +81,8 @@ _INSIDE_NEGATION = re.compile(
     r"(\b(not|no|never)\b|\b(is|are|was|does|do|did|has|have)n't\b)(?! ("
     r"responding|respond|answering|answer|waking|wake|breathing|moving|reacting|"
     r"making sense|able|enough|coming|getting|slowing|stopping|going away|easing|"
-    r"felt|feel|feeling|kicking))"
+    r"felt|feel|feeling|kicking|know|knowing|recognise|recognize|doing|working|helping|"
+    r"air|regular|normal))"
 )
 
 

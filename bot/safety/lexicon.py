@@ -22,6 +22,10 @@ Severity = Literal["emergency", "urgent"]
 SEVERITIES: tuple[Severity, ...] = ("emergency", "urgent")
 
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_DIALECT_ME = re.compile(
+    r"\bme (?=(chest|heart|ticker|head|arm|arms|leg|legs|knee|knees|ankle|back|calf|face|"
+    r"breath|breathing|vision|eyes?|hand|hip|wrist|neck|jaw|stomach|tummy|belly)\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,17 @@ class Lexicon:
     def kinds(self) -> tuple[str, ...]:
         """Red-flag kinds in the file's order (its order is the reporting priority)."""
         return tuple(dict.fromkeys(p.kind for p in self.symptoms))
+
+    def severity_of(self, kind: str) -> Severity:
+        """A kind's severity: ``emergency`` when any of its patterns is one, else ``urgent``.
+
+        Raises:
+            KeyError: If the lexicon has no such kind.
+        """
+        severities = {p.severity for p in self.symptoms if p.kind == kind}
+        if not severities:
+            raise KeyError(kind)
+        return "emergency" if "emergency" in severities else "urgent"
 
     @property
     def condition_labels(self) -> tuple[str, ...]:
@@ -196,5 +211,6 @@ def normalise(text: str, lexicon: Lexicon | None = None) -> str:
     lowered = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
     lowered = re.sub(r"[“”]", '"', lowered)
     lowered = re.sub(r"\bmy hard\b(?! (time|day|work|enough|one|part))", "my heart", lowered)
+    lowered = _DIALECT_ME.sub("my ", lowered)  # "me chest", "me ticker's racing"
     fixed = _TOKEN.sub(lambda m: _fix_token(m.group(0), lexicon), lowered)
     return re.sub(r"\s+", " ", fixed).strip()

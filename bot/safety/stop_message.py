@@ -26,6 +26,8 @@ Setting = Literal["walking", "treadmill", "chat"]
 SETTINGS: tuple[Setting, ...] = ("walking", "treadmill", "chat")
 _NUMBER = re.compile(r"^\d{2,4}$")
 _UNRESPONSIVE_KINDS = frozenset({"fainting", "breathing", "chest", "stroke", "head_injury"})
+# Someone else on the ground: don't move them if the neck may be hurt (fact sheet 3.3).
+_MOVE_WITH_CARE_KINDS = frozenset({"fainting", "fall", "head_injury"})
 
 
 def region_from_locale(locale: str) -> str | None:
@@ -101,7 +103,11 @@ def stop_message(
             number=number
         )
     parts = [first, call]
-    if advice is not None:
+    if advice is not None and flag is not None and flag.who == "other":
+        # The kind's long advice speaks to the person who has the symptom.
+        check = content.stop_other_check if flag.kind in _MOVE_WITH_CARE_KINDS else ""
+        parts += [advice.short, check]
+    elif advice is not None:
         parts += [advice.short, advice.advice]
     parts.append(content.stop_not_a_service)
     text = " ".join(part for part in parts if part)

@@ -129,7 +129,7 @@ def test_red_flag_for_someone_else_says_call_and_cpr() -> None:
 
 def test_red_flag_from_the_classifier_only_is_still_a_stop_message() -> None:
     messages, _ = run(
-        ActionRedFlag(), make_tracker(user_event("something is very wrong", "red_flag"))
+        ActionRedFlag(), make_tracker(user_event("this is not good at all", "red_flag"))
     )
     assert "stop what you're doing" in messages[0]["text"] and "911" in messages[0]["text"]
     assert messages[1]["custom"]["kind"] == "unknown"

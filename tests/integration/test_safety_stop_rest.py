@@ -11,11 +11,9 @@ which import them from here. They assert on what would change if the decision we
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from typing import Any
-from unittest import mock
 
 import pytest
 
@@ -24,9 +22,6 @@ from bot.runtime import servers
 from bot.safety.content import default_content
 from bot.safety.stop_message import (
     EMERGENCY_NUMBER_ENV,
-    REGION_ENV,
-    emergency_number,
-    region_from_locale,
 )
 from tests.conftest import LiveCoach
 from tests.integration.rest_client import Conversation
@@ -42,22 +37,10 @@ WAIT_S = 30.0
 
 
 def expected_number(coach: LiveCoach) -> str:
-    """The number the live coach must name: 911, the default.
-
-    The live coach runs with this process's environment plus the channel settings; the tests
-    set no region. Only when whoever runs them chose one (``RETROWALK_EMERGENCY_NUMBER``,
-    ``RETROWALK_REGION`` or a ``LANG`` naming a country) is it that region's number.
-    """
+    """The number the live coach must name: the fixture runs it with ``RETROWALK_REGION=US``
+    (911); a ``RETROWALK_EMERGENCY_NUMBER`` set by whoever runs the tests wins."""
     env = servers.server_environment(coach.settings, coach.env)
-    chosen = (
-        env.get(EMERGENCY_NUMBER_ENV, "").strip()
-        or env.get(REGION_ENV, "").strip()
-        or region_from_locale(env.get("LANG", ""))
-    )
-    if not chosen:
-        return DEFAULT_NUMBER
-    with mock.patch.dict(os.environ, env, clear=True):
-        return emergency_number()
+    return env.get(EMERGENCY_NUMBER_ENV, "").strip() or DEFAULT_NUMBER
 
 
 def _first_sentence(text: str) -> str:

@@ -31,8 +31,8 @@ TARGETS = {
     "condition labels right": 0.95,
 }
 FLOORS = {
-    "acute recall / all": 0.87,
-    "false alarm / question+history": 0.08,
+    "acute recall / all": 0.95,
+    "false alarm / question+history": 0.05,
     "condition labels right": 0.88,
 }
 
@@ -49,8 +49,10 @@ def decide_offline(item: Item) -> Decision:
     )
 
 
-def write_report(report: Report, name: str, artifacts: Path) -> str:
-    text = report.markdown(f"Safety assessment on {name} (offline, the voice walk's check)")
+def write_report(
+    report: Report, name: str, artifacts: Path, path: str = "offline, the voice walk's check"
+) -> str:
+    text = report.markdown(f"Safety assessment on {name} ({path})")
     lines = ["", "| target | goal | measured |", "|---|---:|---:|"]
     for key, goal in TARGETS.items():
         lines.append(f"| {key} | {goal:.0%} | {report.rate(key):.1%} |")

@@ -444,7 +444,9 @@ def test_offline_walk_uses_the_last_session_the_bot_gave(
     given["technique_focus"] = "A focus only this test's bot gives."
     stand_in.answer = lambda body: (
         200,
-        json.dumps([{"custom": given}] if "todays_session" in str(body["message"]) else []).encode(),
+        json.dumps(
+            [{"custom": given}] if "todays_session" in str(body["message"]) else []
+        ).encode(),
     )
     outcomes = []
     for _ in ("online", "offline"):
