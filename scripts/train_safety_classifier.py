@@ -49,6 +49,7 @@ from bot.safety.embedding import default_embedder  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "safety_dev"
 NLU = ROOT / "data" / "nlu"
+NLU_DEV = ROOT / "tests" / "data" / "nlu_dev"  # ordinary messages, never trained on
 REPORT = ROOT / "artifacts" / "safety-classifier" / "cv.md"
 CALM = ("question", "history", "negated", "mild")
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.91, 0.05))
@@ -84,8 +85,8 @@ def dev_examples(folder: Path = DEV) -> list[Example]:
     return examples
 
 
-def nlu_examples(folder: Path = NLU) -> list[Example]:
-    """The NLU training examples: ``red_flag`` as acute, the rest as other."""
+def nlu_examples(folder: Path = NLU, group: str = "nlu") -> list[Example]:
+    """NLU examples: ``red_flag`` as acute, the rest as other."""
     examples = []
     for path in sorted(folder.glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
@@ -96,7 +97,7 @@ def nlu_examples(folder: Path = NLU) -> list[Example]:
                 line = line.strip()
                 if line.startswith("- "):
                     text = _ANNOTATION.sub(lambda m: m.group(1), line[2:].strip())
-                    examples.append(Example(text, category, None, "chat", "nlu"))
+                    examples.append(Example(text, category, None, "chat", group))
     return examples
 
 
@@ -143,8 +144,15 @@ def readings(x: np.ndarray, category: LinearModel, kind: LinearModel) -> list[Re
 Pair = tuple[float, float]  # (emergency threshold, urgent threshold)
 
 
-def cross_validate(x: np.ndarray, examples: Sequence[Example]) -> dict[Pair, dict[str, float]]:
-    """Leave-one-writer-out figures of the combined decision, per pair of thresholds.
+def cross_validate(
+    x: np.ndarray,
+    examples: Sequence[Example],
+    ordinary_x: np.ndarray,
+    ordinary: Sequence[Example],
+) -> dict[Pair, dict[str, float]]:
+    """Leave-one-writer-out figures of the combined decision, per pair of thresholds, and
+    the false alarms on ``ordinary`` messages (the NLU development set: greetings, plan
+    answers, walk feedback, questions) read by models trained on everything else.
 
     The pair ``(2.0, 2.0)`` is the lexicon alone (no probability reaches 2).
     """
@@ -157,6 +165,13 @@ def cross_validate(x: np.ndarray, examples: Sequence[Example]) -> dict[Pair, dic
         chosen = [examples[i] for i in test_rows]
         held += zip(chosen, readings(x[test_rows], category, kind), strict=True)
     held = [(e, r) for e, r in held if e.category == "acute" or e.category in CALM]
+    category, kind = train(x, examples)
+    everyday = [
+        (e, r)
+        for e, r in zip(ordinary, readings(ordinary_x, category, kind), strict=True)
+        if e.category != "acute"
+    ]
+    everyday_rules = [assess_rules(e.text) for e, _ in everyday]
     rules = [assess_rules(e.text, _context(e)) for e, _ in held]
     figures: dict[Pair, dict[str, float]] = {}
     for pair in [(2.0, 2.0), *((a, b) for a in THRESHOLDS for b in THRESHOLDS)]:
@@ -171,9 +186,14 @@ def cross_validate(x: np.ndarray, examples: Sequence[Example]) -> dict[Pair, dic
             else:
                 calm += 1
                 alarms += decision.acute is not None
+        everyday_alarms = sum(
+            with_reading(rule, e.text, r, thresholds).acute is not None
+            for (e, r), rule in zip(everyday, everyday_rules, strict=True)
+        )
         figures[pair] = {
             "recall": stopped / acute,
             "false_alarms": alarms / calm,
+            "ordinary_false_alarms": everyday_alarms / len(everyday),
             "kind_agreement": kind_right / max(1, stopped),
         }
     return figures
@@ -183,9 +203,17 @@ def _context(example: Example) -> str:
     return example.context if example.context in MESSAGE_CONTEXTS else "chat"
 
 
-def choose(figures: dict[Pair, dict[str, float]], max_false_alarms: float) -> Pair:
-    """The pair with the highest recall within the false-alarm limit (ties: higher)."""
-    fitting = [p for p in figures if p[0] <= 1 and figures[p]["false_alarms"] <= max_false_alarms]
+def choose(
+    figures: dict[Pair, dict[str, float]], max_false_alarms: float, max_ordinary: float
+) -> Pair:
+    """The pair with the highest recall within both false-alarm limits (ties: higher)."""
+    fitting = [
+        p
+        for p in figures
+        if p[0] <= 1
+        and figures[p]["false_alarms"] <= max_false_alarms
+        and figures[p]["ordinary_false_alarms"] <= max_ordinary
+    ]
     if not fitting:
         return (max(THRESHOLDS), max(THRESHOLDS))
     return max(fitting, key=lambda p: (figures[p]["recall"], p[0] + p[1]))
@@ -201,8 +229,8 @@ def report(figures: dict[Pair, dict[str, float]], chosen: Pair, count: int) -> s
         "without them, combined with the lexicon as `assess` does.",
         "",
         "| thresholds (emergency, urgent) | acute recall | false alarms (question, history, "
-        "negated, mild) | kind agreement |",
-        "|---|---:|---:|---:|",
+        "negated, mild) | false alarms (ordinary messages, NLU dev set) | kind agreement |",
+        "|---|---:|---:|---:|---:|",
     ]
     shown = [(2.0, 2.0), *((t, t) for t in THRESHOLDS)]
     if chosen not in shown:
@@ -213,7 +241,7 @@ def report(figures: dict[Pair, dict[str, float]], chosen: Pair, count: int) -> s
         mark = " (chosen)" if pair == chosen else ""
         lines.append(
             f"| {name}{mark} | {f['recall']:.1%} | {f['false_alarms']:.1%} "
-            f"| {f['kind_agreement']:.1%} |"
+            f"| {f['ordinary_false_alarms']:.1%} | {f['kind_agreement']:.1%} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -223,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the weights are stale")
     parser.add_argument("--max-false-alarms", type=float, default=0.03)
+    parser.add_argument("--max-ordinary-false-alarms", type=float, default=0.005)
     parser.add_argument("--output", type=Path, default=WEIGHTS_PATH)
     args = parser.parse_args(argv)
 
@@ -235,9 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{args.output} is up to date")
         return 0
-    x = default_embedder().embed([e.text for e in examples])
-    figures = cross_validate(x, examples)
-    chosen = choose(figures, args.max_false_alarms)
+    ordinary = nlu_examples(NLU_DEV, "nlu_dev")
+    embedder = default_embedder()
+    x = embedder.embed([e.text for e in examples])
+    figures = cross_validate(x, examples, embedder.embed([e.text for e in ordinary]), ordinary)
+    chosen = choose(figures, args.max_false_alarms, args.max_ordinary_false_alarms)
     category, kind = train(x, examples)
     meta = {
         "data_sha256": data_hash,
@@ -245,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dev_examples": sum(e.group != "nlu" for e in examples),
         "C": C,
         "max_false_alarms": args.max_false_alarms,
+        "max_ordinary_false_alarms": args.max_ordinary_false_alarms,
         "cv_chosen": figures[chosen],
         "cv_lexicon_alone": figures[(2.0, 2.0)],
     }

@@ -175,7 +175,9 @@ def test_delete_my_data_empties_every_store(live_coach: LiveCoach) -> None:
         for answer in ("I have knee arthritis", "outdoors on a track", "better balance"):
             assert user.say(answer)
         assert user.say("30 minutes")
-        assert user.say("3 days a week")
+        # Knee arthritis needs a clinician's clearance before the plan (PAR-Q).
+        assert "cleared you" in user.say("3 days a week")
+        assert "gentle" in user.say("my doctor cleared me")
         assert user.say("I walked 10 minutes backwards today, felt easy")
         user.say("how am I doing?")
         charts = user.media_urls()

@@ -365,9 +365,9 @@ def test_text_walk_stops_when_the_bot_says_stop(
     stand_in: StandIn, tts_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RETROWALK_VAR_DIR", str(tmp_path))
-    flag = RedFlag(kind="unwell", severity="urgent", who="self", phrase="funny")
+    flag = RedFlag(kind="unwell", severity="urgent", who="self", phrase="")
     bot_that_stops(stand_in, flag)
-    message = "my tummy feels a bit funny"
+    message = "is this good for my knees"
     assert assess(message, "walking").acute is None  # the local check alone would walk on
     walk = start_walk(text_walk_settings(stand_in.url, tts_cache, "walker-stop"), text_only=True)
     events = walk.app.coach.events
@@ -390,13 +390,13 @@ def test_audio_walk_stops_when_the_bot_says_stop(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("RETROWALK_VAR_DIR", str(tmp_path))
-    flag = RedFlag(kind="unwell", severity="urgent", who="self", phrase="funny")
+    flag = RedFlag(kind="unwell", severity="urgent", who="self", phrase="")
     bot_that_stops(stand_in, flag)
     walk = start_walk(voice_settings(stand_in.url, tts_cache, speed=1.0))
     events = walk.app.coach.events
     ready(walk)
     mark = events.count()
-    speak(pulse, "hey coach, my tummy feels a bit funny")
+    speak(pulse, "hey coach, is this good for my knees")
     assert events.wait_for("red_flag", 60, after=mark)
     outcome = walk.wait()
     assert outcome.result.stopped_by == "red_flag"
