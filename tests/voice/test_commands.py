@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from bot.safety.assessment import assess
 from voice.commands import COMMAND_EXAMPLES, Command, all_command_examples, parse_command
@@ -72,30 +69,3 @@ def test_red_flag_phrases_are_never_commands_and_commands_never_red_flags() -> N
         assert parse_command(phrase) is None
     for phrase in all_command_examples():
         assert not assess(phrase, "walking").stop, phrase
-
-
-# Independent lists (tests/data/voice_commands_test/: held out; voice_commands_dev/: for
-# tuning), each written by a helper session from a short brief, never seeing this code.
-COMMAND_SETS = Path(__file__).resolve().parents[1] / "data"
-
-
-def command_figures(name: str) -> tuple[float, int]:
-    """Share of items mapped right, and how many non-commands were taken for commands."""
-    items = yaml.safe_load((COMMAND_SETS / name / "commands.yml").read_text())["items"]
-    right = taken = 0
-    for item in items:
-        command = parse_command(item["text"])
-        got = command.value if command else "none"
-        right += got == item["command"]
-        taken += item["command"] == "none" and command is not None
-    print(f"{name}: {right}/{len(items)} right, {taken} non-commands taken for commands")
-    return right / len(items), taken
-
-
-@pytest.mark.parametrize(
-    ("name", "floor"), [("voice_commands_test", 0.54), ("voice_commands_dev", 0.70)]
-)
-def test_independent_command_lists(name: str, floor: float) -> None:
-    rate, taken = command_figures(name)
-    assert taken == 0  # a question or a symptom is never taken for a command
-    assert rate >= floor  # regression floor under today's figure
