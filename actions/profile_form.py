@@ -14,7 +14,7 @@ from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIP
 from actions.tracker_reading import latest_intent
 from bot.profile_parsing import ParsedAnswer, looks_like_question, parse_answers
 from bot.safety.advice import condition_disclaimer
-from bot.safety.assessment import assess
+from bot.safety.assessment import assess_rules
 
 # Intents whose text is meant as an answer. Any other message with no answer in it is
 # rejected by the form, so a rule can answer it (a question mid-form) before the form
@@ -150,7 +150,7 @@ def conditions_read_safely(
     if any(answer.slot == "conditions" for answer in answers) or looks_like_question(text):
         return answers
     words = text.strip()
-    reading = assess(words, "conditions_answer")
+    reading = assess_rules(words, "conditions_answer")
     if reading.conditions:
         return [*answers, ParsedAnswer("conditions", (words,), words)]
     if reading.mentions and all(m.status == "negated" for m in reading.mentions):

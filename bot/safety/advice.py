@@ -1,23 +1,25 @@
 """What a stored or typed condition means: its labels, its advice and the disclaimer.
 
-A condition is read with the full assessment (:func:`bot.safety.assessment.assess` in the
-``conditions_answer`` context), so a past symptom counts too: "I fell twice last winter" is
-a balance matter and "I had a DVT" a past blood clot. A value that names nothing known keeps
-its own words with the ``other`` advice: it is asked about, and cleared before a plan.
+A condition is read with the lexicon's assessment (:func:`bot.safety.assessment.assess_rules`
+in the ``conditions_answer`` context: the labels and mentions it gives are the same as
+``assess``'s, without the classifier's cost), so a past symptom counts too: "I fell twice
+last winter" is a balance matter and "I had a DVT" a past blood clot. A value that names
+nothing known keeps its own words with the ``other`` advice: it is asked about, and cleared
+before a plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.safety.assessment import assess
+from bot.safety.assessment import assess_rules
 from bot.safety.conditions import OTHER, advice_for_label, disclaimer_for
 from bot.safety.content import ConditionAdvice, SafetyContent
 
 
 def stored_labels(value: str) -> tuple[str, ...]:
     """The labels of one condition as stored or typed; empty when it names none."""
-    return assess(value, "conditions_answer").conditions
+    return assess_rules(value, "conditions_answer").conditions
 
 
 def condition_labels(value: str) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from typing import Literal
 
 from bot.profile import Profile
 from bot.safety.advice import advice_for_conditions, condition_disclaimer
-from bot.safety.assessment import assess
+from bot.safety.assessment import assess_rules
 from bot.safety.content import ConditionAdvice, default_content
 from bot.safety.stop_message import emergency_number
 
@@ -72,7 +72,7 @@ def screen(profile: Profile) -> ScreeningResult:
     red_flags = [
         mention
         for c in profile.conditions
-        for mention in assess(c, "conditions_answer").mentions
+        for mention in assess_rules(c, "conditions_answer").mentions
         if mention.who == "self"
         and (
             mention.status == "current"
