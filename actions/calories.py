@@ -2,19 +2,62 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.fallback import ActionAskAffirmation
+from actions.profile import update_profile
 from actions.tracker_reading import entity_values
-from bot.calories import CalorieInputError, estimate_calories, format_estimate
+from bot.calories import (
+    CalorieEstimate,
+    CalorieInputError,
+    estimate_calories,
+    format_estimate,
+)
+from bot.protocol import CALORIES_TYPE
+
+EXAMPLE_WEIGHT_KG = 70
+EXAMPLE_MINUTES = 30
+
+
+def calories_payload(estimate: CalorieEstimate) -> dict[str, Any]:
+    """The estimate as data, for clients and tests: the figure and the inputs it used."""
+    return {
+        "type": CALORIES_TYPE,
+        "kcal": estimate.kcal,
+        "minutes": estimate.minutes,
+        "weight_kg": estimate.weight_kg,
+        "speed_mph": estimate.speed_mph,
+        "speed_assumed": estimate.speed_assumed,
+        "incline_pct": estimate.incline_pct,
+        "met": estimate.met,
+    }
+
+
+# "and on a 5% incline?", "what about my wife, she's 60 kg": a question about the last
+# estimate with one thing changed.
+FOLLOW_UP = re.compile(
+    r"^\W*(?:and|what about|how about|what if|same|for|at|on|with|plus|but|my|her|his|he|she|"
+    r"they|if)\b|\b(?:wife|husband|partner|friend|son|daughter|mum|mom|dad|mother|father|"
+    r"instead|incline|uphill|faster|slower)\b",
+    re.IGNORECASE,
+)
+CALORIE_INPUTS = ("duration", "weight", "speed", "incline")
 
 
 def calorie_request(tracker: Tracker) -> dict[str, Any]:
     """Merge what this message says with what an earlier turn already gave."""
-    request = dict(tracker.get_slot("pending") or {}) if _awaiting(tracker) else {}
+    pending = dict(tracker.get_slot("pending") or {})
+    if _awaiting(tracker):
+        request = pending
+    elif tracker.get_slot("awaiting") == "calories_followup":
+        request = dict(pending.get("last") or {})
+    else:
+        request = {}
     found = entity_values(tracker, ("duration", "weight", "speed", "incline"))
     request.update({k: v for k, v in found.items() if v is not None})
     if "weight" not in request and tracker.get_slot("weight_kg") not in (None, "skipped"):
@@ -29,6 +72,15 @@ def _awaiting(tracker: Tracker) -> bool:
 def answer_calories(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Estimate, or ask for the missing weight or duration."""
     request = calorie_request(tracker)
+    if "duration" not in request and "weight" not in request:
+        example = estimate_calories(weight=EXAMPLE_WEIGHT_KG, minutes=EXAMPLE_MINUTES)
+        dispatcher.utter_message(
+            text=f"It depends on your weight, how long and how fast you go: for example, "
+            f"{EXAMPLE_MINUTES} minutes of backward walking at {example.speed_mph:g} mph burns "
+            f"about {example.kcal} kcal for someone who weighs {EXAMPLE_WEIGHT_KG} kg. For "
+            'your own estimate: how many minutes? (e.g. "30 minutes")'
+        )
+        return [SlotSet("awaiting", "calories"), SlotSet("pending", request)]
     if "duration" not in request:
         dispatcher.utter_message(
             text='For how long? Tell me the minutes of backward walking, e.g. "30 minutes".'
@@ -50,10 +102,64 @@ def answer_calories(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
         dispatcher.utter_message(text=str(error))
         return [SlotSet("awaiting", "calories"), SlotSet("pending", {})]
     dispatcher.utter_message(text=format_estimate(estimate))
-    events: list[EventType] = [SlotSet("awaiting", None), SlotSet("pending", None)]
+    dispatcher.utter_message(json_message=calories_payload(estimate))
+    # The estimate's inputs are kept for a follow-up ("and on a 5% incline?").
+    events: list[EventType] = [
+        SlotSet("awaiting", "calories_followup"),
+        SlotSet("pending", {"last": request}),
+    ]
     if tracker.get_slot("weight_kg") in (None, "skipped"):
         events.append(SlotSet("weight_kg", estimate.weight_kg))
     return events
+
+
+def is_follow_up(tracker: Tracker) -> bool:
+    """Whether the latest message changes an input of the last estimate."""
+    if tracker.get_slot("awaiting") != "calories_followup":
+        return False
+    message = tracker.latest_message or {}
+    if not entity_values(tracker, CALORIE_INPUTS):
+        return False
+    return bool(FOLLOW_UP.search(str(message.get("text") or ""))) or (
+        (message.get("intent") or {}).get("name") == "ask_calories"
+    )
+
+
+class ActionCalorieFollowUp(Action):
+    """Right after an estimate: a changed input gets a new estimate; anything else is
+    answered as it would be without the estimate."""
+
+    def name(self) -> str:
+        """Action name, as in the domain."""
+        return "action_calorie_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Estimate again, or answer the message by its intent."""
+        if is_follow_up(tracker):
+            return answer_calories(dispatcher, tracker)
+        done: list[EventType] = [SlotSet("awaiting", None), SlotSet("pending", None)]
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        if intent == "faq":
+            selector = (message.get("response_selector") or {}).get("faq") or {}
+            response = (selector.get("response") or {}).get("utter_action")
+            if response:
+                dispatcher.utter_message(response=response)
+                return done
+        if intent == "ask_calories":
+            tracker.slots["awaiting"] = None
+            return answer_calories(dispatcher, tracker)
+        if intent in ("inform", "edit_profile"):
+            return [*done, *update_profile(dispatcher, tracker)]
+        if intent == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return done
+        if intent == "nlu_fallback":
+            return [*done, *await ActionAskAffirmation().run(dispatcher, tracker, domain)]
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return done
 
 
 class ActionCalories(Action):

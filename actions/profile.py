@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.profile_slots import PROFILE_SLOTS, profile_complete, profile_from_slots
+from actions.plan import screen_and_plan, stored_plan
+from actions.profile_slots import (
+    PROFILE_SLOTS,
+    answers_so_far,
+    profile_complete,
+    profile_from_slots,
+)
 from actions.store import storage
-from bot.profile_parsing import describe_profile, parse_answers
+from bot.profile_parsing import parse_answers
+from bot.profile_summary import describe_answers, describe_changes, describe_profile
 from bot.safety.advice import condition_disclaimer
 
 NO_PROFILE = (
     "I don't have a profile for you yet. Say \"make me a plan\" and I'll ask a few quick questions."
 )
+
+
+# "make me a plan", "a programme", "set me up": a request for a plan inside a message that
+# the classifier read as answers ("Make me a plan. I'm 45, never done it, treadmill...").
+PLAN_REQUEST = re.compile(r"\b(plans?|programmes?|programs?|schedule|routine|set me up)\b", re.I)
 
 
 class ActionShowProfile(Action):
@@ -28,20 +41,41 @@ class ActionShowProfile(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Utter the stored profile, with how to change it."""
+        """Utter the stored profile, or the answers given so far, with how to change it."""
         profile = storage().get_profile(tracker.sender_id)
-        if profile is None:
+        if profile is not None:
+            summary = describe_profile(profile)
+        elif any(value is not None for value in answers_so_far(tracker).values()):
+            summary = describe_answers(answers_so_far(tracker))
+            summary += '\n\nSay "make me a plan" to carry on where we stopped.'
+        else:
             dispatcher.utter_message(text=NO_PROFILE)
             return []
         dispatcher.utter_message(
-            text=f"{describe_profile(profile)}\n\nTo change something, just tell me, for "
+            text=f"{summary}\n\nTo change something, just tell me, for "
             'example "I\'m 72 now" or "I walk on a treadmill now".'
         )
         return []
 
 
+def wants_plan(tracker: Tracker) -> bool:
+    """Whether the latest message asks for a plan, whatever else it says."""
+    message = tracker.latest_message or {}
+    if PLAN_REQUEST.search(str(message.get("text") or "")):
+        return True
+    ranking = message.get("intent_ranking") or []
+    return any(
+        item.get("name") == "start_plan" and float(item.get("confidence") or 0.0) >= 0.2
+        for item in ranking[:2]
+    )
+
+
 def update_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Apply the profile answers in the latest message and store them."""
+    """Apply the profile answers in the latest message and store them.
+
+    With no plan yet, answers that complete the profile make the plan at once, and answers
+    that come with a request for a plan start the questions for what is missing.
+    """
     message = tracker.latest_message or {}
     answers, rejections = parse_answers(
         str(message.get("text") or ""), message.get("entities") or []
@@ -58,15 +92,26 @@ def update_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
         return []
     events: list[EventType] = [SlotSet(a.slot, a.value) for a in changes]
     tracker.add_slots(events)
+    described = describe_changes({a.slot: a.value for a in changes})
     stored = storage().get_profile(tracker.sender_id)
-    if stored is None and not profile_complete(tracker):
+    has_plan = stored_plan(tracker.sender_id) is not None
+    if not has_plan and profile_complete(tracker):
+        cleared = bool(stored and stored.clinician_cleared)
+        dispatcher.utter_message(text=f"Got it: {described}.")
+        profile = profile_from_slots(tracker, clinician_cleared=cleared)
+        return [*events, *screen_and_plan(dispatcher, tracker.sender_id, profile)]
+    if not has_plan and wants_plan(tracker):
+        # The form asks for what is missing; it reads this message again, so its answers
+        # and any condition disclaimer are given once, by the form.
+        return [*events, FollowupAction("profile_form")]
+    if stored is None:
         dispatcher.utter_message(
-            text="Got it. Say \"make me a plan\" when you're ready and I'll ask the rest."
+            text=f"Got it: {described}. Say \"make me a plan\" when you're ready and I'll "
+            "ask the rest."
         )
         return events
-    cleared = bool(stored and stored.clinician_cleared)
+    cleared = stored.clinician_cleared
     storage().save_profile(tracker.sender_id, profile_from_slots(tracker, cleared))
-    described = ", ".join(f"{a.slot.replace('_', ' ')}: {a.text}" for a in changes)
     dispatcher.utter_message(
         text=f'Updated your profile ({described}). Say "make me a plan" to rebuild your '
         "plan with it."

@@ -13,13 +13,22 @@ from rasa_sdk.types import DomainDict
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
 from actions.tracker_reading import latest_intent
 from bot.profile_parsing import ParsedAnswer, looks_like_question, parse_answers
+from bot.profile_summary import describe_changes
 from bot.safety.advice import condition_disclaimer
 from bot.safety.assessment import assess_rules
 
 # Intents whose text is meant as an answer. Any other message with no answer in it is
 # rejected by the form, so a rule can answer it (a question mid-form) before the form
 # asks again.
-ANSWER_INTENTS = {"inform", "mention_condition", "affirm", "deny", "skip", "nlu_fallback"}
+ANSWER_INTENTS = {
+    "inform",
+    "edit_profile",
+    "mention_condition",
+    "affirm",
+    "deny",
+    "skip",
+    "nlu_fallback",
+}
 INTERRUPTING_INTENTS = {"red_flag", "cancel"}
 CONTINUE_INTENTS = {"start_plan", "greet", "thanks"}
 MAX_FAILURES = 2
@@ -63,6 +72,8 @@ class ValidateProfileForm(FormValidationAction):
         intent = latest_intent(tracker)
         if intent in INTERRUPTING_INTENTS:
             return []  # the form rejects the turn; a rule handles it (stop, cancel)
+        if intent in ("affirm", "deny") and tracker.get_slot("awaiting") == "delete_data":
+            return []  # "yes" to "delete everything?" asked mid-form: a rule handles it
         if intent == "skip" and requested in FORM_SLOTS:
             return self._skip(dispatcher, tracker, requested)
         if intent in CONTINUE_INTENTS and requested:
@@ -71,11 +82,14 @@ class ValidateProfileForm(FormValidationAction):
         answers, rejections = parse_answers(text, message.get("entities") or [], asked=requested)
         if requested == "conditions" and not rejections:
             answers = conditions_read_safely(text, answers, answering=intent in ANSWER_INTENTS)
-        if intent not in ANSWER_INTENTS:
+        if intent == "start_plan" and not requested:
+            pass  # "make me a plan, I'm 35 and I'll walk in the park": keep every answer
+        elif intent not in ANSWER_INTENTS:
             # Classified as something else (a button title like "Knee and joint comfort" looks
             # like a knee question): still the answer when it is not phrased as a question and
             # answers exactly what was asked; otherwise a rule answers it, then the form re-asks.
-            if not requested or looks_like_question(text):
+            # A hedged answer may end with a question mark ("oh, about 20 minutes?").
+            if not requested or looks_like_question(text.rstrip(" ?")):
                 return []
             answers = [answer for answer in answers if answer.slot == requested]
             if not answers:
@@ -90,8 +104,14 @@ class ValidateProfileForm(FormValidationAction):
         for rejection in rejections:
             dispatcher.utter_message(text=rejection.reason)
 
-        answered = {answer.slot for answer in answers}
-        if requested and requested not in answered:
+        answered = {answer.slot for answer in answers if answer.slot in PROFILE_SLOTS}
+        if requested and requested not in answered and answered:
+            # A correction or an answer ahead of time ("sorry, I'm 72 not 70"): say what
+            # changed; the form asks its question again.
+            changed = {a.slot: a.value for a in answers if a.slot in PROFILE_SLOTS}
+            dispatcher.utter_message(text=f"Got it: {describe_changes(changed)}.")
+            events.append(SlotSet(requested, tracker.get_slot(requested)))
+        elif requested and requested not in answered:
             events.extend(self._not_answered(dispatcher, tracker, requested, rejections))
         elif requested:
             events.append(SlotSet("profile_failures", None))

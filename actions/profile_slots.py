@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from bot.profile import CAUTIOUS_PROFILE, Profile
+from bot.profile_summary import SKIPPED
 
 # Required by the profile form, in the order asked.
 FORM_SLOTS = (
@@ -21,7 +22,6 @@ FORM_SLOTS = (
 )
 OPTIONAL_SLOTS = ("weight_kg", "regularly_active")
 PROFILE_SLOTS = FORM_SLOTS + OPTIONAL_SLOTS
-SKIPPED = "skipped"
 
 # What a skipped answer means (documented in the README): the coach's cautious default.
 SKIP_DEFAULTS: dict[str, Any] = {
@@ -60,6 +60,11 @@ def profile_from_slots(tracker: Tracker, clinician_cleared: bool = False) -> Pro
         regularly_active=tracker.get_slot("regularly_active"),
         clinician_cleared=clinician_cleared,
     )
+
+
+def answers_so_far(tracker: Tracker) -> dict[str, Any]:
+    """The profile answers in the conversation's slots (None where not given yet)."""
+    return {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
 
 
 def slots_from_profile(profile: Profile) -> list[EventType]:

@@ -34,13 +34,20 @@ from bot.progress import format_summary, summarize
 from bot.progress_chart import progress_chart_png
 from bot.progression import adapt
 from bot.storage import RPE_RANGE
-from bot.walk_report import parse_walk_report
+from bot.walk_report import feeling_topic, parse_walk_report
 
 MAX_LOG_MINUTES = 180
 STRUCTURED_ENTITIES = ("minutes", "completed", "source")
 SOURCES = ("voice", "app")
 SOURCE_NOTES = {"voice": "Logged by the voice coach.", "app": "Logged by an app."}
 
+
+# The answer to a feeling reported without a walk (see bot.walk_report.feeling_topic).
+FEELING_ANSWERS = {
+    "soreness": "utter_faq/soreness",
+    "tiredness": "utter_faq/rest_and_tiredness",
+    "worry": "utter_faq/safety_falls",
+}
 
 FEEL_BUTTONS = [
     {"title": "Easy", "payload": "It felt easy"},
@@ -116,7 +123,14 @@ def log_structured_walk(
     done = "" if walk.completed else ", not the full session"
     dispatcher.utter_message(text=f"Logged {walk.minutes:g} minutes of backward walking{done}.")
     dispatcher.utter_message(text="How did it feel?", buttons=FEEL_BUTTONS)
-    return _ask({"walk_id": walk_id, "minutes": walk.minutes, "asked_feel": True})
+    return _ask(
+        {
+            "walk_id": walk_id,
+            "minutes": walk.minutes,
+            "asked_feel": True,
+            "note": SOURCE_NOTES[walk.source],
+        }
+    )
 
 
 def _amend_walk(user_id: str, walk_id: int, log: WalkLog) -> bool:
@@ -146,7 +160,8 @@ def _feel_answer(
     text = str(message.get("text") or "")
     report = parse_walk_report(text, message.get("entities") or [])
     feel = report.feel or "ok"
-    note = " / ".join(filter(None, [SOURCE_NOTES["voice"], report.note]))[:500]
+    first = pending.get("note") if "note" in pending else SOURCE_NOTES["voice"]
+    note = " / ".join(filter(None, [first, report.note]))[:500]
     amended = WalkLog(
         day=date.today().isoformat(),
         backward_minutes=float(pending.get("minutes") or 0.0),
@@ -179,6 +194,11 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
         return [SlotSet("awaiting", None), SlotSet("pending", None)]
     report = parse_walk_report(str(message.get("text") or ""), message.get("entities") or [])
     awaiting = tracker.get_slot("awaiting") == "log_walk"
+    feeling = None if awaiting else feeling_topic(report)
+    if feeling is not None:
+        # "my legs are a little sore the day after": advice, and nothing logged.
+        dispatcher.utter_message(response=FEELING_ANSWERS[feeling])
+        return []
     pending = dict(tracker.get_slot("pending") or {}) if awaiting else {}
     if pending.get("walk_id") is not None:
         logged = float(pending.get("minutes") or 0.0)
@@ -205,10 +225,6 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
             "minutes did you walk backwards?"
         )
         return _ask({**state, "minutes": None})
-    if state["feel"] is None and not state["asked_feel"]:
-        dispatcher.utter_message(text="How did it feel?", buttons=FEEL_BUTTONS)
-        return _ask({**state, "asked_feel": True})
-
     found = stored_plan(tracker.sender_id)
     week = found[1] if found else None
     log = WalkLog(
@@ -221,7 +237,21 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
         completed=True,
         plan_week=week,
     )
-    storage().log_walk(tracker.sender_id, log)
+    walk_id = storage().log_walk(tracker.sender_id, log)
+    if state["feel"] is None and not state["asked_feel"]:
+        # Logged now, so nothing is lost if the walker never answers; the answer amends it.
+        dispatcher.utter_message(
+            text=f"Logged {log.backward_minutes:g} minutes of backward walking."
+        )
+        dispatcher.utter_message(text="How did it feel?", buttons=FEEL_BUTTONS)
+        return _ask(
+            {
+                "walk_id": walk_id,
+                "minutes": log.backward_minutes,
+                "asked_feel": True,
+                "note": log.note,
+            }
+        )
     reply = f"Logged {log.backward_minutes:g} minutes of backward walking ({log.feel})."
     reason = _adapt_reply(tracker.sender_id)
     if reason:

@@ -107,7 +107,6 @@ from bot.profile import (
     EXPERIENCES,
     MINUTES_RANGE,
     WEIGHT_KG_RANGE,
-    Profile,
 )
 
 __all__ = [
@@ -124,7 +123,6 @@ __all__ = [
     "WEIGHT_SLOT",
     "ParsedAnswer",
     "Rejection",
-    "describe_profile",
     "parse_answers",
 ]
 
@@ -1455,15 +1453,28 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
         ),
     )
 )
+# Interjections before a short answer: "oh heavens, never", "um no", "well, a bit".
+_FILLER: Final = (
+    r"^\W*(?:(?:oh|ah|um+|uh+|er+|erm|well|hmm+|haha|lol|gosh|heavens|goodness|dear|my|"
+    r"honestly|to\s+be\s+honest|tbh|actually|sadly|no\s+sorry|sorry)\b[\s,.!]*)*"
+)
 _EXPERIENCE_ASKED: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (
         _rx(
-            r"^\W*(?:no|none|nope|nah|never|not\s+yet|not\s+at\s+all|not\s+really|zero"
+            _FILLER + r"(?:no|none|nope|nah|never|not\s+yet|not\s+at\s+all|not\s+really|zero"
             r"|nothing)\b"
         ),
         "none",
     ),
-    (_rx(r"^\W*(?:some|a\s+bit|a\s+little|not\s+much|a\s+few)\b"), "some"),
+    (_rx(_FILLER + r"(?:some|a\s+bit|a\s+little|not\s+much|a\s+few)\b"), "some"),
+    (
+        _rx(
+            r"\b(?:some\s*times|a\s+few\s+times|once\s+or\s+twice|a\s+couple\s+of\s+times|"
+            r"now\s+and\s+then|occasionally|not\s+regular(?:ly)?)\b"
+        ),
+        "some",
+    ),
+    (_rx(r"\b(?:never|not\s+once|first\s+time)\b"), "none"),  # "I never do it before"
 )
 
 
@@ -1852,77 +1863,6 @@ def parse_answers(
     _weekday_names(t, ask, out)
     _yes_no(t, ask, out)
     return _resolve(out)
-
-
-_EXPERIENCE_TEXT: Final[dict[str, str]] = {
-    "none": "new to backward walking",
-    "some": "tried it a few times",
-    "regular": "walks backwards regularly",
-}
-_LOCATION_TEXT: Final[dict[str, str]] = {
-    "treadmill": "on a treadmill",
-    "outdoor": "outdoors, on a flat track or path",
-    "indoor_support": "indoors, next to a wall or rail for support",
-}
-_GOAL_TEXT: Final[dict[str, str]] = {
-    "balance": "better balance and steadiness",
-    "joints": "easier knees and joints",
-    "fitness": "general fitness",
-    "rehab": "rehab and recovery",
-    "curiosity": "curiosity: just trying it out",
-}
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _weight_line(weight: float | None) -> str:
-    if weight is None:
-        return "not given (only used to estimate calories)"
-    return f"{weight:.1f}".rstrip("0").rstrip(".") + " kg"
-
-
-def _active_line(active: bool | None) -> str | None:
-    if active is None:
-        return None
-    return "yes, regularly active" if active else "not regularly active at the moment"
-
-
-def _clearance_line(profile: Profile) -> str | None:
-    if profile.clinician_cleared:
-        return "confirmed"
-    return "not confirmed yet" if profile.conditions else None
-
-
-def describe_profile(profile: Profile) -> str:
-    """A friendly multi-line summary of a profile, for "show my profile".
-
-    Args:
-        profile: The walker's profile.
-
-    Returns:
-        One heading line and one "- Label: value" line per item (activity and clinician
-        clearance only when known or relevant). How to change something is left to the
-        caller (``action_show_profile`` adds it).
-    """
-    lines = [
-        ("Experience", _EXPERIENCE_TEXT.get(profile.experience, str(profile.experience))),
-        ("Age", str(profile.age) if profile.age is not None else "not given"),
-        ("Health", ", ".join(profile.conditions) if profile.conditions else "nothing mentioned"),
-        ("Where", _LOCATION_TEXT.get(profile.location, str(profile.location))),
-        ("Goal", _GOAL_TEXT.get(profile.goal, str(profile.goal))),
-        (
-            "Time",
-            f"{_plural(profile.minutes_per_session, 'minute')} a session, "
-            f"{_plural(profile.days_per_week, 'day')} a week",
-        ),
-        ("Weight", _weight_line(profile.weight_kg)),
-        ("Regular activity", _active_line(profile.regularly_active)),
-        ("Clinician clearance", _clearance_line(profile)),
-    ]
-    body = [f"- {label}: {value}" for label, value in lines if value is not None]
-    return "\n".join(["Here's what I know about you:", *body])
 
 
 _QUESTION_START: Final = re.compile(

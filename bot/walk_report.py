@@ -28,6 +28,22 @@ _DURATION_SPAN = re.compile(
     r"(?:\d+(?:[.,]\d+)?|half an|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"fifteen|twenty|thirty|forty|forty-five|sixty)\s*(?:hours?|hrs?|minutes?|mins?)\b"
 )
+# Words that say a walk took place: "walked", "did 12 minutes", "just got back", "went
+# backwards round the park" ("sore after walking backwards" is not one). Without one, and
+# without minutes, a message about how the legs feel is a feeling, not a walk to log.
+_WALKED = re.compile(
+    r"\b(walked|did|done|finished|completed|managed|went|got back|just back|practi[cs]ed|"
+    r"tried|jogged|ran|logged)\b"
+)
+_BARE_MINUTES = re.compile(
+    r"\b(?:walked|did|done|managed|another|just)\s+(?:another\s+|about\s+|around\s+)?"
+    r"(\d{1,3})\b(?!\s*(?:%|percent|km|k\b|miles?|mi\b|mph|kph|kg|lbs?|pounds|steps|laps?|"
+    r"times|days?|weeks?|am|pm|o'clock|:|\.\d))"
+)
+_TIRED = re.compile(
+    r"\b(tired|exhausted|knackered|shattered|worn out|fatigued|no energy|drained)\b"
+)
+_WORRY = re.compile(r"\b(worried|nervous|scared|afraid|anxious|frightened|fear)\b")
 _NEGATED_FEEL = re.compile(r"\bnot\s+(too\s+|that\s+|very\s+)?(hard|tough|difficult|easy)\b")
 
 
@@ -48,6 +64,29 @@ class WalkReport:
     rpe: int | None
     pain: bool
     note: str
+    walked: bool = True
+
+
+def feeling_topic(report: WalkReport) -> str | None:
+    """What a message that is not a walk is about: soreness, tiredness or worry.
+
+    Args:
+        report: The parsed message.
+
+    Returns:
+        ``soreness``, ``tiredness`` or ``worry`` for a feeling with no walk in it (no minutes,
+        no word saying a walk happened); None when the message reports a walk.
+    """
+    if report.walked or report.minutes is not None:
+        return None
+    lowered = report.note.lower()
+    if report.pain:
+        return "soreness"
+    if _TIRED.search(lowered):
+        return "tiredness"
+    if _WORRY.search(lowered):
+        return "worry"
+    return None
 
 
 def _feel(text: str, rpe: int | None) -> Feel | None:
@@ -84,7 +123,20 @@ def parse_walk_report(text: str, entities: Sequence[Mapping[str, Any]] = ()) -> 
         span = _DURATION_SPAN.search(lowered)
         quantity = parse_quantity("duration", span.group(0)) if span else None
         minutes = quantity.value if quantity else None
+    walked = bool(_WALKED.search(lowered))
+    if minutes is None and walked:
+        # "did another 10 this evening": a bare number after a walk verb is minutes.
+        bare = _BARE_MINUTES.search(lowered)
+        if bare and 1 <= int(bare.group(1)) <= 180:
+            minutes = float(bare.group(1))
     rpe_match = _RPE.search(lowered)
     rpe = int(rpe_match.group(1)) if rpe_match and 6 <= int(rpe_match.group(1)) <= 20 else None
     pain = bool(_PAIN.search(lowered)) and not _NO_PAIN.search(lowered)
-    return WalkReport(minutes=minutes, feel=_feel(lowered, rpe), rpe=rpe, pain=pain, note=text)
+    return WalkReport(
+        minutes=minutes,
+        feel=_feel(lowered, rpe),
+        rpe=rpe,
+        pain=pain,
+        note=text,
+        walked=walked,
+    )

@@ -38,6 +38,7 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.nlp.embedding import default_embedder  # noqa: E402
 from bot.safety.assessment import MESSAGE_CONTEXTS, assess_rules, with_reading  # noqa: E402
 from bot.safety.classifier import (  # noqa: E402
     WEIGHTS_PATH,
@@ -45,7 +46,6 @@ from bot.safety.classifier import (  # noqa: E402
     LinearModel,
     Reading,
 )
-from bot.safety.embedding import default_embedder  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "safety_dev"
 NLU = ROOT / "data" / "nlu"

@@ -20,12 +20,37 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
+from bot.nlp.evaluation import LabelledMessage, load_messages, predicted_label, report, score
+from tests.conftest import LiveCoach
+from tests.integration.rest_client import parse
+
 pytestmark = pytest.mark.nlu_eval
 
 GOAL_MACRO_F1 = 0.95
 FLOOR_MACRO_F1 = 0.93
 FLOOR_RESPONSE_SELECTION = 0.80
 SETS = {"test": Path("tests/data/nlu_test"), "dev": Path("tests/data/nlu_dev")}
+# FAQ topics added with the second test set, reported apart.
+NEW_TOPICS = tuple(
+    f"faq/{key}"
+    for key in [
+        "weight_loss",
+        "cardio_heart_rate",
+        "benefits_stroke",
+        "parkinsons",
+        "progression",
+        "mixing_forward",
+        "hills_incline",
+        "stairs",
+        "weather",
+        "children",
+        "music_headphones",
+        "desk_sitting",
+        "shin_calf_burn",
+        "rest_and_tiredness",
+        "no_evidence",
+    ]
+)
 
 
 def evaluate(name: str, model: Path, root: Path, artifacts: Path) -> Path:
@@ -55,17 +80,17 @@ def normalise(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
 
 
-@pytest.mark.parametrize("name", sorted(SETS))
+HELD_OUT = {**SETS, "test2": Path("tests/data/nlu_test2"), "dev2": Path("tests/data/nlu_dev2")}
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
 def test_evaluation_data_is_never_trained_on(project_root: Path, name: str) -> None:
     train = {
         normalise(m.get("text"))
         for m in load_data(str(project_root / "data" / "nlu")).training_examples
     }
-    held_out = [
-        normalise(m.get("text"))
-        for m in load_data(str(project_root / SETS[name])).training_examples
-    ]
-    assert len(held_out) >= 250
+    held_out = [normalise(m.text) for m in load_messages(project_root / HELD_OUT[name])]
+    assert len(held_out) >= (400 if name == "test2" else 240)
     assert not train.intersection(held_out)
 
 
@@ -89,3 +114,37 @@ def test_development_set_report(
     report = json.loads((out / "intent_report.json").read_text())
     print(f"intent macro F1 on the development set: {report['macro avg']['f1-score']:.3f}")
     assert report["macro avg"]["f1-score"] >= FLOOR_MACRO_F1
+
+
+# The second test set (tests/data/nlu_test2/): 450 questions from three helper sessions given
+# only the topic list (docs/evaluation-briefs/), never the training data or the replies:
+# older adults and carers, texting with typos and slang, speech-recogniser transcripts and
+# non-native speakers. A "not sure, did you mean..." is not wrong; a confident wrong answer is.
+GOAL_RIGHT = 0.95
+GOAL_WRONG = 0.01
+FLOOR_RIGHT = 0.84  # regression floors under the measured 86.9% / 7.8%
+CEILING_WRONG = 0.09
+
+
+def parse_all(coach: LiveCoach, messages: list[LabelledMessage]) -> list[str | None]:
+    return [predicted_label(parse(coach, m.text)) for m in messages]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", ["test2", "dev2"])
+def test_new_question_sets(
+    name: str, live_coach: LiveCoach, project_root: Path, artifacts_dir: Path
+) -> None:
+    messages = load_messages(project_root / HELD_OUT[name])
+    tallies = score(messages, parse_all(live_coach, messages), new_topics=NEW_TOPICS)
+    text = report(f"nlu_{name}: right answer or intent / not sure / confidently wrong", tallies)
+    (artifacts_dir / f"nlu-{name}.md").write_text(text)
+    overall = tallies["all"]
+    print(
+        f"nlu_{name}: right {overall.rate(overall.right):.1%}, not sure "
+        f"{overall.rate(overall.unsure):.1%}, confidently wrong {overall.rate(overall.wrong):.1%}"
+        f" (goals {GOAL_RIGHT:.0%} / {GOAL_WRONG:.0%})"
+    )
+    if name == "test2":
+        assert overall.rate(overall.right) >= FLOOR_RIGHT
+        assert overall.rate(overall.wrong) <= CEILING_WRONG

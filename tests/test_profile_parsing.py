@@ -24,10 +24,10 @@ from bot.profile_parsing import (
     SLOTS,
     ParsedAnswer,
     Rejection,
-    describe_profile,
     looks_like_question,
     parse_answers,
 )
+from bot.profile_summary import describe_profile
 
 
 def ent(label: str, value: Any, raw: str, unit: str | None = None) -> dict[str, Any]:

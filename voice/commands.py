@@ -101,17 +101,181 @@ COMMAND_EXAMPLES: dict[Command, tuple[str, ...]] = {
     ),
 }
 
-_FILLER = re.compile(r"\b(hey coach|coach|please|ok(ay)?|um+|uh+|now|the|a)\b")
+# A spoken command is short: a command phrase, maybe an object ("the walk", "this bit"),
+# politeness and fillers. Longer utterances, questions about the walk ("why should I stop
+# if my knee hurts?") and anything naming a symptom go to the bot.
+MAX_COMMAND_WORDS = 7
+
+# Recogniser slips of command words (one per misheard word; the fuzzy match below catches
+# one-letter slips of longer words).
+_SLIPS = {
+    "paws": "pause",
+    "pours": "pause",
+    "pores": "pause",
+    "porz": "pause",
+    "paused": "pause",
+    "pausing": "pause",
+    "skipped": "skip",
+    "skips": "skip",
+    "scape": "skip",
+    "skit": "skip",
+    "nest": "next",
+    "necks": "next",
+    "repeats": "repeat",
+    "repeated": "repeat",
+    "report": "repeat",
+    "retreat": "repeat",
+    "stopped": "stop",
+    "stops": "stop",
+    "stoop": "stop",
+    "continued": "continue",
+    "continues": "continue",
+    "resumed": "resume",
+    "presume": "resume",
+    "laughed": "left",
+    "lift": "left",
+    "lived": "left",
+    "woke": "work",
+    "workouts": "workout",
+    "walks": "walk",
+    "walking": "walk",
+    "im": "i'm",
+    "whats": "what's",
+    "thats": "that's",
+    "lets": "let's",
+}
+_KEYWORDS = ("pause", "resume", "continue", "repeat", "remaining", "minutes", "finish", "workout")
+
+_POLITE = re.compile(
+    r"^(?:(?:hey|hi|ok|okay|alright|all right|right|righto|so|um+|uh+|er+|erm|oh|well|"
+    r"coach|hey coach|please|just|now|then|yeah|yes|and|mate|love)\b\s*)+"
+)
+_ASK = re.compile(
+    r"^(?:(?:can|could|would|will) you|i (?:want|need|would like|'d like) (?:you )?to|"
+    r"(?:can|could) we|let's|let us|we'll|i'll|i'm going to|gonna)\b\s*"
+)
+_TAIL = re.compile(
+    r"\s*\b(?:please|for (?:a|one) (?:sec|second|moment|minute|bit|tick|mo)|a (?:sec|second|"
+    r"moment|minute|bit|tick|mo)|real quick|for now|now|then|thanks|thank you|mate|coach|"
+    r"ok|okay|will you|would you|yeah|there)$"
+)
+# What a command may act on.
+_OBJECT = (
+    r"(?: (?:the|this|that|it|my|our|a|one|current|whole))*"
+    r"(?: (?:walk|workout|work out|session|exercise|interval|segment|part|bit|section|set|"
+    r"round|lap|one|thing|bout|stretch|training|timer|clock|it|this|that|everything|all))?"
+)
+_GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
+    (command, re.compile(pattern + "$"))
+    for command, pattern in (
+        (
+            Command.TIME_LEFT,
+            r"(?:how (?:much|many|long)(?: more)?(?: time| minutes?)?"
+            r"(?: (?:is|are|have i got|have i|do i have|i've got|we've got|is there|are there|"
+            r"to go|left|remaining|longer))*(?: (?:left|to go|remaining|longer|of (?:it|this|"
+            r"the walk)))?|(?:what's|what is) (?:the )?(?:time|minutes) (?:left|remaining)|"
+            r"(?:time|minutes) (?:left|remaining|to go)|how far (?:along|to go)(?: am i| are we)?|"
+            r"are we nearly (?:done|there)|nearly (?:done|there)|when (?:is|does) (?:it|this|the"
+            r" walk) (?:end|finish))",
+        ),
+        (
+            Command.REPEAT,
+            r"(?:repeat|say (?:that|it|again)|say (?:that|it) again|again|"
+            r"pardon(?: me)?|come again|sorry what|what|what was that|what did you (?:just )?say|"
+            r"i (?:didn't|did not|missed|couldn't) (?:catch|hear|get) (?:that|it|what you said)|"
+            r"one more time|once more|repeat (?:with|what) (?:that|you said))" + _OBJECT,
+        ),
+        (
+            Command.PAUSE,
+            r"(?:pause|hold (?:on|up|it)|hang on|wait(?: up| a minute| a sec)?|"
+            r"give me a (?:sec|second|moment|minute|break|breather|mo)|take (?:a|five|a quick) ?"
+            r"(?:break|breather|rest)?|break|time out|freeze|stop for a (?:sec|second|moment|bit|"
+            r"minute)|let me (?:catch my breath|rest)|hold everything|pause (?:for|on) (?:a )?"
+            r"(?:sec|second|moment|minute|bit))" + _OBJECT,
+        ),
+        (
+            Command.RESUME,
+            r"(?:resume|continue|carry on|go on|keep going|go again|start again|"
+            r"un ?pause|i'm ready|ready|(?:i'm |we're )?back|let's go|go|start(?: it)? up again|"
+            r"restart|off we go|on we go|get going|pick up where we left off|play)" + _OBJECT,
+        ),
+        (
+            Command.SKIP,
+            r"(?:skip|next|move on|go to the next(?: one| part| bit)?|next (?:one|"
+            r"part|bit|interval|segment|section)|jump ahead|fast forward|move ahead|go ahead to "
+            r"the next(?: one)?|skip ahead|skip (?:to )?(?:the )?next(?: one| part| bit)?)"
+            + _OBJECT,
+        ),
+        (
+            Command.STOP,
+            r"(?:stop|end|finish|quit|i'm done|i'm finished|that's (?:it|enough|me "
+            r"done|me)|done|i've had enough|enough|call it a day|that'll do|i'm out|cancel|"
+            r"wrap (?:it )?up|i give up|stop walk)" + _OBJECT,
+        ),
+    )
+)
+_QUESTION = re.compile(
+    r"^(?:why|should|shall|is|are|does|do|did|will|when|if|what if|am i|can i|could i|"
+    r"may i|which|who|where|was|were)\b"
+)
 _PUNCT = re.compile(r"[^a-z' ]+")
+_BRIEFLY = re.compile(r"\b(?:for )?(?:a|one) (?:sec|second|moment|minute|bit|tick|mo)\b")
+
+
+def _fix(word: str) -> str:
+    fixed = _SLIPS.get(word, word)
+    if fixed == word and len(word) >= 5:
+        for keyword in _KEYWORDS:
+            if word != keyword and _one_edit(word, keyword):
+                return keyword
+    return fixed
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _normalise(text: str) -> str:
+    text = _PUNCT.sub(" ", text.lower().replace("’", "'").replace("-", " "))
+    return " ".join(_fix(word) for word in text.split())
+
+
+def _core(text: str) -> str:
+    """The utterance without greeting, politeness and fillers."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _POLITE.sub("", text).strip()
+        text = _ASK.sub("", text).strip()
+        text = _TAIL.sub("", text).strip()
+        text = re.sub(r"\b(?:um+|uh+|er+|erm|like|please|just|the)\b", " ", text)
+        text = " ".join(text.split())
+    return text
+
+
+_LOOKUP: dict[str, Command] = {
+    _core(_normalise(phrase)): command
+    for command, phrases in COMMAND_EXAMPLES.items()
+    for phrase in phrases
+}
+
+# The example phrases with fillers removed anywhere ("hey coach, how much time is left now"):
+# every utterance this exact lookup knows is a command, whatever the grammar below says.
+_FILLER = re.compile(r"\b(hey coach|coach|please|ok(ay)?|um+|uh+|now|the|a)\b")
+
+
+def _exact_key(text: str) -> str:
     text = _PUNCT.sub(" ", text.lower().replace("’", "'"))
     return " ".join(_FILLER.sub(" ", text).split())
 
 
-_LOOKUP: dict[str, Command] = {
-    _normalise(phrase): command
+_EXACT: dict[str, Command] = {
+    _exact_key(phrase): command
     for command, phrases in COMMAND_EXAMPLES.items()
     for phrase in phrases
 }
@@ -120,13 +284,37 @@ _LOOKUP: dict[str, Command] = {
 def parse_command(text: str) -> Command | None:
     """The local command ``text`` asks for, or None when it is anything else.
 
-    Only whole short utterances count: "stop" is a command, but "why should I stop if my
-    knee hurts?" is a question for the bot.
+    Commands are read by meaning, not as exact phrases: greeting, politeness and fillers
+    are dropped ("um could you just pause it for a sec please"), common recogniser slips
+    are fixed ("paws the walk", "repeat with that", "how much time is laughed"), and what
+    is left must be one command phrase with an optional object ("skip this interval").
+    Questions ("why should I stop if my knee hurts?", "can I skip the warm-up next
+    time?"), longer sentences and anything naming a symptom go to the bot.
     """
-    key = _normalise(text)
-    if not key:
+    exact = _EXACT.get(_exact_key(text))
+    if exact is not None:
+        return exact
+    normalised = _normalise(text)
+    if not normalised:
         return None
-    return _LOOKUP.get(key)
+    core = _core(normalised)
+    if not core or len(core.split()) > MAX_COMMAND_WORDS or _QUESTION.match(core):
+        return None
+    if core in _LOOKUP:
+        command: Command | None = _LOOKUP[core]
+    else:
+        command = next((c for c, pattern in _GRAMMAR if pattern.match(core)), None)
+    if command is Command.STOP and _BRIEFLY.search(normalised):
+        command = Command.PAUSE  # "stop for a sec": a pause, not the end
+    if command is not None and _names_a_symptom(text):
+        return None
+    return command
+
+
+def _names_a_symptom(text: str) -> bool:
+    from bot.safety.assessment import assess_rules
+
+    return bool(assess_rules(text, "walking").mentions)
 
 
 def all_command_examples() -> list[str]:

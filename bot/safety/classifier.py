@@ -1,6 +1,6 @@
 """The trained half of the safety assessment: how a message reads as a whole.
 
-Two linear models over the message's sentence embedding (:mod:`bot.safety.embedding`):
+Two linear models over the message's sentence embedding (:mod:`bot.nlp.embedding`):
 one for what the message is (``acute``: a warning sign now; ``question``; ``history``;
 ``negated``; ``mild``; ``condition``; ``other``: anything else the coach hears), one for the
 kind of red flag (``chest``, ``stroke``...). They generalise to wording the lexicon has no
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.safety.embedding import SentenceEmbedder, default_embedder
+from bot.nlp.embedding import SentenceEmbedder, default_embedder
 
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "content" / "safety_classifier.npz"
 ACUTE = "acute"

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import store
-from actions.calories import ActionCalories
+from actions.calories import ActionCalorieFollowUp, ActionCalories
 from actions.dialogue import ActionHandleAffirm, ActionHandleDeny, ActionHandleInform
 from actions.plan import (
     ActionBuildPlan,
@@ -152,7 +152,95 @@ def test_calories_ask_for_weight_then_answer() -> None:
     answer = user_event("80 kg", "inform", entities=[{"entity": "weight", "value": 80.0}])
     messages, events = run(ActionHandleInform(), tracker(answer, slots=slots))
     assert messages[0]["text"].startswith("About ")
-    assert slot_events(events)["awaiting"] is None
+    slots = slot_events(events)
+    assert slots["awaiting"] == "calories_followup"
+    assert slots["pending"] == {"last": {"duration": 30.0, "weight": 80.0}}
+
+    follow_up = user_event(
+        "and on a 5% incline?", "faq", entities=[{"entity": "incline", "value": 5.0}]
+    )
+    messages, events = run(ActionCalorieFollowUp(), tracker(follow_up, slots=slots))
+    payload = messages[1]["custom"]
+    assert (payload["minutes"], payload["weight_kg"], payload["incline_pct"]) == (30.0, 80.0, 5.0)
+
+    someone_else = user_event(
+        "what about my wife, she's 60 kg",
+        "out_of_scope",
+        entities=[{"entity": "weight", "value": 60.0}],
+    )
+    messages, _ = run(ActionCalorieFollowUp(), tracker(someone_else, slots=slot_events(events)))
+    assert messages[1]["custom"]["weight_kg"] == 60.0
+
+
+def test_after_an_estimate_other_messages_are_answered_as_usual() -> None:
+    slots = {"awaiting": "calories_followup", "pending": {"last": {"duration": 30.0}}}
+    question = user_event("what shoes should I wear", "faq", faq_key="faq/footwear")
+    messages, events = run(ActionCalorieFollowUp(), tracker(question, slots=slots))
+    assert [m.get("response") for m in messages] == ["utter_faq/footwear"]
+    assert slot_events(events) == {"awaiting": None, "pending": None}
+    change = user_event("I'm 80 kg now", "inform", entities=[{"entity": "weight", "value": 80.0}])
+    _, events = run(ActionCalorieFollowUp(), tracker(change, slots=slots))
+    assert slot_events(events)["weight_kg"] == 80.0
+
+
+def test_calories_payload_carries_the_inputs() -> None:
+    message = user_event(
+        "calories for 20 minutes at 68 kg on a 5% incline",
+        "ask_calories",
+        entities=[
+            {"entity": "duration", "value": 20.0},
+            {"entity": "weight", "value": 68.0},
+            {"entity": "incline", "value": 5.0},
+        ],
+    )
+    messages, _ = run(ActionCalories(), tracker(message))
+    payload = messages[1]["custom"]
+    assert payload["type"] == "retrowalk_calories"
+    assert (payload["minutes"], payload["weight_kg"], payload["incline_pct"]) == (20.0, 68.0, 5.0)
+    assert payload["kcal"] > 0
+
+
+def test_calories_with_nothing_known_give_an_example_then_ask() -> None:
+    messages, events = run(
+        ActionCalories(), tracker(user_event("how many calories would I burn?", "ask_calories"))
+    )
+    assert "kcal" in messages[0]["text"] and "how many minutes" in messages[0]["text"]
+    assert slot_events(events)["awaiting"] == "calories"
+
+
+def test_a_plan_request_with_every_answer_makes_the_plan() -> None:
+    text = (
+        "Make me a plan. I'm 45, no health problems, never done it before, I'll use a "
+        "treadmill, goal is general fitness, 30 minutes, 3 days a week"
+    )
+    messages, events = run(ActionUpdateProfile(), tracker(user_event(text, "inform")))
+    assert messages[0]["text"].startswith("Got it: experience: new to backward walking, age: 45")
+    assert "3 days a week" in messages[0]["text"] and "I'm 45" not in messages[0]["text"]
+    assert store.storage().active_plan("ann") is not None
+    assert slot_events(events)["days_per_week"] == 3
+
+
+def test_a_plan_request_with_some_answers_starts_the_questions() -> None:
+    message = user_event("can you set me up with a plan, I'm 35 and walk in the park", "inform")
+    messages, events = run(ActionUpdateProfile(), tracker(message))
+    assert messages == []
+    assert {"event": "followup", "name": "profile_form", "timestamp": None} in events
+    assert slot_events(events) == {"age": 35, "location": "outdoor"}
+    assert store.storage().active_plan("ann") is None
+
+
+def test_answers_without_a_plan_request_are_kept_for_later() -> None:
+    messages, events = run(ActionUpdateProfile(), tracker(user_event("I'm 72", "inform")))
+    assert messages[0]["text"].startswith("Got it: age: 72.")
+    assert slot_events(events) == {"age": 72}
+
+
+def test_show_profile_after_stop_shows_the_answers_so_far() -> None:
+    slots = {"experience": "none", "age": 72, "conditions": []}
+    messages, _ = run(ActionShowProfile(), tracker(slots=slots))
+    text = messages[0]["text"]
+    assert "told me so far" in text and "- Age: 72" in text and "- Health: none" in text
+    assert "make me a plan" in text
 
 
 def test_calories_absurd_weight_is_explained() -> None:
@@ -186,13 +274,35 @@ def test_log_walk_asks_for_minutes_and_feel() -> None:
     slots = slot_events(events)
     answer = user_event("12 minutes", "inform", entities=[{"entity": "duration", "value": 12.0}])
     messages, events = run(ActionHandleInform(), tracker(answer, slots=slots))
-    assert messages[0]["text"] == "How did it feel?"
+    assert messages[0]["text"] == "Logged 12 minutes of backward walking."
+    assert messages[1]["text"] == "How did it feel?"
+    logs = store.storage().walk_logs("ann")
+    assert [(w.backward_minutes, w.feel) for w in logs] == [(12.0, "ok")]  # kept if unanswered
     slots = slot_events(events)
     messages, events = run(
         ActionLogWalk(), tracker(user_event("It felt hard", "log_walk"), slots=slots)
     )
     logs = store.storage().walk_logs("ann")
     assert [(w.backward_minutes, w.feel) for w in logs] == [(12.0, "hard")]
+
+
+def test_a_feeling_without_a_walk_gets_advice_and_logs_nothing() -> None:
+    for text, response in [
+        ("my legs are a little sore the day after", "utter_faq/soreness"),
+        ("I'm so tired today", "utter_faq/rest_and_tiredness"),
+        ("I'm nervous about falling over", "utter_faq/safety_falls"),
+    ]:
+        messages, events = run(ActionLogWalk(), tracker(user_event(text, "log_walk")))
+        assert [m.get("response") for m in messages] == [response]
+        assert events == []
+    assert store.storage().walk_logs("ann") == []
+
+
+def test_a_walk_with_a_feeling_is_still_a_walk() -> None:
+    message = user_event("just did 15 minutes, legs are sore", "log_walk")
+    run(ActionLogWalk(), tracker(message))
+    logs = store.storage().walk_logs("ann")
+    assert [(w.backward_minutes, w.pain) for w in logs] == [(15.0, True)]
 
 
 def test_pain_pauses_progression() -> None:

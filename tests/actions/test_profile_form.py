@@ -32,7 +32,7 @@ DOMAIN: dict[str, Any] = {
 def validate(
     text: str,
     intent: str = "inform",
-    requested: str = "experience",
+    requested: str | None = "experience",
     slots: dict[str, Any] | None = None,
     entities: list[dict[str, Any]] | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
@@ -68,6 +68,27 @@ def test_answer_to_the_requested_slot() -> None:
 def test_correction_of_an_earlier_answer() -> None:
     _, slots = validate("actually I'm 72", requested="conditions", slots={"age": 70})
     assert slots["age"] == 72
+
+
+def test_a_correction_of_another_answer_is_acknowledged_not_a_failure() -> None:
+    texts, slots = validate("sorry, I'm 72 not 70", intent="edit_profile", requested="location")
+    assert slots["age"] == 72
+    assert texts == ["Got it: age: 72."]
+    assert "profile_failures" not in slots or not slots["profile_failures"]
+
+
+def test_a_plan_request_keeps_every_answer_in_it() -> None:
+    _, slots = validate(
+        "can you make me a plan? I'm 35 and I'll walk in the park",
+        intent="start_plan",
+        requested=None,
+    )
+    assert slots["age"] == 35 and slots["location"] == "outdoor"
+
+
+def test_an_interjection_before_a_short_answer() -> None:
+    _, slots = validate("Oh heavens, never.")
+    assert slots["experience"] == "none"
 
 
 def test_impossible_value_is_explained_and_not_stored() -> None:

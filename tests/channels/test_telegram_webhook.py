@@ -168,8 +168,8 @@ def test_plan_form_by_buttons_and_text(chat: TelegramChat) -> None:
 def test_progress_chart_is_uploaded_as_a_photo(chat: TelegramChat) -> None:
     chat.say("hi")
     feel = chat.say("I walked 10 minutes backwards today")
-    assert "How did it feel?" in texts(feel)
-    assert "Logged 10 minutes" in texts(chat.press(keyboard_of(feel), "Easy"))
+    assert "Logged 10 minutes" in texts(feel) and "How did it feel?" in texts(feel)
+    assert "noted: it felt easy" in texts(chat.press(keyboard_of(feel), "Easy"))
     progress = chat.say("how am I doing?")
     photos = [c for c in progress if c.name == "sendPhoto"]
     assert len(photos) == 1

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.nlp.embedding import EmbedderFiles, EmbeddingModelError, SentenceEmbedder
 from bot.safety.assessment import assess, assess_rules, with_reading
 from bot.safety.classifier import WEIGHTS_PATH, ClassifierWeights, Reading, default_classifier
-from bot.safety.embedding import EmbedderFiles, EmbeddingModelError, SentenceEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 THRESHOLDS = {"emergency": 0.3, "urgent": 0.6}

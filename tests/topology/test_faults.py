@@ -23,9 +23,11 @@ FIFTH_FAILURE_LOG = (
 
 
 def log_walk(chat: Chat, minutes: int, feel: str = "It felt easy") -> str:
-    """Log a walk in two turns (minutes, then how it felt); the confirmation."""
-    assert "How did it feel" in chat.say(f"I walked {minutes} minutes")
-    return chat.say(feel)
+    """Log a walk in two turns (minutes, then how it felt); the first turn's confirmation."""
+    logged = chat.say(f"I walked {minutes} minutes")
+    assert "How did it feel" in logged
+    assert "noted" in chat.say(feel)
+    return logged
 
 
 def rasa_logs(topology: Topology) -> list[Path]:

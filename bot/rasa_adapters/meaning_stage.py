@@ -1,0 +1,196 @@
+"""Rasa NLU component: the meaning stage decides the intent and the FAQ answer.
+
+Runs after the intent classifier and the response selector, in place of Rasa's
+``FallbackClassifier``. It trains a label model on the sentence embeddings of the training
+examples (:mod:`bot.nlp.meaning`), mixes it with the classifier's reading, and sets:
+
+- ``intent`` and ``intent_ranking`` from the mixed reading (``faq`` for an FAQ answer);
+- ``response_selector.faq`` with the chosen answer and the ranking of answers, so the
+  ``utter_faq`` rule says the answer the mixed reading chose;
+- ``nlu_fallback`` when the top label is not clear (the same output as Rasa's
+  ``FallbackClassifier``); the fallback then offers the closest topics as buttons.
+
+Messages that are intent payloads ("/log_walk{...}") are left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlp import meaning
+from bot.nlp.embedding import default_embedder
+
+logger = logging.getLogger(__name__)
+
+NLU_FALLBACK = "nlu_fallback"
+RETRIEVAL_INTENT = "faq"
+SELECTOR = "response_selector"
+MODEL_FILE = "meaning.npz"
+
+
+def _label(message: Message) -> str | None:
+    key = message.get(INTENT_RESPONSE_KEY)
+    return str(key) if key else message.get(INTENT)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class MeaningStage(GraphComponent):
+    """Decide intent and FAQ answer from meaning and the classifier, or say "not sure"."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Options (calibrated by ``scripts/calibrate_meaning.py``; see docs/nlu-taxonomy.md).
+
+        - ``c``: inverse regularisation of the label model;
+        - ``classifier_weight``: the intent classifier's share of the mixed reading;
+        - ``threshold``: least mixed probability of the label acted on;
+        - ``margin``: least lead of that label over the next.
+        """
+        return {"c": 10.0, "classifier_weight": 0.3, "threshold": 0.5, "margin": 0.1}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: meaning.MeaningModel | None = None,
+    ) -> None:
+        """Keep the options and the trained model (None before training)."""
+        self._config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MeaningStage:
+        """A component to train."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> MeaningStage:
+        """The trained component (a component without a model passes messages on)."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = meaning.MeaningModel.load(Path(directory) / MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("meaning stage: no trained model; passing messages on")
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the label model on the intent examples' embeddings and store it."""
+        examples = [
+            (str(m.get(TEXT)), label)
+            for m in training_data.intent_examples
+            if (label := _label(m)) and m.get(TEXT)
+        ]
+        x = default_embedder().embed([text for text, _ in examples])
+        self._model = meaning.fit(x, [label for _, label in examples], float(self._config["c"]))
+        with self._storage.write_to(self._resource) as directory:
+            self._model.save(Path(directory) / MODEL_FILE)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to add to the training data."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Decide each message's intent and FAQ answer."""
+        if self._model is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str) and text.strip() and not text.startswith("/"):
+                self._decide(message, text)
+        return messages
+
+    def _decide(self, message: Message, text: str) -> None:
+        assert self._model is not None
+        probabilities = self._model.probabilities(default_embedder().embed([text]))[0]
+        by_meaning = dict(zip(self._model.labels, (float(p) for p in probabilities), strict=True))
+        intents = [
+            (str(item["name"]), float(item["confidence"]))
+            for item in message.get(INTENT_RANKING_KEY) or []
+            if item.get("name") != NLU_FALLBACK
+        ]
+        selector = (message.get(SELECTOR) or {}).get(RETRIEVAL_INTENT) or {}
+        answers = [
+            (str(item[INTENT_RESPONSE_KEY]), float(item["confidence"]))
+            for item in selector.get("ranking") or []
+        ]
+        classifier = meaning.classifier_distribution(intents, answers, by_meaning)
+        ranking = meaning.combine(classifier, by_meaning, float(self._config["classifier_weight"]))
+        decision = meaning.decide(
+            ranking, float(self._config["threshold"]), float(self._config["margin"])
+        )
+        self._write(message, decision, selector)
+
+    def _write(
+        self, message: Message, decision: meaning.Decision, selector: dict[str, Any]
+    ) -> None:
+        intent_ranking: dict[str, float] = {}
+        faq_ranking: list[dict[str, Any]] = []
+        for label, p in decision.ranking:
+            intent = RETRIEVAL_INTENT if label.startswith(meaning.FAQ_PREFIX) else label
+            intent_ranking[intent] = intent_ranking.get(intent, 0.0) + p
+            if intent == RETRIEVAL_INTENT:
+                faq_ranking.append({"confidence": p, INTENT_RESPONSE_KEY: label})
+        ranked = [
+            {"name": name, "confidence": p}
+            for name, p in sorted(intent_ranking.items(), key=lambda item: -item[1])[:10]
+        ]
+        top_label, top_p = decision.ranking[0]
+        if faq_ranking:
+            best = faq_ranking[0][INTENT_RESPONSE_KEY]
+            previous = selector.get("response") or {}
+            responses = (
+                previous.get("responses")
+                if previous.get(INTENT_RESPONSE_KEY) == best
+                else [{"text": best}]
+            )
+            properties = dict(message.get(SELECTOR) or {})
+            properties.setdefault("all_retrieval_intents", [RETRIEVAL_INTENT])
+            properties[RETRIEVAL_INTENT] = {
+                "response": {
+                    "responses": responses,
+                    "confidence": faq_ranking[0]["confidence"],
+                    INTENT_RESPONSE_KEY: best,
+                    "utter_action": f"utter_{best}",
+                },
+                "ranking": faq_ranking[:10],
+            }
+            message.set(SELECTOR, properties, add_to_output=True)
+        if decision.label is None:
+            top = {"name": NLU_FALLBACK, "confidence": float(self._config["threshold"])}
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *ranked], add_to_output=True)
+            return
+        intent = RETRIEVAL_INTENT if top_label.startswith(meaning.FAQ_PREFIX) else top_label
+        message.set(INTENT, {"name": intent, "confidence": top_p}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
+
+
+__all__ = ["MeaningStage"]
