@@ -39,11 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.nlp.embedding import default_embedder  # noqa: E402
+from bot.nlp.linear_model import LinearModel  # noqa: E402
 from bot.safety.assessment import MESSAGE_CONTEXTS, assess_rules, with_reading  # noqa: E402
 from bot.safety.classifier import (  # noqa: E402
     WEIGHTS_PATH,
     ClassifierWeights,
-    LinearModel,
     Reading,
 )
 

@@ -23,24 +23,14 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bot.nlp.linear_model import LinearModel
+
 FAQ_PREFIX = "faq/"
 
 
 @dataclass(frozen=True)
-class MeaningModel:
-    """A softmax over ``embedding @ coef.T + intercept``, one row per label."""
-
-    labels: tuple[str, ...]
-    coef: npt.NDArray[np.float64]
-    intercept: npt.NDArray[np.float64]
-
-    def probabilities(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
-        """Label probabilities for each row of ``x`` (unit-length embeddings)."""
-        scores = x.astype(np.float64) @ self.coef.T + self.intercept
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        result: npt.NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
-        return result
+class MeaningModel(LinearModel):
+    """The label model: one softmax row per label, saved as ``.npz``."""
 
     def save(self, path: Path) -> None:
         """Write the model as a NumPy ``.npz`` file."""

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.nlp.embedding import SentenceEmbedder, default_embedder
+from bot.nlp.linear_model import LinearModel
 
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "content" / "safety_classifier.npz"
 ACUTE = "acute"
@@ -46,23 +46,6 @@ class Reading:
     category: str
     kind: str
     kind_probability: float
-
-
-@dataclass(frozen=True)
-class LinearModel:
-    """A softmax over ``x @ coef.T + intercept``."""
-
-    labels: tuple[str, ...]
-    coef: npt.NDArray[np.float64]
-    intercept: npt.NDArray[np.float64]
-
-    def probabilities(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
-        """Class probabilities for each row of ``x``."""
-        scores = x.astype(np.float64) @ self.coef.T + self.intercept
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        result: npt.NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
-        return result
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,10 @@ from typing import Any
 import requests
 import yaml
 
+from actions.profile_slots import FORM_SLOTS
 from bot.storage import Storage
 
-FORM_FIELDS = (
-    "experience",
-    "age",
-    "conditions",
-    "location",
-    "goal",
-    "minutes_per_session",
-    "days_per_week",
-)
+FORM_FIELDS = FORM_SLOTS
 # The writers' words for the profile's values.
 VALUE_NAMES: dict[str, dict[str, str]] = {
     "experience": {"never": "none", "some": "some", "regular": "regular"},

@@ -1,0 +1,70 @@
+"""The meaning stage's logic: mixing readings, deciding or saying "not sure", the model file,
+and the held-out scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.nlp import meaning
+from bot.nlp.evaluation import LabelledMessage, load_messages, predicted_label, score
+
+
+def test_faq_is_split_over_the_selector_answers_or_the_meaning_readings() -> None:
+    by_meaning = {"faq/treadmill": 0.6, "faq/speed": 0.2, "greet": 0.2}
+    with_selector = meaning.classifier_distribution(
+        [("faq", 0.8), ("greet", 0.2)], [("faq/speed", 1.0)], by_meaning
+    )
+    assert with_selector == {"faq/speed": 0.8, "greet": 0.2}
+    without = meaning.classifier_distribution([("faq", 1.0)], [], by_meaning)
+    assert without["faq/treadmill"] == pytest.approx(0.75)
+    assert without["faq/speed"] == pytest.approx(0.25)
+
+
+def test_a_sure_but_wrong_classifier_is_outweighed() -> None:
+    classifier = {"faq/benefits_muscles": 1.0}
+    by_meaning = {"faq/cardio_heart_rate": 0.9, "faq/benefits_muscles": 0.1}
+    ranking = meaning.combine(classifier, by_meaning, classifier_weight=0.3)
+    assert ranking[0][0] == "faq/cardio_heart_rate"
+    assert meaning.decide(ranking, threshold=0.15, margin=0.1).label == "faq/cardio_heart_rate"
+
+
+def test_close_readings_are_not_sure() -> None:
+    ranking = [("faq/soreness", 0.45), ("faq/shin_calf_burn", 0.4)]
+    decision = meaning.decide(ranking, threshold=0.15, margin=0.1)
+    assert decision.label is None and decision.confidence == 0.45
+    assert meaning.decide([], 0.1, 0.1).label is None
+
+
+def test_the_model_round_trips_and_fits(tmp_path: Path) -> None:
+    x = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32)
+    model = meaning.fit(x, ["a", "a", "b", "b"], c=10.0)
+    model.save(tmp_path / "m.npz")
+    loaded = meaning.MeaningModel.load(tmp_path / "m.npz")
+    assert loaded.labels == ("a", "b")
+    p = loaded.probabilities(np.array([[1, 0]], dtype=np.float32))[0]
+    assert p[0] > 0.5 and np.isclose(p.sum(), 1.0)
+
+
+def test_scoring_separates_right_unsure_and_wrong(tmp_path: Path) -> None:
+    (tmp_path / "w.yml").write_text(
+        "writer: w\nitems:\n  - {text: a, label: faq/x}\n  - {text: b, label: greet}\n"
+        "  - {text: c, label: faq/y}\n"
+    )
+    (tmp_path / "r.yml").write_text("nlu:\n- intent: greet\n  examples: |\n    - hi [70](age)\n")
+    messages = load_messages(tmp_path)
+    assert messages[0] == LabelledMessage("hi 70", "greet", "r")
+    parses = [
+        {"intent": {"name": "greet"}},
+        {
+            "intent": {"name": "faq"},
+            "response_selector": {"faq": {"response": {"intent_response_key": "faq/x"}}},
+        },
+        {"intent": {"name": "help"}},
+        {"intent": {"name": "nlu_fallback"}},
+    ]
+    tallies = score(messages, [predicted_label(p) for p in parses], new_topics=["faq/y"])
+    assert (tallies["all"].right, tallies["all"].wrong, tallies["all"].unsure) == (2, 1, 1)
+    assert tallies["faq (new topics)"].unsure == 1
