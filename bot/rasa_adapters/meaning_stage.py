@@ -163,7 +163,8 @@ class MeaningStage(GraphComponent):
             for name, p in sorted(intent_ranking.items(), key=lambda item: -item[1])[:10]
         ]
         top_label, top_p = decision.ranking[0]
-        if faq_ranking:
+        answering = decision.label is None or top_label.startswith(meaning.FAQ_PREFIX)
+        if faq_ranking and answering:  # an answer, or the topics to offer when not sure
             best = faq_ranking[0][INTENT_RESPONSE_KEY]
             previous = selector.get("response") or {}
             responses = (
