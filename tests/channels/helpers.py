@@ -13,8 +13,13 @@ from tests.channels.standins.base import Recorded, StandInServer
 from tests.conftest import LiveCoach
 
 
-def tracker_user_texts(coach: LiveCoach, sender: str, stored: int = 0) -> list[str]:
+def tracker_user_texts(
+    coach: LiveCoach, sender: str, stored: int = 0, distinct: bool = False
+) -> list[str]:
     """The user messages in ``sender``'s tracker, once at least ``stored`` are saved.
+
+    With ``distinct``, each text counts once, in the order it first came: a message the
+    coach was not sure of is logged again when the fallback replays it.
 
     Channels that answer the webhook after the turn (Telegram, Messenger, Twilio) have saved
     the tracker by then; Slack processes in the background, so this polls (every 0.1 s, for
@@ -27,6 +32,8 @@ def tracker_user_texts(coach: LiveCoach, sender: str, stored: int = 0) -> list[s
         reply = requests.get(url, params={"token": coach.token}, timeout=30)
         assert reply.status_code == 200, reply.text
         texts = [event["text"] for event in reply.json()["events"] if event["event"] == "user"]
+        if distinct:
+            texts = list(dict.fromkeys(texts))
         if len(texts) >= stored or time.monotonic() > deadline:
             return texts
         time.sleep(0.1)
