@@ -1341,6 +1341,13 @@ _GOAL_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             True,
         ),
         (r"\brehab(?:ilitation)?\b", "rehab", True),
+        (  # "keep my knees healthy", "healthy joints": the joints, not general fitness
+            r"\b(?:knees?|joints?|hips?|ankles?)\s+(?:healthy|strong|supple|moving|mobile"
+            r"|in\s+(?:good\s+)?shape)\b|\b(?:healthy|healthier|strong|stronger|supple)\s+"
+            r"(?:knees?|joints?|hips?|ankles?)\b",
+            "joints",
+            True,
+        ),
         (
             r"\brecover(?:y|ing)?\b|\bafter\s+(?:my\s+|the\s+|an?\s+)?(?:surgery|operation|op"
             r"|injury|(?:knee|hip)\s+replacement|stroke|fracture|accident)\b|\bpost\s*-?\s*op"
@@ -1554,6 +1561,64 @@ def _bare_numbers(t: _Text, asked: str | None, out: _Results) -> None:
         for m in _matches(_BARE_COUNT_RE, view):
             value = _COUNT_WORDS.get(" ".join(m.group("w").split()), 0)
             out.add(DAYS, value, t.source(m.start(), m.end()), m.start())
+
+
+_LIST_ITEM_RE: Final = re.compile(r"[^.;,/\n!?()]+")
+_LIST_GOALS: Final[dict[str, str]] = {
+    "balance": "balance",
+    "fitness": "fitness",
+    "general fitness": "fitness",
+    "weight loss": "fitness",
+    "knees": "joints",
+    "joints": "joints",
+    "rehab": "rehab",
+    "curiosity": "curiosity",
+}
+# The answers a list item must come with before a lone number is read as the age.
+_LIST_CONTEXT: Final = 2
+
+
+def _list_items(t: _Text, asked: str | None, out: _Results) -> None:
+    """Terse lists: "38. no conditions. outdoor track. fitness. 30 min, 3 days/wk".
+
+    When a message already gives at least :data:`_LIST_CONTEXT` other answers, an item that
+    is only a whole number in the age range is the age, and an item that is only a goal word
+    is the goal. Alone, "38" or "fitness" stay unread unless that question was asked.
+    """
+    answered = {f.slot for f in out.found}
+    if len(answered) < _LIST_CONTEXT:
+        return
+    view = t.view(_NUM, _ACT)
+    for m in _LIST_ITEM_RE.finditer(view):
+        item = " ".join(m.group().split())
+        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        if not out.has(AGE_SLOT) and asked != AGE_SLOT and item.isdigit():
+            value = float(item)
+            if _in_range(value, AGE_RANGE) and value >= 16:
+                out.add(AGE_SLOT, value, t.source(start, start + len(item)), start, weak=True)
+        elif not out.has(GOAL) and item in _LIST_GOALS:
+            out.add(GOAL, _LIST_GOALS[item], t.source(start, start + len(item)), start)
+
+
+_CORRECTED_DAYS_RE: Final = re.compile(
+    rf"\b(?:make\s+it|change\s+(?:it\s+|that\s+)?to|switch\s+(?:it\s+)?to|let'?s\s+(?:do|say)"
+    rf"|go\s+(?:for|with)|i'?d\s+rather\s+(?:do)?|actually)\s+(?P<n>{NUM})\s+days?\b"
+    r"(?!\s+(?:ago|later|off|in\s+a\s+row))",
+    re.IGNORECASE,
+)
+
+
+def _corrected_days(t: _Text, out: _Results) -> None:
+    """ "make it 4 days not 3": a change of days said without "a week"."""
+    if out.has(DAYS):
+        return
+    view = t.view(_NUM, _ACT)
+    for m in _CORRECTED_DAYS_RE.finditer(view):
+        value = _number(m.group("n"))
+        if value is not None:
+            t.claim(m.start(), m.end(), _NUM)
+            out.add(DAYS, value, t.source(m.start(), m.end()), m.start())
+            return
 
 
 def _bare_value(t: _Text, asked: str, value: float, text: str, start: int, out: _Results) -> None:
@@ -1860,6 +1925,8 @@ def parse_answers(
     _goals(t, ask, out)
     _experience(t, ask, out)
     _bare_numbers(t, ask, out)
+    _corrected_days(t, out)
+    _list_items(t, ask, out)
     _weekday_names(t, ask, out)
     _yes_no(t, ask, out)
     return _resolve(out)

@@ -379,6 +379,35 @@ CASES: list[Case] = [
         {"goal": "balance", "minutes_per_session": 20},
         set(),
     ),
+    # Joint health is the joints goal, not general fitness.
+    ("I want to keep my knees healthy", None, [], {"goal": "joints"}, set()),
+    ("mostly for healthy joints", None, [], {"goal": "joints"}, set()),
+    # Terse lists: a lone number is the age and a lone goal word the goal, given context.
+    (
+        "need a plan. 38. no conditions. outdoor track. fitness. 30 min, 3 days/wk",
+        None,
+        [],
+        {
+            "age": 38,
+            "conditions": (),
+            "location": "outdoor",
+            "goal": "fitness",
+            "minutes_per_session": 30,
+            "days_per_week": 3,
+        },
+        set(),
+    ),
+    ("38. fitness.", None, [], {}, set()),
+    (
+        "3 sets. 20 minutes. treadmill",
+        None,
+        [],
+        {"minutes_per_session": 20, "location": "treadmill"},
+        set(),
+    ),
+    # A change of days said without "a week".
+    ("and make it 4 days not 3", None, [], {"days_per_week": 4}, set()),
+    ("I walked 2 days ago", None, [], {}, set()),
 ]
 
 

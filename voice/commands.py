@@ -136,6 +136,12 @@ _SLIPS = {
     "lift": "left",
     "lived": "left",
     "woke": "work",
+    "minute": "minute",
+    "pose": "pause",
+    "won": "one",
+    "sis": "this",
+    "segments": "segment",
+    "intervals": "interval",
     "workouts": "workout",
     "walks": "walk",
     "walking": "walk",
@@ -148,22 +154,24 @@ _KEYWORDS = ("pause", "resume", "continue", "repeat", "remaining", "minutes", "f
 
 _POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|alright|all right|right|righto|so|um+|uh+|er+|erm|oh|well|"
-    r"coach|hey coach|please|just|now|then|yeah|yes|and|mate|love)\b\s*)+"
+    r"coach|hey coach|please|just|now|then|yeah|yes|and|mate|love|righto|nah|dear)\b\s*)+"
 )
 _ASK = re.compile(
-    r"^(?:(?:can|could|would|will) you|i (?:want|need|would like|'d like) (?:you )?to|"
+    r"^(?:(?:would|do) you mind|(?:can|could|would|will) you|i (?:want|need|would like|'d like"
+    r"|wanna) (?:you )?(?:to )?|i think|"
     r"(?:can|could) we|let's|let us|we'll|i'll|i'm going to|gonna)\b\s*"
 )
 _TAIL = re.compile(
     r"\s*\b(?:please|for (?:a|one) (?:sec|second|moment|minute|bit|tick|mo)|a (?:sec|second|"
     r"moment|minute|bit|tick|mo)|real quick|for now|now|then|thanks|thank you|mate|coach|"
-    r"ok|okay|will you|would you|yeah|there)$"
+    r"ok|okay|will you|would you|yeah|there|dear|love|for today|today|thank you)$"
 )
 # What a command may act on.
 _OBJECT = (
     r"(?: (?:the|this|that|it|my|our|a|one|current|whole))*"
     r"(?: (?:walk|workout|work out|session|exercise|interval|segment|part|bit|section|set|"
-    r"round|lap|one|thing|bout|stretch|training|timer|clock|it|this|that|everything|all))?"
+    r"round|lap|one|thing|bout|stretch|training|timer|clock|it|it's|its|this|that|everything"
+    r"|all|work))?"
 )
 _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
     (command, re.compile(pattern + "$"))
@@ -175,15 +183,25 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"to go|left|remaining|longer))*(?: (?:left|to go|remaining|longer|of (?:it|this|"
             r"the walk)))?|(?:what's|what is) (?:the )?(?:time|minutes) (?:left|remaining)|"
             r"(?:time|minutes) (?:left|remaining|to go)|how far (?:along|to go)(?: am i| are we)?|"
-            r"are we nearly (?:done|there)|nearly (?:done|there)|when (?:is|does) (?:it|this|the"
-            r" walk) (?:end|finish))",
+            r"are we nearly(?: done| there| finished)?|nearly (?:done|there)|"
+            r"when (?:is|does) (?:it|this|the walk) (?:end|finish)|are we (?:there|done) yet|"
+            r"is it (?:much|a lot|many minutes) longer|how much longer (?:is it|is this|is there"
+            r"|to go)|time check|how (?:much|many minutes) of (?:the )?(?:it|this|walk|workout) "
+            r"(?:is|are) (?:left|remaining)|how (?:long|much longer|many minutes) (?:till|until|"
+            r"before) (?:we|i|i'm|we're|it's|it) ?(?:are |is |am )?(?:finish|finished|done|"
+            r"stop|over)|how many more minutes|how much longer (?:do|have) (?:we|i) (?:have|got))",
         ),
         (
             Command.REPEAT,
             r"(?:repeat|say (?:that|it|again)|say (?:that|it) again|again|"
             r"pardon(?: me)?|come again|sorry what|what|what was that|what did you (?:just )?say|"
             r"i (?:didn't|did not|missed|couldn't) (?:catch|hear|get) (?:that|it|what you said)|"
-            r"one more time|once more|repeat (?:with|what) (?:that|you said))" + _OBJECT,
+            r"one more time|once more|repeat (?:with|what) (?:that|you said)|huh|"
+            r"(?:i )?missed (?:that|it|what you said)|run (?:that|it) (?:by|past) me again|"
+            r"(?:say|repeat) (?:that|it) (?:once more|one more time)|again say|"
+            r"what was (?:that|(?:the )?last thing you said)(?: again)?|"
+            r"what was (?:the )?last (?:thing|instruction|bit|cue)|"
+            r"repeat (?:the )?last (?:instruction|thing|cue|bit|one))" + _OBJECT,
         ),
         (
             Command.PAUSE,
@@ -191,29 +209,39 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"give me a (?:sec|second|moment|minute|break|breather|mo)|take (?:a|five|a quick) ?"
             r"(?:break|breather|rest)?|break|time out|freeze|stop for a (?:sec|second|moment|bit|"
             r"minute)|let me (?:catch my breath|rest)|hold everything|pause (?:for|on) (?:a )?"
-            r"(?:sec|second|moment|minute|bit))" + _OBJECT,
+            r"(?:sec|second|moment|minute|bit)|hang about|give (?:me|us) a (?:sec|second|"
+            r"moment|minute|mo|tick)|(?:one|a) (?:sec|second|moment|minute|mo|tick)|"
+            r"wait(?: wait)+|(?:i )?need a (?:breather|break|rest|pause)|"
+            r"(?:you )?make (?:a )?pause|give (?:me|us))" + _OBJECT,
         ),
         (
             Command.RESUME,
             r"(?:resume|continue|carry on|go on|keep going|go again|start again|"
             r"un ?pause|i'm ready|ready|(?:i'm |we're )?back|let's go|go|start(?: it)? up again|"
-            r"restart|off we go|on we go|get going|pick up where we left off|play)" + _OBJECT,
+            r"restart|off we go|on we go|get going(?: again)?|pick up where we left off|play|"
+            r"back to it|crack on|keep (?:walk|walking|moving)|roll|start (?:it |us )?back up|"
+            r"all good keep going|(?:you )?can carry on|ready go)" + _OBJECT,
         ),
         (
             Command.SKIP,
             r"(?:skip|next|move on|go to the next(?: one| part| bit)?|next (?:one|"
             r"part|bit|interval|segment|section)|jump ahead|fast forward|move ahead|go ahead to "
-            r"the next(?: one)?|skip ahead|skip (?:to )?(?:the )?next(?: one| part| bit)?)"
+            r"the next(?: one)?|skip ahead|skip (?:to )?(?:the )?next(?: one| part| bit)?|"
+            r"skipping|go (?:to )?next|pass(?: on)?|give (?:this|it|that)(?: one| bit)? a miss|"
+            r"jump to (?:the )?next|move along(?: to (?:the )?next)?|go to (?:the )?next)"
             + _OBJECT,
         ),
         (
             Command.STOP,
             r"(?:stop|end|finish|quit|i'm done|i'm finished|that's (?:it|enough|me "
             r"done|me)|done|i've had enough|enough|call it a day|that'll do|i'm out|cancel|"
-            r"wrap (?:it )?up|i give up|stop walk)" + _OBJECT,
+            r"wrap (?:it )?up|i give up|stop walk|no more|that(?:'ll| will) do(?: for today)?|"
+            r"that's enough for (?:today|now)|(?:and|in) (?:the )?(?:walk|workout|session))"
+            + _OBJECT,
         ),
     )
 )
+_TIME_LEFT = next(pattern for command, pattern in _GRAMMAR if command is Command.TIME_LEFT)
 _QUESTION = re.compile(
     r"^(?:why|should|shall|is|are|does|do|did|will|when|if|what if|am i|can i|could i|"
     r"may i|which|who|where|was|were)\b"
@@ -223,8 +251,10 @@ _BRIEFLY = re.compile(r"\b(?:for )?(?:a|one) (?:sec|second|moment|minute|bit|tic
 
 
 def _fix(word: str) -> str:
-    fixed = _SLIPS.get(word, word)
-    if fixed == word and len(word) >= 5:
+    if word in _SLIPS:
+        return _SLIPS[word]
+    fixed = word
+    if len(word) >= 5:
         for keyword in _KEYWORDS:
             if word != keyword and _one_edit(word, keyword):
                 return keyword
@@ -240,9 +270,33 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+# Command words a recogniser may split in two ("re peat", "a gain", "a head").
+_JOINABLE = frozenset(
+    {"repeat", "again", "ahead", "unpause", "resume", "pause", "continue", "interval"}
+    | {"segment", "workout", "remaining", "finish", "skip", "next"}
+)
+
+
+def _join_split_words(words: list[str]) -> list[str]:
+    """Join two neighbours that make one command word (itself or one slip away)."""
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        if index + 1 < len(words) and words[index] not in _JOINABLE:
+            joined = words[index] + words[index + 1]
+            fixed = _fix(joined)
+            if words[index + 1] not in _JOINABLE and fixed in _JOINABLE:
+                out.append(fixed)
+                index += 2
+                continue
+        out.append(words[index])
+        index += 1
+    return out
+
+
 def _normalise(text: str) -> str:
     text = _PUNCT.sub(" ", text.lower().replace("’", "'").replace("-", " "))
-    return " ".join(_fix(word) for word in text.split())
+    return " ".join(_fix(word) for word in _join_split_words(text.split()))
 
 
 def _core(text: str) -> str:
@@ -286,29 +340,79 @@ def parse_command(text: str) -> Command | None:
 
     Commands are read by meaning, not as exact phrases: greeting, politeness and fillers
     are dropped ("um could you just pause it for a sec please"), common recogniser slips
-    are fixed ("paws the walk", "repeat with that", "how much time is laughed"), and what
-    is left must be one command phrase with an optional object ("skip this interval").
-    Questions ("why should I stop if my knee hurts?", "can I skip the warm-up next
-    time?"), longer sentences and anything naming a symptom go to the bot.
+    are fixed ("paws the walk", "repeat with that", "how much time is laughed", "re peat"),
+    and what is left must be one command phrase with an optional object ("skip this
+    interval"). A punctuated utterance may add a short remark to its command ("I need a
+    breather, pause it."). Questions ("why should I stop if my knee hurts?", "can I skip
+    the warm-up next time?"), longer sentences and anything naming a symptom go to the bot.
     """
     exact = _EXACT.get(_exact_key(text))
     if exact is not None:
         return exact
+    command = _utterance_command(text)
+    if command is None:
+        command = _clause_command(text)
+    if command is not None and _names_a_symptom(text):
+        return None
+    return command
+
+
+def _utterance_command(text: str) -> Command | None:
+    """The command a whole utterance is (symptoms not checked)."""
     normalised = _normalise(text)
     if not normalised:
         return None
+    if _END_SLIP.match(normalised):
+        return Command.STOP
     core = _core(normalised)
-    if not core or len(core.split()) > MAX_COMMAND_WORDS or _QUESTION.match(core):
+    if not core:  # only politeness and a "moment": "just a mo", "one second please"
+        return Command.PAUSE if _BRIEFLY.search(normalised) else None
+    if len(core.split()) > MAX_COMMAND_WORDS:
         return None
     if core in _LOOKUP:
         command: Command | None = _LOOKUP[core]
+    elif _TIME_LEFT.match(core):  # "are we nearly done?" is a question and a command
+        command = Command.TIME_LEFT
+    elif _QUESTION.match(core):
+        return None
     else:
         command = next((c for c, pattern in _GRAMMAR if pattern.match(core)), None)
     if command is Command.STOP and _BRIEFLY.search(normalised):
         command = Command.PAUSE  # "stop for a sec": a pause, not the end
-    if command is not None and _names_a_symptom(text):
-        return None
     return command
+
+
+# "end the walk" heard as "and the walk" / "in the walk" (the core would drop both words).
+_END_SLIP = re.compile(r"^(?:and|in) (?:the )?(?:walk|workout|session)$")
+_CLAUSE = re.compile(r"[^,.!?;:]+")
+# A remark beside a command: a few words, or a short first-person statement.
+_REMARK_WORDS = 3
+_STATEMENT = re.compile(r"^(?:i'm|i am|i don't|i do not|i need|i've|i'm a bit)\b")
+_STATEMENT_WORDS = 7
+
+
+def _clause_command(text: str) -> Command | None:
+    """One command among short remarks: "Nah, skip it, mate." / "Huh? Say it again!"."""
+    clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
+    if len(clauses) < 2:
+        return None
+    commands = {_utterance_command(clause) for clause in clauses}
+    found = commands - {None}
+    if len(found) != 1:
+        return None
+    for clause in clauses:
+        if _utterance_command(clause) is None and not _is_remark(clause):
+            return None
+    return found.pop()
+
+
+def _is_remark(clause: str) -> bool:
+    words = _normalise(clause).split()
+    if not words or _QUESTION.match(" ".join(words)):
+        return not words
+    if len(words) <= _REMARK_WORDS:
+        return True
+    return len(words) <= _STATEMENT_WORDS and bool(_STATEMENT.match(" ".join(words)))
 
 
 def _names_a_symptom(text: str) -> bool:
