@@ -89,7 +89,19 @@ def feeling_topic(report: WalkReport) -> str | None:
     return None
 
 
+# "ok anyway, just did 10 min", "great, I walked 15": a word opening a walk report is a
+# discourse marker, not how the walk felt ("ok" or "good, thanks" answering "How did it
+# feel?" is).
+_OPENING_MARKER = re.compile(
+    r"^\W*(?:(?:ok|okay|alright|all right|right|so|well|anyway|good|great|yes|yeah)\b[\s,.!-]*)+"
+    r"(?=\w)"
+)
+
+
 def _feel(text: str, rpe: int | None) -> Feel | None:
+    rest = _OPENING_MARKER.sub("", text)
+    if _WALKED.search(rest) or _DURATION_SPAN.search(rest):
+        text = rest
     negated = _NEGATED_FEEL.search(text)
     if negated:
         return "easy" if negated.group(2) != "easy" else "ok"

@@ -19,6 +19,13 @@ from bot.walk_report import parse_walk_report
         ("half an hour, tough going", 30, "hard", False),
         ("15 minutes, not too hard", 15, "easy", False),
         ("20 minutes and my ankle hurts", 20, None, True),
+        # An opening "ok" or "great" is a discourse marker, not the feel of the walk...
+        ("ok anyway just did 10 min backwards in the hall", 10, None, False),
+        ("Great, I walked 15 minutes", 15, None, False),
+        ("okay, did 20 mins, felt fine", 20, "easy", False),
+        # ...but it is the answer to "How did it feel?".
+        ("ok", None, "ok", False),
+        ("good, thanks", None, "easy", False),
     ],
 )
 def test_reports(text: str, minutes: float | None, feel: str | None, pain: bool) -> None:
