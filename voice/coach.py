@@ -20,7 +20,7 @@ from typing import Protocol, TextIO
 from bot.protocol import SAFETY_TYPE
 from bot.safety.assessment import assess
 from bot.safety.stop_message import Setting, stop_message
-from voice import phrases
+from voice import phrases, sounds_like
 from voice.audio.clip import Clip
 from voice.audio.player import Playback, Player
 from voice.bot_client import BotClient, BotReply, BotUnavailable, WalkRefused
@@ -319,6 +319,7 @@ class VoiceCoach:
         self._worker.start()
 
     def _work(self) -> None:
+        sounds_like.warm()  # about a second, once: the first command is answered at once
         while True:
             item = self._inbox.get()
             if item is None:

@@ -2,12 +2,20 @@
 
 Everything else a walker says goes to the bot; red-flag phrases are checked first, with the
 bot's own safety rules (``bot.safety``), so they stop the walk even when the bot is down.
+
+One concept, in reading order (hence over 400 lines): the command phrases, the clean-up of
+what was heard (fillers, politeness, recogniser slips), then the readings tried in turn: the
+whole utterance as one command phrase, one command among short remarks, a command followed by
+its reason, a command said last; and, when none fits, the same readings of the utterance with
+misheard words put back (:mod:`voice.sounds_like`). Questions and symptoms always go to the bot.
 """
 
 from __future__ import annotations
 
 import re
 from enum import Enum
+
+from voice.sounds_like import respell
 
 
 class Command(str, Enum):
@@ -147,6 +155,7 @@ _SLIPS = {
     "walking": "walk",
     "im": "i'm",
     "whats": "what's",
+    "whatd": "what'd",
     "thats": "that's",
     "lets": "let's",
 }
@@ -157,8 +166,8 @@ _POLITE = re.compile(
     r"coach|hey coach|please|just|now|then|yeah|yes|and|mate|love|righto|nah|dear)\b\s*)+"
 )
 _ASK = re.compile(
-    r"^(?:(?:would|do) you mind|(?:can|could|would|will) you|i (?:want|need|would like|'d like"
-    r"|wanna) (?:you )?(?:to )?|i think|"
+    r"^(?:(?:would|do) you mind|(?:can|could|would|will) you|(?:we|you) can|"
+    r"i (?:want|need|would like|'d like|wanna) (?:you )?(?:to )?|i think|"
     r"(?:can|could) we|let's|let us|we'll|i'll|i'm going to|gonna)\b\s*"
 )
 _TAIL = re.compile(
@@ -346,14 +355,33 @@ def parse_command(text: str) -> Command | None:
     breather, pause it."). Questions ("why should I stop if my knee hurts?", "can I skip
     the warm-up next time?"), longer sentences and anything naming a symptom go to the bot.
     """
+    command = _read(text)
+    if command is None:
+        heard = _PUNCT_KEEPING_CLAUSES.sub(" ", text.lower().replace("’", "'"))
+        respelled = " ".join(respell(heard.split()))
+        if respelled != " ".join(heard.split()):
+            command = _read(respelled)
+    if command is not None and _names_a_symptom(text):
+        return None
+    return command
+
+
+# Letters, apostrophes and the punctuation that ends a clause.
+_PUNCT_KEEPING_CLAUSES = re.compile(r"[^a-z' ,.!?;:]+")
+
+
+def _read(text: str) -> Command | None:
+    """The command ``text`` is, read as heard (no respelling, symptoms not checked)."""
     exact = _EXACT.get(_exact_key(text))
     if exact is not None:
         return exact
     command = _utterance_command(text)
     if command is None:
         command = _clause_command(text)
-    if command is not None and _names_a_symptom(text):
-        return None
+    if command is None:
+        command = _head_command(text)
+    if command is None:
+        command = _tail_command(text)
     return command
 
 
@@ -396,12 +424,12 @@ def _clause_command(text: str) -> Command | None:
     clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
     if len(clauses) < 2:
         return None
-    commands = {_utterance_command(clause) for clause in clauses}
-    found = commands - {None}
+    read = [_utterance_command(clause) or _head_command(clause) for clause in clauses]
+    found = set(read) - {None}
     if len(found) != 1:
         return None
-    for clause in clauses:
-        if _utterance_command(clause) is None and not _is_remark(clause):
+    for clause, command in zip(clauses, read, strict=True):
+        if command is None and not _is_remark(clause):
             return None
     return found.pop()
 
@@ -413,6 +441,119 @@ def _is_remark(clause: str) -> bool:
     if len(words) <= _REMARK_WORDS:
         return True
     return len(words) <= _STATEMENT_WORDS and bool(_STATEMENT.match(" ".join(words)))
+
+
+# A command said first, then a reason: "pause please, the dog wants to sniff something",
+# "skip this exercise, is too hard for me" (the reason may be anything but a question).
+_THE = r"(?:the |this |that |my |our )?"
+_UNIT = r"(?:walk|workout|work out|session|exercise|interval|segment|part|bit|section|coaching)"
+_HEADS: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
+    (command, re.compile(pattern + r"(?:\b|$)"))
+    for command, pattern in (
+        (
+            Command.PAUSE,
+            r"^(?:pause|hold (?:up|on|it)|hang on|wait|freeze|put (?:it|this|that) on hold|"
+            r"give (?:me|us) a (?:sec|second|moment|minute|mo|tick)|"
+            r"(?:one|a) (?:sec|second|moment|minute|mo|tick)(?: please)?)",
+        ),
+        (
+            Command.RESUME,
+            r"^(?:resume|continue|carry on|keep going|go again|back to it|off we go|let's go|"
+            r"(?:you |we )?can (?:continue|carry on|resume|go again|start (?:the )?\w+ again)|"
+            r"(?:we )?go again|get back (?:into|to) it|start (?:it |the \w+ )?again|"
+            r"(?:please )?continue)",
+        ),
+        (
+            Command.SKIP,
+            rf"^(?:skip(?! (?:a|one|two|\w+) (?:day|days|week|session|sessions|walk|walks)\b)|"
+            rf"next {_UNIT}|next (?:one|interval)|move on to (?:the )?next|"
+            rf"(?:go|move) on to (?:the )?next|jump (?:to (?:the )?next|ahead)|fast forward|"
+            rf"leave {_THE}(?:one|bit|part) out)",
+        ),
+        (
+            Command.REPEAT,
+            r"^(?:repeat(?: that| it| the last| what you said|$)|say (?:that|it) again|say again|"
+            r"(?:i )?(?:didn't|did not|couldn't|could not) (?:catch|hear|get) (?:that|it|you)|"
+            r"what(?:'d| did) you (?:just )?say|what was (?:that|the last bit|the instruction)|"
+            r"pardon|come again|once more|(?:i )?beg (?:your )?pardon|"
+            r"what was that(?: last)?(?: bit| part| thing)?)",
+        ),
+        (
+            Command.TIME_LEFT,
+            r"^(?:how (?:much|many|long)\b.*\b(?:left|to go|longer|remaining|still|"
+            r"till the end|until the end)|(?:remaining time|time left|time remaining))",
+        ),
+        (
+            Command.STOP,
+            rf"^(?:(?:stop|end|finish) {_THE}{_UNIT}|(?:we're|we are|i'm|i am) "
+            r"(?:finished|done)(?: for today)?|that's enough(?: for today)?)",
+        ),
+    )
+)
+# A request may be a question ("Can you pause for a minute, please?"); any other question
+# about a command word is for the bot ("pause between sets, is that allowed?").
+_REQUEST = re.compile(r"^(?:can|could|would|will) (?:you|we)\b|^(?:would|do) you mind\b")
+_QUESTION_INSIDE = re.compile(
+    r"\b(?:why|should|shall|is (?:it|that|this) (?:ok|okay|bad|safe|normal|allowed|fine)|"
+    r"can i|do i|does|how do|what if|is that|are we allowed)\b"
+)
+_HEAD_WORDS = 14
+_OTHER_THING = re.compile(
+    r"\b(?:on|of|in|for|at) (?:my|the|his|her|your) "
+    r"(?!walk|workout|session|interval|exercise|treadmill|belt|route|lap)\w+"
+)
+_ASKING = (Command.REPEAT, Command.TIME_LEFT)
+
+
+def _lead(normalised: str) -> str:
+    """The utterance without greeting, politeness and request words at its start."""
+    previous = None
+    text = normalised
+    while previous != text:
+        previous = text
+        text = _POLITE.sub("", text).strip()
+        text = _ASK.sub("", text).strip()
+        text = re.sub(r"^(?:um+|uh+|er+|erm|like|please|just|so|tell me)\b\s*", "", text).strip()
+    return text
+
+
+def _head_command(text: str) -> Command | None:
+    """A command at the start of a longer utterance, followed by its reason."""
+    normalised = _normalise(text)
+    if not normalised or len(normalised.split()) > _HEAD_WORDS:
+        return None
+    lead = _lead(normalised)
+    command = next((c for c, pattern in _HEADS if pattern.match(lead)), None)
+    if command is Command.TIME_LEFT and _OTHER_THING.search(lead):
+        return None  # "how long is left on my phone battery?"
+    if command is None or command in _ASKING:
+        return command
+    if _QUESTION_INSIDE.search(normalised):
+        return None
+    if "?" in text and not _REQUEST.match(normalised):
+        return None
+    return command
+
+
+# A command said last, after a remark: "thank you for waiting dear, we can continue now".
+_TAIL_WORDS = (5, 4, 3, 2)
+_NOT_BEFORE = re.compile(r"\b(?:don't|do not|not|never|won't|can't|cannot|no need to)\b")
+
+
+def _tail_command(text: str) -> Command | None:
+    """A command phrase of two words or more that ends an utterance which asks nothing else."""
+    words = _normalise(text).split()
+    if len(words) > _HEAD_WORDS or "?" in text or _QUESTION_INSIDE.search(" ".join(words)):
+        return None
+    for size in _TAIL_WORDS:
+        if len(words) <= size:
+            continue
+        tail = " ".join(words[-size:])
+        command = _utterance_command(tail)
+        if command is not None and len(_core(tail).split()) >= 2:
+            before = " ".join(words[-size - 3 : -size])
+            return None if _NOT_BEFORE.search(before) else command
+    return None
 
 
 def _names_a_symptom(text: str) -> bool:

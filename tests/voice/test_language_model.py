@@ -15,10 +15,10 @@ from voice.listen.language_model import (
     ensure_language_model,
     fingerprint,
     normalise,
-    read_pronunciations,
     strip_entity_markup,
     training_examples,
 )
+from voice.listen.pronunciations import read_pronunciations
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

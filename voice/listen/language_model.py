@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from voice.listen.pronunciations import cmudict_path, read_pronunciations
 from voice.listen.settings import PROJECT_ROOT, ListenSettings
 
 # Bump when the corpus or LM recipe changes: part of the fingerprint.
@@ -184,8 +185,6 @@ SPOKEN_FORMS: dict[str, str] = {
     "kph": "kilometers per hour",
 }
 
-_MODEL_DICT = "cmudict-en-us.dict"
-
 _ORDINALS = {
     "one": "first",
     "two": "second",
@@ -233,13 +232,6 @@ class LanguageModelFiles:
     lm: Path
     dictionary: Path
     corpus: Path
-
-
-def cmudict_path() -> Path:
-    """The cmudict shipped with pocketsphinx."""
-    from pocketsphinx import get_model_path
-
-    return Path(get_model_path()) / "en-us" / _MODEL_DICT
 
 
 def number_to_words(number: int) -> str:
@@ -348,19 +340,6 @@ def normalise(text: str) -> list[str]:
         tokens.append(token)
         previous_is_number = token in number_words
     return tokens
-
-
-def read_pronunciations(path: Path) -> dict[str, list[str]]:
-    """A pocketsphinx dictionary file: word -> its pronunciations (alternates in file order)."""
-    entries: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) < 2:
-                continue
-            word = re.sub(r"\(\d+\)$", "", parts[0])
-            entries.setdefault(word, []).append(" ".join(parts[1:]))
-    return entries
 
 
 def _examples_in(node: Any) -> Iterator[str]:
