@@ -80,7 +80,12 @@ def normalise(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
 
 
-HELD_OUT = {**SETS, "test2": Path("tests/data/nlu_test2"), "dev2": Path("tests/data/nlu_dev2")}
+HELD_OUT = {
+    **SETS,
+    "test2": Path("tests/data/nlu_test2"),
+    "dev2": Path("tests/data/nlu_dev2"),
+    "dev3": Path("tests/data/nlu_dev3"),
+}
 
 
 @pytest.mark.parametrize("name", sorted(HELD_OUT))
