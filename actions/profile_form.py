@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -33,6 +34,35 @@ INTERRUPTING_INTENTS = {"red_flag", "cancel"}
 CONTINUE_INTENTS = {"start_plan", "greet", "thanks"}
 MAX_FAILURES = 2
 NOT_SKIPPABLE = {"conditions"}
+
+
+# Earlier messages count only when the speaker talks about themself.
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my)\b", re.IGNORECASE)
+EARLIER_MESSAGES = 10
+
+
+def earlier_answers(tracker: Tracker, given: set[str]) -> list[ParsedAnswer]:
+    """Profile answers in this conversation's earlier messages, for slots not yet known.
+
+    Only first-person messages since the conversation (re)started count, the latest answer
+    to a slot wins, slots already set or ``given`` in the current message are left alone.
+    """
+    texts: list[str] = []
+    for event in tracker.events:
+        if event.get("event") in ("restart", "session_started"):
+            texts = []  # a deletion restarts the conversation: nothing before it counts
+        elif event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+    texts = texts[-EARLIER_MESSAGES - 1 : -1]
+    found: dict[str, ParsedAnswer] = {}
+    for text in texts:
+        if not _FIRST_PERSON.search(text):
+            continue
+        for answer in parse_answers(text)[0]:
+            unknown = answer.slot not in given and tracker.get_slot(answer.slot) is None
+            if answer.slot in PROFILE_SLOTS and unknown:
+                found[answer.slot] = answer
+    return list(found.values())
 
 
 class ValidateProfileForm(FormValidationAction):
@@ -83,7 +113,10 @@ class ValidateProfileForm(FormValidationAction):
         if requested == "conditions" and not rejections:
             answers = conditions_read_safely(text, answers, answering=intent in ANSWER_INTENTS)
         if intent == "start_plan" and not requested:
-            pass  # "make me a plan, I'm 35 and I'll walk in the park": keep every answer
+            # "make me a plan, I'm 35 and I'll walk in the park": keep every answer, and what
+            # was said about oneself before asking ("I'm a 39 year old marathoner...").
+            given = {a.slot for a in answers} | {r.slot for r in rejections}
+            answers = [*earlier_answers(tracker, given), *answers]
         elif intent not in ANSWER_INTENTS:
             # Classified as something else (a button title like "Knee and joint comfort" looks
             # like a knee question): still the answer when it is not phrased as a question and

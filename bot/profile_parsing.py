@@ -535,8 +535,8 @@ _PLACE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = (
     (_rx(r"\btread\s*-?\s*mills?\b|\b(?:walking|running)\s+machines?\b"), "treadmill", False),
     (
         _rx(
-            r"\b(?:running|athletics|race|school|walking|indoor|outdoor|the|a|an|my|our|local)"
-            r"\s+tracks?\b"
+            r"(?:^\W*|\b(?:running|athletics|race|school|walking|indoor|outdoor|the|a|an|my|our"
+            r"|local)\s+)tracks?\b(?!\s+(?:my|your|his|her|our|of|it|this|that|how)\b)"
         ),
         "outdoor",
         False,
@@ -1247,7 +1247,7 @@ _PREVENT: Final = frozenset(
 )
 _NO_CONDITIONS_RE: Final = _rx(
     r"\bno\s+(?:known\s+|major\s+|current\s+|real\s+|serious\s+|significant\s+|other\s+)?"
-    r"(?:injur(?:y|ies)|health\s+(?:problems?|issues?|conditions?)|medical\s+(?:problems?"
+    r"(?:injur(?:y|ies)|health\s+(?:problems?|issues?|conditions?|stuff|worries|things)|medical\s+(?:problems?"
     r"|issues?|conditions?)|conditions?|illness(?:es)?|ailments?)\b"
     r"|\b(?:i'm|i\s+am|im|and|perfectly|completely|totally|generally|pretty|very|quite)\s+"
     r"healthy\b|\bin\s+(?:good|great|excellent)\s+health\b|\bnothing\s+wrong\s+with\s+me\b"
@@ -1576,16 +1576,20 @@ _LIST_GOALS: Final[dict[str, str]] = {
 }
 # The answers a list item must come with before a lone number is read as the age.
 _LIST_CONTEXT: Final = 2
+_PLAN_WORD: Final = re.compile(r"\bplan\b")
 
 
 def _list_items(t: _Text, asked: str | None, out: _Results) -> None:
     """Terse lists: "38. no conditions. outdoor track. fitness. 30 min, 3 days/wk".
 
-    When a message already gives at least :data:`_LIST_CONTEXT` other answers, an item that
+    When a message already gives at least :data:`_LIST_CONTEXT` other answers (a request
+    for a plan counts as one), an item that
     is only a whole number in the age range is the age, and an item that is only a goal word
     is the goal. Alone, "38" or "fitness" stay unread unless that question was asked.
     """
-    answered = {f.slot for f in out.found}
+    answered = {f.slot for f in out.found} | ({CONDITIONS} if out.no_conditions else set())
+    if _PLAN_WORD.search(t.lower):
+        answered.add("plan")  # "need a plan. 33, never done it": the request is context too
     if len(answered) < _LIST_CONTEXT:
         return
     view = t.view(_NUM, _ACT)

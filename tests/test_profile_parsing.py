@@ -408,6 +408,15 @@ CASES: list[Case] = [
     # A change of days said without "a week".
     ("and make it 4 days not 3", None, [], {"days_per_week": 4}, set()),
     ("I walked 2 days ago", None, [], {}, set()),
+    ("Track at the high school", "location", [], {"location": "outdoor"}, set()),
+    ("track my progress", "location", [], {}, set()),
+    (
+        "Hiya, I'd like to start a plan. 61, done a bit of it before, no health conditions.",
+        None,
+        [],
+        {"age": 61, "experience": "some", "conditions": ()},
+        set(),
+    ),
 ]
 
 

@@ -35,13 +35,14 @@ def validate(
     requested: str | None = "experience",
     slots: dict[str, Any] | None = None,
     entities: list[dict[str, Any]] | None = None,
+    before: list[dict[str, Any]] | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
     event = user_event(text, intent, entities=entities)
     tracker = Tracker(
         "ann",
         {"requested_slot": requested, **(slots or {})},
         event["parse_data"],
-        [event],
+        [*(before or []), event],
         False,
         None,
         {"name": "profile_form", "validate": True},
@@ -153,3 +154,28 @@ def test_a_real_question_under_another_intent_is_not_taken_as_an_answer() -> Non
     assert validate("does it help knee pain", intent="faq", requested="goal")[1] == {}
     # An answer to another slot than the one asked is not taken from a non-answer intent.
     assert validate("knee comfort", intent="faq", requested="age")[1] == {}
+
+
+def test_a_plan_request_keeps_what_was_said_about_oneself_before() -> None:
+    before = [
+        user_event("Is backwards running a thing? I'm 39 and I've never tried it", "faq"),
+        user_event("is it ok for my mum, she is 84?", "faq"),  # not about the speaker
+    ]
+    _, slots = validate(
+        "Make me a plan then. No injuries.", "start_plan", requested=None, before=before
+    )
+    assert slots["age"] == 39
+    assert slots["experience"] == "none"
+    assert slots["conditions"] == ()
+
+
+def test_nothing_said_before_a_restart_is_kept() -> None:
+    before = [user_event("I'm 39 and I've never tried it", "inform"), {"event": "restart"}]
+    _, slots = validate("make me a plan", "start_plan", requested=None, before=before)
+    assert "age" not in slots and "experience" not in slots
+
+
+def test_the_plan_request_wins_over_what_was_said_before() -> None:
+    before = [user_event("I'm 39", "inform")]
+    _, slots = validate("make me a plan, I'm 40", "start_plan", requested=None, before=before)
+    assert slots["age"] == 40
