@@ -3,7 +3,7 @@
     .venv/bin/python scripts/calibrate_meaning.py
 
 Loads the trained model (``models/``), reads the intent classifier's and the response
-selector's output for every message of ``tests/data/nlu_dev/`` and ``tests/data/nlu_dev2/``
+selector's output for every message of ``tests/data/nlu_dev/``, ``nlu_dev2/`` and ``nlu_dev3/``
 (never the test sets), fits the meaning stage's label model on ``data/nlu/`` as training
 does, and tries every mix of ``classifier_weight``, ``threshold`` and ``margin``. The chosen
 options give the most right answers with at most ``MAX_WRONG`` confidently wrong ones; put
@@ -25,7 +25,7 @@ from bot.nlp import meaning  # noqa: E402
 from bot.nlp.embedding import default_embedder  # noqa: E402
 from bot.nlp.evaluation import LabelledMessage, load_messages  # noqa: E402
 
-DEV_SETS = (ROOT / "tests" / "data" / "nlu_dev", ROOT / "tests" / "data" / "nlu_dev2")
+DEV_SETS = tuple(ROOT / "tests" / "data" / name for name in ("nlu_dev", "nlu_dev2", "nlu_dev3"))
 REPORT = ROOT / "artifacts" / "meaning" / "calibration.md"
 MAX_WRONG = 0.01
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 1.0)  # 1.0: the classifier alone

@@ -74,6 +74,24 @@ def test_figures_of_speech_and_small_talk_are_calm(text: str) -> None:
     assert not assess(text).stop
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "would backwards walking help me lose weight",  # a request, not a call for help
+        "I'm confused about how my foot should land",  # puzzled, not confused
+    ],
+)
+def test_requests_for_help_and_puzzlement_are_calm(text: str) -> None:
+    assert not assess(text, "chat").stop
+
+
+@pytest.mark.parametrize(
+    "text", ["help me", "help me get up", "I'm confused and my face feels numb"]
+)
+def test_calls_for_help_and_confusion_still_stop(text: str) -> None:
+    assert assess(text, "chat").stop
+
+
 def test_past_pain_that_is_back_now_stops() -> None:
     flag = assess("I had chest pain last year, today it's back").acute
     assert flag is not None and flag.kind == "chest"
