@@ -357,17 +357,17 @@ def parse_command(text: str) -> Command | None:
     """
     command = _read(text)
     if command is None:
-        heard = _PUNCT_KEEPING_CLAUSES.sub(" ", text.lower().replace("’", "'"))
-        respelled = " ".join(respell(heard.split()))
-        if respelled != " ".join(heard.split()):
-            command = _read(respelled)
+        heard = _TOKEN.findall(text.lower().replace("’", "'"))
+        respelled = respell(heard)
+        if respelled != heard:
+            command = _read(" ".join(respelled))
     if command is not None and _names_a_symptom(text):
         return None
     return command
 
 
-# Letters, apostrophes and the punctuation that ends a clause.
-_PUNCT_KEEPING_CLAUSES = re.compile(r"[^a-z' ,.!?;:]+")
+# Words, and the punctuation that ends a clause as a token of its own.
+_TOKEN = re.compile(r"[a-z']+|[,.!?;:]")
 
 
 def _read(text: str) -> Command | None:
