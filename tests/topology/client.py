@@ -67,8 +67,18 @@ def stored_events(topology: Topology, sender: str) -> list[dict[str, Any]]:
 
 
 def user_texts(events: list[dict[str, Any]]) -> list[str]:
-    """The user messages among ``events``."""
-    return [e["text"] for e in events if e["event"] == "user"]
+    """The user messages among ``events``, each once.
+
+    When the coach is not sure of a message, its fallback rewinds the next one and Rasa logs
+    that one again: a ``rewind`` event undoes the user message before it.
+    """
+    texts: list[str] = []
+    for event in events:
+        if event["event"] == "user":
+            texts.append(event["text"])
+        elif event["event"] == "rewind" and texts:
+            texts.pop()
+    return texts
 
 
 def bot_texts(events: list[dict[str, Any]]) -> list[str]:
