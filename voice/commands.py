@@ -144,7 +144,6 @@ _SLIPS = {
     "lift": "left",
     "lived": "left",
     "woke": "work",
-    "minute": "minute",
     "pose": "pause",
     "won": "one",
     "sis": "this",
@@ -265,7 +264,9 @@ def _fix(word: str) -> str:
     fixed = word
     if len(word) >= 5:
         for keyword in _KEYWORDS:
-            if word != keyword and _one_edit(word, keyword):
+            # "minute" is the singular of "minutes", not a slip of it.
+            singular = keyword.endswith("s") and word == keyword[:-1]
+            if word != keyword and not singular and _one_edit(word, keyword):
                 return keyword
     return fixed
 
