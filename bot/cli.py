@@ -162,10 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     chat = sub.add_parser("chat", help="chat with a running coach in the terminal")
     chat.add_argument("--sender", default=None, help="conversation id (default: random)")
     walk = sub.add_parser("walk", help="a guided walk with spoken cues (the coach must run)")
-    # Imported here: the voice stack is only loaded for the walk.
-    from voice import app as voice_app
+    # Only the walk's option definitions (an import-free module) are loaded here; the voice
+    # stack (voice.app) is imported only to run a walk.
+    from voice.walk_arguments import add_arguments as add_walk_arguments
 
-    voice_app.add_arguments(walk)
+    add_walk_arguments(walk)
     sub.add_parser(
         "telegram-webhook",
         help="register <RETROWALK_PUBLIC_URL>/webhooks/telegram/webhook with Telegram",
@@ -183,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             _build_voice_model(settings)
             return 0
         if args.command == "walk":
+            from voice import app as voice_app
+
             return voice_app.walk(args)
         if args.command == "telegram-webhook":
             return _telegram_webhook()

@@ -11,7 +11,7 @@ from types import FrameType
 from typing import TextIO
 
 from bot.runtime.settings import Settings
-from voice.audio.devices import open_microphone, open_player
+from voice.audio.factory import open_microphone, open_player
 from voice.audio.microphone import Microphone
 from voice.audio.player import Player
 from voice.bot_client import BotClient, WalkRefused
@@ -19,8 +19,9 @@ from voice.clock import Clock, MonotonicClock, ScaledClock
 from voice.coach import VoiceCoach, WalkOutcome
 from voice.keyboard import KeyboardInput
 from voice.last_session import LastSession
+from voice.listen.factory import build_recognizer
 from voice.listen.listener import Listener
-from voice.listen.recognizer import FallbackRecognizer, Recognizer, Transcript, build_recognizer
+from voice.listen.recognizer import FallbackRecognizer, Recognizer, Transcript
 from voice.listen.wake import build_wake_detector
 from voice.pending_logs import PendingLogs
 from voice.settings import VoiceSettings
@@ -130,21 +131,6 @@ def build_app(
         microphone.start()
         coach.attach_listener(listener)
     return VoiceApp(coach, player, microphone, listener, notices)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The ``walk`` sub-command's options."""
-    parser.add_argument(
-        "--sender", default=None, help="your user id, as in the chat (env RETROWALK_SENDER)"
-    )
-    parser.add_argument("--week", type=int, default=None, help="walk this week of your plan")
-    parser.add_argument("--day", type=int, default=None, help="walk this session of the week")
-    parser.add_argument("--text-only", action="store_true", help="no sound: cues on screen")
-    parser.add_argument("--no-mic", action="store_true", help="do not listen (keyboard only)")
-    parser.add_argument(
-        "--speed", type=float, default=None, help="run walk time faster (demo), e.g. 10"
-    )
-    parser.add_argument("--bot-url", default=None, help="the coach's Rasa server URL")
 
 
 def walk(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:

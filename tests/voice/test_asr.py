@@ -8,9 +8,10 @@ import pytest
 
 from tests.voice.speech import concat, synthesize, word_errors
 from voice.audio.clip import Clip
+from voice.listen.factory import build_recognizer
 from voice.listen.language_model import LanguageModelFiles, ensure_language_model, normalise
 from voice.listen.pocketsphinx_asr import PocketsphinxRecognizer
-from voice.listen.recognizer import FallbackRecognizer, build_recognizer
+from voice.listen.recognizer import FallbackRecognizer
 from voice.listen.settings import ListenSettings
 from voice.listen.whisper_asr import WhisperRecognizer
 

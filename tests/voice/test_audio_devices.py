@@ -23,8 +23,8 @@ from voice.audio.devices import (
     check_input,
     check_output,
     list_devices,
-    open_player,
 )
+from voice.audio.factory import open_player
 from voice.audio.player import SoundDevicePlayer, TextOnlyPlayer
 from voice.audio.settings import AudioSettings, parse_device
 
@@ -112,7 +112,8 @@ def test_missing_portaudio_library_gives_text_only_and_a_clear_message() -> None
         """
         import ctypes.util, json
         ctypes.util.find_library = lambda name: None  # the library is not installed
-        from voice.audio.devices import open_microphone, open_player, list_devices
+        from voice.audio.devices import list_devices
+        from voice.audio.factory import open_microphone, open_player
         from voice.audio.settings import AudioSettings
         player, message = open_player(AudioSettings())
         microphone, mic_message = open_microphone(AudioSettings())

@@ -11,7 +11,8 @@ import pytest
 
 from tests.voice.pulse import MIC, PulseAudio, SpeakerRecorder, align, chirp, say_into_mic
 from voice.audio.clip import Clip
-from voice.audio.devices import MICROPHONE_FAILED, NO_MICROPHONE, open_microphone
+from voice.audio.devices import MICROPHONE_FAILED, NO_MICROPHONE
+from voice.audio.factory import open_microphone
 from voice.audio.microphone import SoundDeviceMicrophone, StreamResampler
 from voice.audio.settings import AudioSettings
 

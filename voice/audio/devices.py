@@ -1,4 +1,7 @@
-"""Finding the speaker and microphone, and falling back to text when there is none.
+"""Finding and checking the speaker and microphone, and the messages for when there is none.
+
+Opening them (or falling back to text) is :mod:`voice.audio.factory`'s job: the player and
+microphone modules import this one, so this one imports neither.
 
 ``sounddevice`` is imported only inside functions: importing it without the PortAudio library
 raises ``OSError``, and importing it enumerates the devices (a side effect this package keeps
@@ -9,16 +12,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from voice.audio.settings import AudioSettings
-
-if TYPE_CHECKING:
-    from voice.audio.microphone import Microphone
-    from voice.audio.player import Player
 
 LOG = logging.getLogger(__name__)
 
@@ -220,39 +218,6 @@ def check_input(settings: AudioSettings) -> DeviceInfo:
         return _check("input", settings.input_device, settings.mic_rate, 1)
     except AudioUnavailable:
         return _check("input", settings.input_device, None, 1)
-
-
-def open_player(
-    settings: AudioSettings, on_error: Callable[[str], None] | None = None
-) -> tuple[Player, str | None]:
-    """A player on the speaker, or a text-only player and the message saying why.
-
-    Args:
-        settings: Which speaker.
-        on_error: Called once, with a message for the walker, if the speaker fails later.
-
-    Returns:
-        ``(player, None)`` with sound, or ``(TextOnlyPlayer, message)`` without.
-    """
-    from voice.audio.player import SoundDevicePlayer, TextOnlyPlayer
-
-    try:
-        return SoundDevicePlayer(settings, on_error=on_error), None
-    except AudioUnavailable as error:
-        LOG.warning("speaker unavailable: %s", error.detail or error.message)
-        return TextOnlyPlayer(), error.message
-
-
-def open_microphone(settings: AudioSettings) -> tuple[Microphone | None, str | None]:
-    """An opened (not yet started) microphone, or None and the message saying why not."""
-    from voice.audio.microphone import SoundDeviceMicrophone
-
-    try:
-        microphone = SoundDeviceMicrophone(settings)
-    except AudioUnavailable as error:
-        LOG.warning("microphone unavailable: %s", error.detail or error.message)
-        return None, error.message
-    return microphone, None
 
 
 def list_devices() -> str:

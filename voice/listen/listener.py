@@ -180,7 +180,7 @@ class Listener:
     # -- set-up ---------------------------------------------------------------------------
 
     def _load(self) -> None:
-        from voice.listen.recognizer import build_recognizer
+        from voice.listen.factory import build_recognizer
         from voice.listen.wake import build_wake_detector
 
         if self.recognizer is None:

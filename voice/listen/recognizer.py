@@ -1,4 +1,8 @@
-"""Speech recognition interface, the confidence-based fallback, and the factory from settings."""
+"""Speech recognition interface and the confidence-based fallback between two recognisers.
+
+The engines (:mod:`voice.listen.pocketsphinx_asr`, :mod:`voice.listen.whisper_asr`) implement
+this interface and import it; building one from settings is :mod:`voice.listen.factory`'s job.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,8 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from pathlib import Path
 
 from voice.audio.clip import Clip
-from voice.listen.settings import PROJECT_ROOT, ListenSettings
 
 LOG = logging.getLogger(__name__)
 
@@ -108,33 +110,3 @@ class FallbackRecognizer(Recognizer):
         if not second.text.strip() and first.text.strip():
             return Transcript(first.text, first.confidence, first.engine, seconds)
         return Transcript(second.text, second.confidence, second.engine, seconds, rejected=first)
-
-
-def build_recognizer(settings: ListenSettings, project_root: Path | None = None) -> Recognizer:
-    """The recogniser ``settings.asr`` names.
-
-    Builds (or reuses) the domain language model for pocketsphinx; loads no engine yet.
-
-    Args:
-        settings: Listen settings (engine, threshold, model directories).
-        project_root: Where ``data/nlu`` lives (default: this checkout).
-
-    Returns:
-        A pocketsphinx, whisper or fallback (hybrid) recogniser.
-    """
-    from voice.listen.whisper_asr import WhisperRecognizer
-
-    if settings.asr == "whisper":
-        return WhisperRecognizer(settings.whisper_model_dir)
-    from voice.listen.language_model import ensure_language_model
-    from voice.listen.pocketsphinx_asr import PocketsphinxRecognizer
-
-    files = ensure_language_model(
-        project_root or PROJECT_ROOT, settings.lm_dir, wake_phrase=settings.wake_phrase
-    )
-    domain = PocketsphinxRecognizer(files)
-    if settings.asr == "pocketsphinx":
-        return domain
-    return FallbackRecognizer(
-        domain, WhisperRecognizer(settings.whisper_model_dir), settings.min_confidence
-    )
