@@ -247,7 +247,8 @@ def with_reading(
     the severity of the kind it reads (``thresholds``: ``emergency``, ``urgent``) and
     the lexicon found no mention it read as asked about or in the past, and did not read
     the classifier's kind as denied ("she's on the floor, she didn't bang her head" is
-    still a fall). Its kind is
+    still a fall), and the message speaks of the body or health at all (the lexicon's
+    ``health_words``: on "probably the park" the classifier's reading is a guess). Its kind is
     the classifier's; who is read from the message (the first person it names).
     """
     lexicon = lexicon or default_lexicon()
@@ -257,6 +258,8 @@ def with_reading(
     view = normalise(text, lexicon)
     if lexicon.exclusions.search(view):
         return rules  # the lexicon knows this for a figure of speech ("fell asleep")
+    if not lexicon.health_words.search(blank(lexicon.exclusions, view)):
+        return rules  # nothing about the body or health: the reading is a guess ("the park")
     for mention in rules.mentions:
         if mention.status in CALM_STATUSES and (
             mention.status != "negated" or mention.kind == reading.kind

@@ -78,6 +78,7 @@ class Lexicon:
     symptoms: tuple[SymptomPattern, ...]
     exclusions: re.Pattern[str]
     recurrence: re.Pattern[str]
+    health_words: re.Pattern[str]
     context: ContextPatterns
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
     condition_exclusions: re.Pattern[str]
@@ -147,6 +148,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         symptoms=tuple(symptoms),
         exclusions=_compile(raw["exclusions"], "exclusions"),
         recurrence=_compile(raw["recurrence"], "recurrence"),
+        health_words=_compile(raw["health_words"], "health_words"),
         context=context,
         conditions=tuple(
             (label, _compile(pattern, f"condition {label}"))

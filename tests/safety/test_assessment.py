@@ -79,14 +79,25 @@ def test_figures_of_speech_and_small_talk_are_calm(text: str) -> None:
     [
         "would backwards walking help me lose weight",  # a request, not a call for help
         "I'm confused about how my foot should land",  # puzzled, not confused
+        "would backwards walking help me stand straighter",  # said of the exercise
+        "could it help me slim down",
+        "I'm a programmer and barely move all day",  # a lifestyle, not an injury
+        "post stroke, left side weak. can backwards walking help me walk better",
     ],
 )
-def test_requests_for_help_and_puzzlement_are_calm(text: str) -> None:
+def test_requests_lifestyles_and_past_conditions_are_calm(text: str) -> None:
     assert not assess(text, "chat").stop
 
 
 @pytest.mark.parametrize(
-    "text", ["help me", "help me get up", "I'm confused and my face feels numb"]
+    "text",
+    [
+        "help me",
+        "help me get up",
+        "please help me",
+        "I can barely move my leg",
+        "I'm confused and my face feels numb",
+    ],
 )
 def test_calls_for_help_and_confusion_still_stop(text: str) -> None:
     assert assess(text, "chat").stop

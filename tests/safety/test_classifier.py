@@ -97,11 +97,44 @@ def test_a_plain_question_is_not_read_as_a_report() -> None:
 
 
 def test_thresholds_go_by_the_severity_of_the_kind() -> None:
-    rules = assess_rules("something is wrong", "walking")
-    assert with_reading(rules, "x", reading(0.4, "chest"), THRESHOLDS).acute is not None
-    assert with_reading(rules, "x", reading(0.4, "dizziness"), THRESHOLDS).acute is None
-    flag = with_reading(rules, "x", reading(0.7, "dizziness"), THRESHOLDS).acute
+    text = "something is wrong"
+    rules = assess_rules(text, "walking")
+    assert with_reading(rules, text, reading(0.4, "chest"), THRESHOLDS).acute is not None
+    assert with_reading(rules, text, reading(0.4, "dizziness"), THRESHOLDS).acute is None
+    flag = with_reading(rules, text, reading(0.7, "dizziness"), THRESHOLDS).acute
     assert flag is not None and flag.severity == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "probably the park",
+        "Actually stop for now, the grandchildren have just arrived",
+        "In the hallway, holding the dado rail.",
+        "How do I get you to forget everything about me?",
+    ],
+)
+def test_a_message_about_nothing_of_the_body_is_never_stopped_by_the_classifier(
+    text: str,
+) -> None:
+    rules = assess_rules(text)
+    assert rules.acute is None
+    assert with_reading(rules, text, reading(0.99, "fainting"), THRESHOLDS).acute is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the air just won't go in",
+        "everything is going grey and tunnelly",
+        "grandad has slumped over and isn't answering",
+        "the room won't stop going round",
+        "baby hasn't kicked all day",
+    ],
+)
+def test_reports_in_words_no_pattern_foresaw_still_reach_the_classifier(text: str) -> None:
+    rules = replace(assess_rules(text), acute=None)
+    assert with_reading(rules, text, reading(0.99, "unwell"), THRESHOLDS).acute is not None
 
 
 def test_the_lexicons_calm_readings_stand() -> None:
