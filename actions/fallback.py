@@ -12,6 +12,13 @@ from bot.evidence import default_topics, topic_key
 
 # Choices offered for intents other than FAQ topics: (button title, payload).
 INTENT_CHOICES: dict[str, tuple[str, str]] = {
+    "start_plan": ("Make me a plan", "/start_plan"),
+    "show_plan": ("Show my plan", "/show_plan"),
+    "todays_session": ("Today's session", "/todays_session"),
+    "log_walk": ("Log a walk", "/log_walk"),
+    "ask_calories": ("Calories burned", "/ask_calories"),
+    "ask_progress": ("My progress", "/ask_progress"),
+    "show_profile": ("What you know about me", "/show_profile"),
     "help": ("What can you do?", "/help"),
     "ask_evidence": ("Is that proven?", "/ask_evidence"),
     "mention_condition": ("I have a health condition", "/mention_condition"),

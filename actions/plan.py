@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile_slots import profile_from_slots
@@ -31,6 +31,7 @@ def plan_weeks() -> int:
 
 
 NO_PLAN = "You don't have a plan yet. Say \"make me a plan\" and I'll ask a few questions first."
+NO_PLAN_YET = "You don't have a plan yet, so let's make one."
 
 
 def stored_plan(user_id: str) -> tuple[Plan, int] | None:
@@ -129,10 +130,13 @@ class ActionShowPlan(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Utter every week of the active plan."""
-        found = plan_or_explain(dispatcher, tracker.sender_id)
+        """Utter every week of the active plan; with none yet, start making one."""
+        found = stored_plan(tracker.sender_id)
         if found is None:
-            return []
+            # "plan", "show me my plan" before there is one: the walker wants a plan, so
+            # the questions start (the form asks only for what it does not know yet).
+            dispatcher.utter_message(text=NO_PLAN_YET)
+            return [FollowupAction("profile_form")]
         plan, current = found
         weeks = "\n\n".join(plan.week_text(week.number) for week in plan.weeks)
         dispatcher.utter_message(text=f"Your plan (you're in week {current}):\n\n{weeks}")

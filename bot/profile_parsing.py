@@ -25,7 +25,7 @@ Mapping decisions:
   ("I'm a beginner but I've tried it twice" -> ``some``). When asked: "no"/"not really" ->
   ``none``, "a bit" -> ``some``, a frequency ("every day") -> ``regular``, and a bare "yes"
   is a Rejection asking how much.
-* **age**: "I'm 70", "70 years old", "aged 70", "in my sixties" (60; "mid" +4, "late" +7, as
+* **age**: "I'm 70", "70 years old", "aged 70", "in my sixties" (60; "mid" +5, "late" +8, as
   in quantities.py). A bare number only when the coach asked for the age ("1954" then gets a
   Rejection asking for the age rather than the birth year). Numbers followed by a unit ("I'm
   70 kg", "I'm 5 foot 6", "I'm 6 weeks post-op", "70 minutes") are never ages, nor are ages of
@@ -1371,7 +1371,11 @@ _GOAL_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             False,
         ),
         (
-            r"\bfit(?:ter|ness)?\b|\bcalories\b|\bcardio\b|\brunning\b|\bstamina\b"
+            # not a place or a thing: "a keep-fit class", "the fitness centre", "my fitness app"
+            r"\bfit(?:ter|ness)?\b(?!\s*-?\s*(?:class|classes|club|group|session|sessions"
+            r"|instructor|centre|center|studio|app|tracker|watch|band|programme|video|videos)\b)"
+            r"|\bcalories\b|\bcardio\b|\brunning\b(?!\s*(?:club|group|shoes|track)\b)"
+            r"|\bstamina\b"
             r"|\bendurance\b|\bin\s+shape\b|\bburn\s+fat\b|\bfat\s+burning\b|\btone\b"
             r"|\btoning\b|\bhealth(?:y|ier)?\b|\bheart\s+health\b|\bslim(?:\s+down)?\b",
             "fitness",
@@ -1564,6 +1568,7 @@ def _bare_numbers(t: _Text, asked: str | None, out: _Results) -> None:
 
 
 _LIST_ITEM_RE: Final = re.compile(r"[^.;,/\n!?()]+")
+_LIST_DAYS_RE: Final = re.compile(rf"(?P<n>{NUM})\s*(?:days?|x)", re.IGNORECASE)
 _LIST_GOALS: Final[dict[str, str]] = {
     "balance": "balance",
     "fitness": "fitness",
@@ -1584,8 +1589,9 @@ def _list_items(t: _Text, asked: str | None, out: _Results) -> None:
 
     When a message already gives at least :data:`_LIST_CONTEXT` other answers (a request
     for a plan counts as one), an item that
-    is only a whole number in the age range is the age, and an item that is only a goal word
-    is the goal. Alone, "38" or "fitness" stay unread unless that question was asked.
+    is only a whole number in the age range is the age, an item that is only a goal word
+    is the goal, and "3 days" is the days a week. Alone, "38", "fitness" or "3 days" stay
+    unread unless that question was asked.
     """
     answered = {f.slot for f in out.found} | ({CONDITIONS} if out.no_conditions else set())
     if _PLAN_WORD.search(t.lower):
@@ -1602,10 +1608,14 @@ def _list_items(t: _Text, asked: str | None, out: _Results) -> None:
                 out.add(AGE_SLOT, value, t.source(start, start + len(item)), start, weak=True)
         elif not out.has(GOAL) and item in _LIST_GOALS:
             out.add(GOAL, _LIST_GOALS[item], t.source(start, start + len(item)), start)
+        elif not out.has(DAYS) and (days := _LIST_DAYS_RE.fullmatch(item)):
+            count = _number(days.group("n"))  # "20 mins, 3 days": days a week
+            if count is not None and 1 <= count <= 7:
+                out.add(DAYS, count, t.source(start, start + len(item)), start)
 
 
 _CORRECTED_DAYS_RE: Final = re.compile(
-    rf"\b(?:make\s+it|change\s+(?:it\s+|that\s+)?to|switch\s+(?:it\s+)?to|let'?s\s+(?:do|say)"
+    rf"\b(?:make\s+(?:it|that)|change\s+(?:it\s+|that\s+)?to|switch\s+(?:it\s+)?to|let'?s\s+(?:do|say)"
     rf"|go\s+(?:for|with)|i'?d\s+rather\s+(?:do)?|actually)\s+(?P<n>{NUM})\s+days?\b"
     r"(?!\s+(?:ago|later|off|in\s+a\s+row))",
     re.IGNORECASE,

@@ -399,6 +399,25 @@ CASES: list[Case] = [
     ),
     ("38. fitness.", None, [], {}, set()),
     (
+        "plan please. 38, no injuries, park path, fitness, 20 mins, 3 days.",
+        None,
+        [],
+        {
+            "age": 38,
+            "conditions": (),
+            "location": "outdoor",
+            "goal": "fitness",
+            "minutes_per_session": 20,
+            "days_per_week": 3,
+        },
+        set(),
+    ),
+    ("3 days.", None, [], {}, set()),
+    # "Fit" naming a class or a place is no goal; "keep fit" is one.
+    ("I tried it once at a keep-fit class", None, [], {"experience": "some"}, set()),
+    ("I want to keep fit", None, [], {"goal": "fitness"}, set()),
+    ("I log it in my fitness app", None, [], {}, set()),
+    (
         "3 sets. 20 minutes. treadmill",
         None,
         [],
@@ -407,6 +426,7 @@ CASES: list[Case] = [
     ),
     # A change of days said without "a week".
     ("and make it 4 days not 3", None, [], {"days_per_week": 4}, set()),
+    ("Actually make that 4 days, not 3.", None, [], {"days_per_week": 4}, set()),
     ("I walked 2 days ago", None, [], {}, set()),
     ("Track at the high school", "location", [], {"location": "outdoor"}, set()),
     ("track my progress", "location", [], {}, set()),
@@ -841,7 +861,7 @@ def rasa_entities(nlp: Any, text: str) -> list[dict[str, Any]]:
                 "weight_kg": 76.2,
             },
         ),
-        ("in my late sixties, to prevent falls", None, {"age": 67, "goal": "balance"}),
+        ("in my late sixties, to prevent falls", None, {"age": 68, "goal": "balance"}),
         ("20-30 minutes", "minutes_per_session", {"minutes_per_session": 20}),
         ("no injuries", "conditions", {"conditions": ()}),
     ],

@@ -26,6 +26,10 @@ import numpy.typing as npt
 from bot.nlp.linear_model import LinearModel
 
 FAQ_PREFIX = "faq/"
+# Intents whose messages go to the same reading of the profile: the plan request, an answer
+# to a plan question and a change of the profile all parse the message's answers, and a
+# plan request among them starts the questions (actions.profile.wants_plan).
+SAME_HANDLING: tuple[frozenset[str], ...] = (frozenset({"start_plan", "inform", "edit_profile"}),)
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,11 @@ class Decision:
 def decide(ranking: Sequence[tuple[str, float]], threshold: float, margin: float) -> Decision:
     """Act on the top label only when it is clear: probability and lead over the next.
 
+    When the top two labels are ones the coach handles the same way (:data:`SAME_HANDLING`),
+    they count together against the next: torn between a plan request and a plan answer
+    ("plan pls. 34, done it a few times"), the message is about the profile and the plan
+    either way, and the action that runs reads it whole.
+
     Args:
         ranking: :func:`combine`'s result.
         threshold: Least probability of the top label.
@@ -145,7 +154,13 @@ def decide(ranking: Sequence[tuple[str, float]], threshold: float, margin: float
     """
     if not ranking:
         return Decision(None, ())
-    top = ranking[0][1]
-    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    label = ranking[0][0]
+    runner_up = ranking[1][0] if len(ranking) > 1 else None
+    kin = next(
+        (group for group in SAME_HANDLING if label in group and runner_up in group),
+        frozenset({label}),
+    )
+    top = sum(p for other, p in ranking if other in kin)
+    second = next((p for other, p in ranking if other not in kin), 0.0)
     clear = top >= threshold and top - second >= margin
-    return Decision(ranking[0][0] if clear else None, tuple(ranking))
+    return Decision(label if clear else None, tuple(ranking))

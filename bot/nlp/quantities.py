@@ -26,9 +26,9 @@ leading hedges such as "about" or "for" are tolerated), otherwise they return ``
 never raise on arbitrary input. This strictness is what lets the spaCy component
 (:mod:`bot.nlp.components`) propose liberal candidate spans and keep only those that parse.
 
-Decades ("in my sixties", "in my early 70s") give the lowest age the phrase allows, nudged up
-for "mid" (+4) and "late" (+7), so that a threshold such as "65 or over" errs on the side of
-caution for "in my late sixties".
+Decades ("in my sixties", "in my early 70s") give the lowest age the phrase allows, or the
+middle of the part of the decade named: "mid" (64-66) is +5 and "late" (67-69) is +8, what
+people mean by them; a threshold such as "65 or over" then holds for "in my mid sixties" too.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ _DECADE_WORDS: Final[dict[str, int]] = {
 }
 _POSSESSIVES: Final = frozenset({"my", "his", "her", "your", "their", "our"})
 _DIGIT_DECADES: Final = frozenset(str(v) for v in _DECADE_WORDS.values())
-_DECADE_OFFSETS: Final[dict[str, int]] = {"early": 0, "mid": 4, "late": 7}
+_DECADE_OFFSETS: Final[dict[str, int]] = {"early": 0, "mid": 5, "late": 8}
 
 # (words, value) for whole number phrases that are not built from the tables above.
 _SPECIAL_NUMBERS: Final[dict[tuple[str, ...], float]] = {
@@ -817,7 +817,7 @@ def parse_speed(text: str) -> Quantity | None:
 
 
 def _age_decade(tokens: Sequence[str]) -> float | None:
-    """ "in my/his/... (early|mid|late) sixties / 60s" -> 60 (+0, +4, +7)."""
+    """ "in my/his/... (early|mid|late) sixties / 60s" -> 60 (+0, +5, +8)."""
     words = list(tokens)
     if len(words) > 2 and words[0] == "in" and words[1] in _POSSESSIVES:
         words = words[2:]

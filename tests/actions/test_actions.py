@@ -163,6 +163,23 @@ def test_affirmation_choices_are_readable_topics() -> None:
     ]
 
 
+def test_affirmation_choices_offer_the_coaching_actions() -> None:
+    message = user_event(
+        "plan pls. 34, done it a few times, treadmill",
+        "nlu_fallback",
+        ranking=[
+            {"name": "nlu_fallback", "confidence": 0.15},
+            {"name": "start_plan", "confidence": 0.36},
+            {"name": "inform", "confidence": 0.32},
+            {"name": "show_plan", "confidence": 0.14},
+        ],
+    )
+    assert affirmation_choices(message["parse_data"]) == [
+        ("Make me a plan", "/start_plan"),
+        ("Show my plan", "/show_plan"),
+    ]
+
+
 def test_ask_affirmation_offers_buttons_and_a_way_out() -> None:
     messages, _ = run(ActionAskAffirmation(), make_tracker(unclear_message()))
     buttons = messages[0]["buttons"]

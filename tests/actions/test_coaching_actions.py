@@ -111,6 +111,12 @@ def test_parkinsons_gets_supervised_only_answer() -> None:
     assert "supervise" in messages[0]["text"]
 
 
+def test_show_plan_without_a_plan_starts_the_questions() -> None:
+    messages, events = run(ActionShowPlan(), tracker())
+    assert messages[0]["text"] == "You don't have a plan yet, so let's make one."
+    assert events == [{"event": "followup", "name": "profile_form", "timestamp": None}]
+
+
 def test_show_plan_and_todays_session_payload() -> None:
     run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
     messages, _ = run(ActionShowPlan(), tracker())

@@ -68,3 +68,15 @@ def test_scoring_separates_right_unsure_and_wrong(tmp_path: Path) -> None:
     tallies = score(messages, [predicted_label(p) for p in parses], new_topics=["faq/y"])
     assert (tallies["all"].right, tallies["all"].wrong, tallies["all"].unsure) == (2, 1, 1)
     assert tallies["faq (new topics)"].unsure == 1
+
+
+def test_a_plan_request_and_a_plan_answer_count_together() -> None:
+    ranking = [("start_plan", 0.36), ("inform", 0.32), ("edit_profile", 0.14), ("faq/x", 0.1)]
+    assert meaning.decide(ranking, threshold=0.15, margin=0.1).label == "start_plan"
+
+
+def test_kin_labels_count_together_only_when_they_are_the_top_two() -> None:
+    ranking = [("inform", 0.4), ("faq/benefits_general", 0.35), ("edit_profile", 0.2)]
+    assert meaning.decide(ranking, threshold=0.15, margin=0.1).label is None
+    unrelated = [("greet", 0.4), ("thanks", 0.35)]
+    assert meaning.decide(unrelated, threshold=0.15, margin=0.1).label is None

@@ -182,7 +182,7 @@ def test_loads_from_another_working_directory(installed_version: str, tmp_path: 
         ("a 65-year-old walker", "age", "65-year-old", 65),
         ("65 yo", "age", "65 yo", 65),
         ("I am sixty-five", "age", "sixty-five", 65),
-        ("I'm in my late sixties", "age", "in my late sixties", 67),
+        ("I'm in my late sixties", "age", "in my late sixties", 68),
         ("I walk at 2.5 mph", "speed", "2.5 mph", 2.5),
         ("2.5mph", "speed", "2.5mph", 2.5),
         ("4 km/h", "speed", "4 km/h", 2.4855),

@@ -81,8 +81,8 @@ AGES = [
     ("in my sixties", 60),
     ("in my 60s", 60),
     ("in my early seventies", 70),
-    ("in my mid-sixties", 64),
-    ("in my late 60s", 67),
+    ("in my mid-sixties", 65),
+    ("in my late 60s", 68),
 ]
 SPEEDS = [
     ("2.5 mph", 2.5),
