@@ -109,6 +109,10 @@ class ValidateProfileForm(FormValidationAction):
         if intent in CONTINUE_INTENTS and requested:
             return [SlotSet(requested, tracker.get_slot(requested))]  # just ask again
         text = str(message.get("text") or "")
+        if intent == "nlu_fallback" and looks_like_question(text.rstrip(" ?")):
+            # Not sure, and phrased as a question ("is it alright on the pavement or should I
+            # stick to the park?"): not an answer; the fallback asks what was meant.
+            return []
         answers, rejections = parse_answers(text, message.get("entities") or [], asked=requested)
         if requested == "conditions" and not rejections:
             answers = conditions_read_safely(text, answers, answering=intent in ANSWER_INTENTS)

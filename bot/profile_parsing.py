@@ -1070,6 +1070,27 @@ def _ages(t: _Text, asked: str | None, out: _Results) -> None:
             if value is not None:
                 out.add(AGE_SLOT, value, t.source(m.start(), m.end()), m.start())
     _decades(t, asked, out)
+    _birthday_age(t, out)
+
+
+_BIRTHDAY_RE: Final = re.compile(r"\b(?:birthday|bday|b-day)\b", re.IGNORECASE)
+_BARE_NUMBER_RE: Final = re.compile(r"(?<![\w.,/-])(?P<n>[0-9]{2,3})(?![\w/%-]|[.,][0-9]|\s*[0-9])")
+
+
+def _birthday_age(t: _Text, out: _Results) -> None:
+    """ "actually 39, birthday last week": a lone number beside a birthday is the age."""
+    view = t.view(_NUM, _ACT)
+    if out.has(AGE_SLOT) or not _BIRTHDAY_RE.search(view):
+        return
+    numbers = [
+        m
+        for m in _BARE_NUMBER_RE.finditer(view)
+        if not _NOT_AGE_AFTER_RE.match(view, m.end()) and _in_range(float(m.group("n")), AGE_RANGE)
+    ]
+    if len(numbers) == 1 and not _OTHER_PERSON_RE.search(view):
+        m = numbers[0]
+        t.claim(m.start(), m.end(), _NUM)
+        out.add(AGE_SLOT, float(m.group("n")), t.source(m.start(), m.end()), m.start())
 
 
 def _decades(t: _Text, asked: str | None, out: _Results) -> None:

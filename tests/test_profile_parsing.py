@@ -427,6 +427,10 @@ CASES: list[Case] = [
     # A change of days said without "a week".
     ("and make it 4 days not 3", None, [], {"days_per_week": 4}, set()),
     ("Actually make that 4 days, not 3.", None, [], {"days_per_week": 4}, set()),
+    # A lone number beside a birthday is the age; a date or someone else's is not.
+    ("actually 39. birthday last week", None, [], {"age": 39}, set()),
+    ("my birthday is on the 21st", None, [], {}, set()),
+    ("my son's birthday, he's 12", None, [], {}, set()),
     ("I walked 2 days ago", None, [], {}, set()),
     ("Track at the high school", "location", [], {"location": "outdoor"}, set()),
     ("track my progress", "location", [], {}, set()),

@@ -156,6 +156,14 @@ def test_a_real_question_under_another_intent_is_not_taken_as_an_answer() -> Non
     assert validate("knee comfort", intent="faq", requested="age")[1] == {}
 
 
+def test_an_unsure_question_is_not_taken_as_an_answer() -> None:
+    question = "Is it alright on the pavement near my house or should I stick to the park?"
+    assert validate(question, intent="nlu_fallback", requested="location")[1] == {}
+    # A hedged answer may end with a question mark and is still the answer.
+    _, slots = validate("About 15 minutes?", intent="nlu_fallback", requested="minutes_per_session")
+    assert slots["minutes_per_session"] == 15
+
+
 def test_a_plan_request_keeps_what_was_said_about_oneself_before() -> None:
     before = [
         user_event("Is backwards running a thing? I'm 39 and I've never tried it", "faq"),
