@@ -47,6 +47,12 @@ FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 CALORIE_INPUTS = ("duration", "weight", "speed", "incline")
+# "same 45 minutes but flat": no incline.
+FLAT = re.compile(
+    r"\b(?:flat|level\s+ground|no\s+(?:incline|hill|slope|gradient)|(?:0|zero)\s*(?:%|percent))\b"
+    r"|\bon\s+the\s+level\b",
+    re.IGNORECASE,
+)
 
 
 def calorie_request(tracker: Tracker) -> dict[str, Any]:
@@ -60,6 +66,10 @@ def calorie_request(tracker: Tracker) -> dict[str, Any]:
         request = {}
     found = entity_values(tracker, ("duration", "weight", "speed", "incline"))
     request.update({k: v for k, v in found.items() if v is not None})
+    if "incline" not in found and FLAT.search(
+        str((tracker.latest_message or {}).get("text") or "")
+    ):
+        request["incline"] = 0.0
     if "weight" not in request and tracker.get_slot("weight_kg") not in (None, "skipped"):
         request["weight"] = float(tracker.get_slot("weight_kg"))
     return request
@@ -118,9 +128,10 @@ def is_follow_up(tracker: Tracker) -> bool:
     if tracker.get_slot("awaiting") != "calories_followup":
         return False
     message = tracker.latest_message or {}
-    if not entity_values(tracker, CALORIE_INPUTS):
+    text = str(message.get("text") or "")
+    if not entity_values(tracker, CALORIE_INPUTS) and not FLAT.search(text):
         return False
-    return bool(FOLLOW_UP.search(str(message.get("text") or ""))) or (
+    return bool(FOLLOW_UP.search(text)) or (
         (message.get("intent") or {}).get("name") == "ask_calories"
     )
 

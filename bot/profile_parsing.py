@@ -214,8 +214,38 @@ _COND: Final = "cond"
 _ACT: Final = "act"
 
 
+# Words a speech recogniser or a hurried typist splits in two ("tread mill", "in doors",
+# "back words"): joined, the space moved after the word so that offsets stay valid.
+_SPLIT_WORDS: Final[dict[str, str]] = {
+    "treadmill": "treadmill",
+    "treadmills": "treadmills",
+    "indoors": "indoors",
+    "outdoors": "outdoors",
+    "outside": "outside",
+    "backwards": "backwards",
+    "backward": "backward",
+    "backwords": "backwards",
+    "handrail": "handrail",
+    "handrails": "handrails",
+    "hallway": "hallway",
+    "footpath": "footpath",
+    "sidewalk": "sidewalk",
+    "walkway": "walkway",
+}
+_SPLIT_PAIR_RE: Final = re.compile(r"\b([a-z]+) ([a-z]+)\b")
+
+
+def _join_split_words(lower: str) -> str:
+    def join(m: re.Match[str]) -> str:
+        word = _SPLIT_WORDS.get(m.group(1) + m.group(2))
+        return f"{word} " if word else m.group()
+
+    return _SPLIT_PAIR_RE.sub(join, lower)
+
+
 def _normalise(text: str) -> str:
-    """Lower-case ``text`` character by character, keeping its length (offsets stay valid)."""
+    """Lower-case ``text`` character by character, keeping its length (offsets stay valid),
+    and join words split in two ("tread mill")."""
     out = []
     for char in text:
         char = _CHAR_MAP.get(char, char)
@@ -224,7 +254,7 @@ def _normalise(text: str) -> str:
             out.append(" ")
         else:
             out.append(low if len(low) == 1 else char)
-    return "".join(out)
+    return _join_split_words("".join(out))
 
 
 @dataclass
@@ -360,6 +390,11 @@ _NEGATORS: Final = frozenset(
 
 _SCOPE_ENDS: Final = frozenset({"so", "and", "then", "because", "since", "which", "now", "just"})
 _PLACE_NEGATION_WINDOW: Final = 5
+# What "no" is about in "no injuries treadmill at the gym": not the place that follows.
+_HEALTH_NOUNS: Final = frozenset(
+    {"injury", "injuries", "problems", "problem", "issues", "issue", "conditions", "condition"}
+    | {"pain", "pains", "illness", "illnesses", "health"}
+)
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -397,16 +432,17 @@ def _adjacent_words(text: str, pos: int, count: int) -> list[str]:
     return _WORD_RE.findall(before[before.rfind(_MASK) + 1 :])[-count:]
 
 
-def _negated(text: str, pos: int, window: int = 3) -> bool:
+def _negated(text: str, pos: int, window: int = 3, objects: frozenset[str] = frozenset()) -> bool:
     """Whether one of the few words before ``pos`` negates what follows.
 
     The scope ends at the clause start and at words such as "so" or "and" ("I can't go
-    outside so the treadmill": the treadmill is not negated).
+    outside so the treadmill": the treadmill is not negated), and at one of ``objects``,
+    which the negation is about instead ("no injuries treadmill at the gym").
     """
     for word in reversed(_words_before(text, pos, window)):
         if word in _NEGATORS:
             return True
-        if word in _SCOPE_ENDS:
+        if word in _SCOPE_ENDS or word in objects:
             return False
     return False
 
@@ -618,7 +654,7 @@ def _place_text(t: _Text, out: _Results) -> None:
         view = t.view(_PLACE, _ACT)
         for m in _matches(pattern, view):
             t.claim(m.start(), m.end(), _PLACE)
-            if not _negated(view, m.start(), _PLACE_NEGATION_WINDOW):
+            if not _negated(view, m.start(), _PLACE_NEGATION_WINDOW, _HEALTH_NOUNS):
                 out.add(LOCATION, location, t.source(m.start(), m.end()), m.start(), weak)
 
 
@@ -988,9 +1024,34 @@ def _day_value(m: re.Match[str], fixed: float | None) -> float | None:
     return first
 
 
+_BARE_DAYS_RE: Final = _rx(
+    rf"(?P<n>{NUM})\s*days?\b(?!\s+(?:ago|later|off|in\s+a\s+row|before|after|since|old|of"
+    r"|back|rest|running|straight)\b)"
+)
+
+
+def _bare_days(t: _Text, asked: str | None, out: _Results) -> None:
+    """ "5 days roughly" when the days were asked; "15 minutes, 4 days": days a week."""
+    if asked != DAYS and not out.has(MINUTES):
+        return
+    view = t.view(_NUM, _ACT)
+    for m in _matches(_BARE_DAYS_RE, view):
+        value = _number(m.group("n"))
+        t.claim(m.start(), m.end(), _NUM)
+        if value is not None:  # out of range ("0 days") is explained when resolved
+            out.add(DAYS, value, t.source(m.start(), m.end()), m.start())
+
+
 def _days(t: _Text, out: _Results) -> None:
-    """days_per_week from "3 days a week", "twice a week", "every day", "weekdays", ..."""
+    """days_per_week from "3 days a week", "twice a week", "every day", "weekdays", ...
+
+    A count already read ("5 days roughly, weekends I see the family") wins over a named
+    set of days.
+    """
+    counted = out.has(DAYS)
     for pattern, fixed in _DAY_RULES:
+        if counted and fixed is not None:
+            continue
         view = t.view(_NUM, _ACT)
         for m in _matches(pattern, view):
             t.claim(m.start(), m.end(), _NUM)
@@ -1034,7 +1095,8 @@ _AGE_RULES: Final[tuple[re.Pattern[str], ...]] = (
     ),
     _rx(
         r"\b(?:aged|age|age\s+is|my\s+age\s+is|turning|just\s+turned|turned|i'll\s+be"
-        rf"|i\s+will\s+be)\s*[:=-]?\s*(?P<n>{NUM}){_AGE_SUFFIX}"
+        r"|i\s+will\s+be)\s*[:=-]?\s*(?:about\s+|around\s+|roughly\s+|approx\.?\s+"
+        rf"|approximately\s+|nearly\s+|almost\s+)?(?P<n>{NUM}){_AGE_SUFFIX}"
     ),
 )
 _DECADE_RE: Final = _rx(
@@ -1462,6 +1524,8 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
         (
             rf"\b(?:for\s+(?:years|ages|decades|a\s+long\s+time|(?:a\s+)?(?:couple|few|several"
             rf"|many|{NUM})\s+(?:of\s+)?years?))\b|\bregularly\b|\bevery\s+week\b|\bweekly\b"
+            r"|\bfor\s+(?:about|around|over|nearly|almost|more\s+than|roughly)\s+(?:a|one|two"
+            r"|[0-9]+)\s+years?\b|\bmost\s+(?:mornings|days|evenings|nights|weekends)\b"
             r"|\ball\s+the\s+time\b|\ba\s+lot\b|\boften\b|\bfrequently\b|\bexperienced\b"
             r"|\bregular\b"
             r"|\bloads\b|\bplenty\b|\bpart\s+of\s+my\s+routine\b",
@@ -1476,8 +1540,8 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             False,
         ),
         (
-            rf"\b(?:a\s+few|a\s+couple\s+of|a\s+couple|several|a\s+handful\s+of|once\s+or\s+twice"
-            rf"|{NUM})\s+times\b|\b(?:occasionally|sometimes|now\s+and\s+(?:then|again)"
+            rf"\b(?:a\s+few|few|a\s+couple\s+of|a\s+couple|several|a\s+handful\s+of"
+            rf"|once\s+or\s+twice|{NUM})\s+times\b|\b(?:occasionally|sometimes|now\s+and\s+(?:then|again)"
             r"|on\s+and\s+off|once\s+or\s+twice|once|twice|a\s+bit|a\s+little|not\s+(?:much|often)"
             r"|for\s+(?:a\s+few\s+|a\s+couple\s+of\s+|several\s+|[0-9]+\s+)?(?:weeks|months))\b",
             "some",
@@ -1519,6 +1583,8 @@ def _experience(t: _Text, asked: str | None, out: _Results) -> None:
                 continue
             if needs_context and asked != EXPERIENCE and not _has_ref(view, m.start()):
                 continue
+            if level == "some" and needs_context and out.has(EXPERIENCE):
+                continue  # "never done it, sounds a bit scary": "a bit" is no amount here
             t.claim(m.start(), m.end(), _NUM)
             out.add(EXPERIENCE, level, t.source(m.start(), m.end()), m.start())
         view = t.view(_NUM, _ACT)
@@ -1951,6 +2017,7 @@ def parse_answers(
     _condition_entities(t, ents, out)
     _unit_quantities(t, out)
     _out_of_range_units(t, out)
+    _bare_days(t, ask, out)
     _days(t, out)
     _ages(t, ask, out)
     _weight_without_unit(t, ask, out)

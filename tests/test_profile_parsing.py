@@ -427,6 +427,35 @@ CASES: list[Case] = [
     # A change of days said without "a week".
     ("and make it 4 days not 3", None, [], {"days_per_week": 4}, set()),
     ("Actually make that 4 days, not 3.", None, [], {"days_per_week": 4}, set()),
+    # Days without "a week": when asked, or beside a session length; a count beats a name.
+    ("5 days roughly, weekends I see family", "days_per_week", [], {"days_per_week": 5}, set()),
+    ("15 minutes, 4 days", None, [], {"minutes_per_session": 15, "days_per_week": 4}, set()),
+    ("15 minutes 6 days", None, [], {"minutes_per_session": 15, "days_per_week": 6}, set()),
+    ("I walked 3 days ago for 20 minutes", None, [], {"minutes_per_session": 20}, set()),
+    ("I walk at weekends", None, [], {"days_per_week": 2}, set()),
+    # Words a recogniser splits in two are read whole.
+    ("tread mill at the gym", None, [], {"location": "treadmill"}, set()),
+    ("in doors holding the kitchen bench", None, [], {"location": "indoor_support"}, set()),
+    ("i have never walked back words", None, [], {"experience": "none"}, set()),
+    # "no" before a health word is about it, not about the place after it.
+    (
+        "no injuries tread mill at the gym",
+        None,
+        [],
+        {"conditions": (), "location": "treadmill"},
+        set(),
+    ),
+    ("not the treadmill", None, [], {}, set()),
+    # Experience: a soft amount does not undo "never"; more ways of saying regular.
+    ("Never done it, honestly sounds a bit scary", "experience", [], {"experience": "none"}, set()),
+    (
+        "been doing backwards walking most mornings for about a year",
+        None,
+        [],
+        {"experience": "regular"},
+        set(),
+    ),
+    ("Age around 50, I have tried few times before.", None, [], {"age": 50}, set()),
     # A lone number beside a birthday is the age; a date or someone else's is not.
     ("actually 39. birthday last week", None, [], {"age": 39}, set()),
     ("my birthday is on the 21st", None, [], {}, set()),

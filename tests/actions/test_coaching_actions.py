@@ -26,8 +26,9 @@ from actions.privacy import ActionAskDeleteConfirmation
 from actions.profile import ActionShowProfile, ActionUpdateProfile
 from actions.session import ActionSessionStart
 from actions.walks import ActionLogWalk, ActionProgress
+from bot.plan.generate import starter_plan
+from bot.plan.model import Plan
 from bot.profile import Profile, WalkLog
-from bot.progression import Plan, starter_plan
 from tests.actions.conftest import user_event
 
 DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": True}}
@@ -176,6 +177,22 @@ def test_calories_ask_for_weight_then_answer() -> None:
     )
     messages, _ = run(ActionCalorieFollowUp(), tracker(someone_else, slots=slot_events(events)))
     assert messages[1]["custom"]["weight_kg"] == 60.0
+
+
+def test_a_follow_up_on_the_flat_drops_the_incline() -> None:
+    last = {"duration": 45.0, "weight": 80.0, "incline": 10.0}
+    slots = {"awaiting": "calories_followup", "pending": {"last": last}}
+    wife = user_event(
+        "and my wife, she's 130 pounds, same 45 minutes but flat",
+        "ask_calories",
+        entities=[{"entity": "weight", "value": 59.0}, {"entity": "duration", "value": 45.0}],
+    )
+    messages, _ = run(ActionCalorieFollowUp(), tracker(wife, slots=slots))
+    payload = messages[1]["custom"]
+    assert (payload["weight_kg"], payload["incline_pct"]) == (59.0, 0.0)
+    on_the_flat = user_event("and on the flat?", "faq")
+    messages, _ = run(ActionCalorieFollowUp(), tracker(on_the_flat, slots=slots))
+    assert messages[1]["custom"]["incline_pct"] == 0.0
 
 
 def test_after_an_estimate_other_messages_are_answered_as_usual() -> None:
