@@ -1025,18 +1025,19 @@ def _day_value(m: re.Match[str], fixed: float | None) -> float | None:
 
 
 _BARE_DAYS_RE: Final = _rx(
-    rf"(?P<n>{NUM})\s*days?\b(?!\s+(?:ago|later|off|in\s+a\s+row|before|after|since|old|of"
+    rf"(?P<n>{NUM})(?:\s*(?:-|to|or)\s*(?P<m>{NUM}))?\s*days?\b"
+    r"(?!\s+(?:ago|later|off|in\s+a\s+row|before|after|since|old|of"
     r"|back|rest|running|straight)\b)"
 )
 
 
 def _bare_days(t: _Text, asked: str | None, out: _Results) -> None:
-    """ "5 days roughly" when the days were asked; "15 minutes, 4 days": days a week."""
+    """ "5 days roughly", "maybe 3 or 4 days" when the days were asked; "15 minutes, 4 days"."""
     if asked != DAYS and not out.has(MINUTES):
         return
     view = t.view(_NUM, _ACT)
     for m in _matches(_BARE_DAYS_RE, view):
-        value = _number(m.group("n"))
+        value = _day_value(m, None)  # "maybe 3 or 4 days": the lower
         t.claim(m.start(), m.end(), _NUM)
         if value is not None:  # out of range ("0 days") is explained when resolved
             out.add(DAYS, value, t.source(m.start(), m.end()), m.start())

@@ -431,6 +431,8 @@ CASES: list[Case] = [
     ("5 days roughly, weekends I see family", "days_per_week", [], {"days_per_week": 5}, set()),
     ("15 minutes, 4 days", None, [], {"minutes_per_session": 15, "days_per_week": 4}, set()),
     ("15 minutes 6 days", None, [], {"minutes_per_session": 15, "days_per_week": 6}, set()),
+    ("maybe 3 or 4 days", "days_per_week", [], {"days_per_week": 3}, set()),
+    ("2-3 days depends on work tbh", "days_per_week", [], {"days_per_week": 2}, set()),
     ("I walked 3 days ago for 20 minutes", None, [], {"minutes_per_session": 20}, set()),
     ("I walk at weekends", None, [], {"days_per_week": 2}, set()),
     # Words a recogniser splits in two are read whole.
