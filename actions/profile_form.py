@@ -212,9 +212,19 @@ def conditions_read_safely(
         return [*answers, ParsedAnswer("conditions", (words,), words)]
     if reading.mentions and all(m.status == "negated" for m in reading.mentions):
         return [*answers, ParsedAnswer("conditions", (), words)]  # "I'm not dizzy or anything"
-    if answering and not answers and any(c.isalpha() for c in words):
+    if answering and not answers and any(c.isalpha() for c in words) and not _other_answer(words):
         return [*answers, ParsedAnswer("conditions", (words,), words)]
     return answers
+
+
+def _other_answer(text: str) -> bool:
+    """Whether ``text`` answers one of the other plan questions ("General fitness", "the
+    park"): then it is no condition in the person's own words; the question is asked again."""
+    return any(
+        answer.slot == slot
+        for slot in ("goal", "location", "experience")
+        for answer in parse_answers(text, asked=slot)[0]
+    )
 
 
 def _describe_default(slot: str, value: Any) -> str:

@@ -640,7 +640,7 @@ def _place_entities(t: _Text, ents: list[_Entity], out: _Results) -> None:
             continue
         t.claim(start, end, _PLACE)
         weak = mapped is not None and (mapped[1] or _is_home(t.lower[start:end]))
-        if mapped and not _negated(t.lower, start, _PLACE_NEGATION_WINDOW):
+        if mapped and not _negated(t.lower, start, _PLACE_NEGATION_WINDOW, _HEALTH_NOUNS):
             out.add(LOCATION, mapped[0], t.source(start, end), start, weak)
 
 

@@ -897,6 +897,7 @@ def rasa_entities(nlp: Any, text: str) -> list[dict[str, Any]]:
             },
         ),
         ("in my late sixties, to prevent falls", None, {"age": 68, "goal": "balance"}),
+        ("no injuries tread mill at the gym", None, {"conditions": (), "location": "treadmill"}),
         ("20-30 minutes", "minutes_per_session", {"minutes_per_session": 20}),
         ("no injuries", "conditions", {"conditions": ()}),
     ],

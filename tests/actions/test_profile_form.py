@@ -130,6 +130,15 @@ def test_a_condition_answer_gets_a_disclaimer() -> None:
     assert any("With osteoporosis" in t for t in texts)
 
 
+def test_an_unknown_condition_is_kept_in_the_persons_words_but_not_another_answer() -> None:
+    _, slots = validate("a dodgy ticker they keep an eye on", requested="conditions")
+    assert slots["conditions"] == ("a dodgy ticker they keep an eye on",)
+    # "General fitness" answers the goal question, not the conditions one: asked again.
+    texts, slots = validate("General fitness", requested="conditions")
+    assert slots.get("conditions") is None
+    assert "Sorry, I didn't catch an answer to that." in texts
+
+
 def test_weight_given_in_passing_is_kept() -> None:
     _, slots = validate("I'm 70 and weigh 80 kg", requested="age")
     assert slots["age"] == 70 and slots["weight_kg"] == 80
