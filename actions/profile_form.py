@@ -30,7 +30,7 @@ ANSWER_INTENTS = {
     "skip",
     "nlu_fallback",
 }
-INTERRUPTING_INTENTS = {"red_flag", "cancel"}
+INTERRUPTING_INTENTS = {"red_flag", "cancel", "delete_data"}
 CONTINUE_INTENTS = {"start_plan", "greet", "thanks"}
 MAX_FAILURES = 2
 NOT_SKIPPABLE = {"conditions"}

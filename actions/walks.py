@@ -29,10 +29,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plan import save_plan, stored_plan
 from actions.store import storage
+from bot.plan.adapt import adapt
 from bot.profile import WalkLog
 from bot.progress import format_summary, summarize
 from bot.progress_chart import progress_chart_png
-from bot.progression import adapt
 from bot.storage import RPE_RANGE
 from bot.walk_report import feeling_topic, parse_walk_report
 
@@ -192,8 +192,13 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
     if isinstance(structured, str):
         dispatcher.utter_message(text=f"I couldn't log that walk: {structured}.")
         return [SlotSet("awaiting", None), SlotSet("pending", None)]
-    report = parse_walk_report(str(message.get("text") or ""), message.get("entities") or [])
     awaiting = tracker.get_slot("awaiting") == "log_walk"
+    pending_state = dict(tracker.get_slot("pending") or {}) if awaiting else {}
+    report = parse_walk_report(
+        str(message.get("text") or ""),
+        message.get("entities") or [],
+        minutes_asked=awaiting and pending_state.get("minutes") is None,
+    )
     feeling = None if awaiting else feeling_topic(report)
     if feeling is not None:
         # "my legs are a little sore the day after": advice, and nothing logged.

@@ -35,10 +35,18 @@ _WALKED = re.compile(
     r"\b(walked|did|done|finished|completed|managed|went|got back|just back|practi[cs]ed|"
     r"tried|jogged|ran|logged)\b"
 )
+_NOT_MINUTES_AFTER = (
+    r"(?!\s*(?:%|percent|km|k\b|miles?|mi\b|mph|kph|kg|lbs?|pounds|steps|laps?|"
+    r"times|days?|weeks?|am|pm|o'clock|:|\.\d))"
+)
+# The answer to "how many minutes?": a number first, perhaps hedged.
+_ASKED_MINUTES = re.compile(
+    r"^\W*(?:about|around|roughly|maybe|like|approx\.?|approximately|nearly|almost|only"
+    r"|just)?\s*(\d{1,3})(?:\s*-?\s*ish)?\b" + _NOT_MINUTES_AFTER
+)
 _BARE_MINUTES = re.compile(
     r"\b(?:walked|did|done|managed|another|just)\s+(?:another\s+|about\s+|around\s+)?"
-    r"(\d{1,3})\b(?!\s*(?:%|percent|km|k\b|miles?|mi\b|mph|kph|kg|lbs?|pounds|steps|laps?|"
-    r"times|days?|weeks?|am|pm|o'clock|:|\.\d))"
+    r"(\d{1,3})\b" + _NOT_MINUTES_AFTER
 )
 _TIRED = re.compile(
     r"\b(tired|exhausted|knackered|shattered|worn out|fatigued|no energy|drained)\b"
@@ -116,12 +124,16 @@ def _feel(text: str, rpe: int | None) -> Feel | None:
     return None
 
 
-def parse_walk_report(text: str, entities: Sequence[Mapping[str, Any]] = ()) -> WalkReport:
+def parse_walk_report(
+    text: str, entities: Sequence[Mapping[str, Any]] = (), *, minutes_asked: bool = False
+) -> WalkReport:
     """Parse a walk report.
 
     Args:
         text: The message, e.g. "did 12 minutes backwards today, felt easy".
         entities: Rasa entities from the spaCy pipeline (a ``duration`` in minutes is used).
+        minutes_asked: The coach has just asked how many minutes: a bare number ("15",
+            "about 15") is the minutes.
 
     Returns:
         The report; fields not stated are None (pain defaults to False).
@@ -136,6 +148,10 @@ def parse_walk_report(text: str, entities: Sequence[Mapping[str, Any]] = ()) -> 
         quantity = parse_quantity("duration", span.group(0)) if span else None
         minutes = quantity.value if quantity else None
     walked = bool(_WALKED.search(lowered))
+    if minutes is None and minutes_asked:
+        asked = _ASKED_MINUTES.match(lowered)  # "15", "about 15", "15ish"
+        if asked and 1 <= int(asked.group(1)) <= 180:
+            minutes = float(asked.group(1))
     if minutes is None and walked:
         # "did another 10 this evening": a bare number after a walk verb is minutes.
         bare = _BARE_MINUTES.search(lowered)

@@ -36,6 +36,16 @@ def test_reports(text: str, minutes: float | None, feel: str | None, pain: bool)
     assert report.note == text
 
 
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("15", 15.0), ("about 15", 15.0), ("15ish", 15.0), ("15 laps", None)]
+)
+def test_a_bare_number_is_the_minutes_only_when_they_were_asked(
+    text: str, minutes: float | None
+) -> None:
+    assert parse_walk_report(text, minutes_asked=True).minutes == minutes
+    assert parse_walk_report(text).minutes is None
+
+
 def test_rpe_sets_feel_when_no_word_is_given() -> None:
     report = parse_walk_report("RPE 15, 12 minutes")
     assert (report.rpe, report.feel) == (15, "hard")

@@ -309,6 +309,18 @@ def test_log_walk_asks_for_minutes_and_feel() -> None:
     assert [(w.backward_minutes, w.feel) for w in logs] == [(12.0, "hard")]
 
 
+def test_a_bare_number_answers_how_many_minutes() -> None:
+    messages, events = run(
+        ActionLogWalk(), tracker(user_event("did another one this afternoon", "log_walk"))
+    )
+    assert "How many minutes" in messages[0]["text"]
+    messages, _ = run(
+        ActionHandleInform(), tracker(user_event("15", "inform"), slots=slot_events(events))
+    )
+    assert messages[0]["text"] == "Logged 15 minutes of backward walking."
+    assert [w.backward_minutes for w in store.storage().walk_logs("ann")] == [15.0]
+
+
 def test_a_feeling_without_a_walk_gets_advice_and_logs_nothing() -> None:
     for text, response in [
         ("my legs are a little sore the day after", "utter_faq/soreness"),

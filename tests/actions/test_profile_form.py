@@ -148,6 +148,8 @@ def test_questions_and_red_flags_are_left_to_the_rules() -> None:
     assert validate("what shoes should I wear?", intent="faq")[1] == {}
     assert validate("I have chest pain", intent="red_flag", requested="conditions")[1] == {}
     assert validate("stop", intent="cancel")[1] == {}
+    # "actually no, delete all my data": the delete question, not "no" to the conditions.
+    assert validate("actually no delete all my data", "delete_data", "conditions")[1] == {}
 
 
 def test_a_button_answer_classified_as_a_question_intent_still_answers() -> None:
