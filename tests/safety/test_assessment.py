@@ -34,6 +34,8 @@ from bot.safety.assessment import assess
         ("I'm pregnant and spotting", "pregnancy", "self"),
         ("I threw up on the treadmill", "unwell", "self"),
         ("I'm really confused and don't know where I am", "unwell", "self"),
+        ("I'm really unsteady and wobbly", "dizziness", "self"),
+        ("a bit wobbly and the room is spinning", "dizziness", "self"),
         ("No, my chest really hurts", "chest", "self"),
         ("I'M HAVING CHEST PAIN", "chest", "self"),
     ],
@@ -58,6 +60,7 @@ def test_acute_red_flags_stop(text: str, kind: str, who: str) -> None:
         ("I'm not dizzy or anything, just want to know the benefits", "negated"),
         ("I don't have any chest pain", "negated"),
         ("a bit out of breath at the end but feels good", "mild"),
+        ("felt good, a bit wobbly at the start", "mild"),
     ],
 )
 def test_questions_history_negation_and_mild_effects_do_not_stop(text: str, status: str) -> None:
