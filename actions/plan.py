@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from typing import Any
 
@@ -12,8 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile_slots import profile_from_slots
 from actions.store import storage
+from bot.env import env_int
+from bot.plan.generate import generate_plan, starter_plan
+from bot.plan.model import Plan
 from bot.profile import Profile
-from bot.progression import Plan, generate_plan, starter_plan
 from bot.protocol import NO_SESSION_TYPE, SESSION_TYPE
 from bot.safety.screening import ScreeningResult, screen
 
@@ -25,9 +26,12 @@ PLAN_WEEKS_ENV = "RETROWALK_PLAN_WEEKS"  # plan length in weeks, 1-16 (default 8
 
 
 def plan_weeks() -> int:
-    """Plan length: ``$RETROWALK_PLAN_WEEKS`` if it is a number from 1 to 16, else 8."""
-    value = os.environ.get(PLAN_WEEKS_ENV, "")
-    return int(value) if value.isdigit() and 1 <= int(value) <= 16 else 8
+    """Plan length: ``$RETROWALK_PLAN_WEEKS`` (a whole number from 1 to 16), default 8.
+
+    Raises:
+        SettingsError: When it is set to anything else.
+    """
+    return env_int(PLAN_WEEKS_ENV, 8, minimum=1, maximum=16)
 
 
 NO_PLAN = "You don't have a plan yet. Say \"make me a plan\" and I'll ask a few questions first."
@@ -155,7 +159,7 @@ def session_payload(
             session; sessions within a week are the same, the number tells the walker where
             they are in the week.
         starter: This is the starter session for someone with no plan
-            (:func:`bot.progression.starter_plan`), not a week of their own plan.
+            (:func:`bot.plan.generate.starter_plan`), not a week of their own plan.
     """
     week = next(w for w in plan.weeks if w.number == week_number)
     return {
@@ -221,7 +225,7 @@ def explain_no_plan(dispatcher: CollectingDispatcher, user_id: str) -> None:
 
     A user whose stored profile screens as needing clearance or supervision gets no walk:
     the screening message and a ``retrowalk_no_session`` payload with the reason. Anyone
-    else gets the starter session (:func:`bot.progression.starter_plan`) as text and as a
+    else gets the starter session (:func:`bot.plan.generate.starter_plan`) as text and as a
     ``retrowalk_session`` payload marked ``starter``, which every walking client uses instead
     of planning on its own.
     """

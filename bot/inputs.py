@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+from bot.env import env_int
 
 MAX_MESSAGE_CHARS_ENV = "RETROWALK_MAX_MESSAGE_CHARS"
 DEFAULT_MAX_MESSAGE_CHARS = 2000
@@ -61,11 +62,12 @@ class IncomingMessage:
 
 
 def max_message_chars() -> int:
-    """The longest message accepted: ``$RETROWALK_MAX_MESSAGE_CHARS`` (default 2000)."""
-    try:
-        return max(1, int(os.environ.get(MAX_MESSAGE_CHARS_ENV, DEFAULT_MAX_MESSAGE_CHARS)))
-    except ValueError:
-        return DEFAULT_MAX_MESSAGE_CHARS
+    """The longest message accepted: ``$RETROWALK_MAX_MESSAGE_CHARS`` (default 2000).
+
+    Raises:
+        SettingsError: When it is set to anything but a whole number of at least 1.
+    """
+    return env_int(MAX_MESSAGE_CHARS_ENV, DEFAULT_MAX_MESSAGE_CHARS, minimum=1)
 
 
 def clean_text(text: str) -> str:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -53,13 +52,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from bot.env import env_float, env_text
 from bot.profile import Profile, WalkLog
+from bot.runtime.settings import default_database_url, default_var_dir
 
 logger = logging.getLogger(__name__)
 
-# Same variable and default as the conversation store (bot/rasa_adapters/tracker_store.py).
+# Same variable and default as the conversation store (bot/rasa_adapters/tracker_store.py)
+# and the servers (bot/runtime/settings.py): ``default_database_url``.
 DATABASE_URL_ENV = "RETROWALK_DATABASE_URL"
-DEFAULT_DATABASE_URL = "sqlite:///var/retrowalk.db"
 
 MAX_USER_ID_LENGTH = 255
 RETRY_ATTEMPTS = 3
@@ -147,14 +148,19 @@ class DeletionReport:
 def database_url(environ: Mapping[str, str] | None = None) -> str:
     """Return ``$RETROWALK_DATABASE_URL``, else the default SQLite file URL.
 
+    The default is the servers' (:func:`bot.runtime.settings.default_database_url`):
+    ``sqlite:///<var_dir>/retrowalk.db``, absolute, ``var_dir`` from ``$RETROWALK_VAR_DIR``
+    or ``<project root>/var``, whatever the working directory.
+
     Args:
         environ: Environment to read (default ``os.environ``).
 
     Returns:
         An SQLAlchemy database URL.
     """
-    env = os.environ if environ is None else environ
-    return env.get(DATABASE_URL_ENV, "").strip() or DEFAULT_DATABASE_URL
+    return env_text(DATABASE_URL_ENV, environ=environ) or default_database_url(
+        default_var_dir(environ)
+    )
 
 
 def ensure_sqlite_parent_dir(url: str) -> None:
@@ -333,10 +339,10 @@ class Storage:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Storage:
-        """Storage on ``$RETROWALK_DATABASE_URL`` (default ``sqlite:///var/retrowalk.db``).
+        """Storage on ``$RETROWALK_DATABASE_URL`` (default: :func:`database_url`).
 
         The directory of an SQLite file is created if missing. The default path is
-        relative to the working directory, like the conversation store's. Transient errors
+        absolute (``<project root>/var/retrowalk.db``), like the servers'. Transient errors
         are retried for ``$RETROWALK_DB_RETRY_WINDOW_S`` seconds (default
         :data:`DEFAULT_RETRY_WINDOW_S`).
 
@@ -349,16 +355,9 @@ class Storage:
         Raises:
             ValueError: If ``RETROWALK_DB_RETRY_WINDOW_S`` is not a number of seconds >= 0.
         """
-        env = os.environ if environ is None else environ
-        url = database_url(env)
+        url = database_url(environ)
         ensure_sqlite_parent_dir(url)
-        raw = env.get(RETRY_WINDOW_ENV, "").strip()
-        try:
-            window = float(raw) if raw else DEFAULT_RETRY_WINDOW_S
-        except ValueError:
-            raise ValueError(f"{RETRY_WINDOW_ENV} must be a number, got {raw!r}") from None
-        if not math.isfinite(window) or window < 0:
-            raise ValueError(f"{RETRY_WINDOW_ENV} must be at least 0, got {raw!r}")
+        window = env_float(RETRY_WINDOW_ENV, DEFAULT_RETRY_WINDOW_S, environ=environ)
         return cls(url, retry_window_s=window)
 
     def __repr__(self) -> str:

@@ -29,14 +29,19 @@ SCRIPTS = "scripts"
 # a cycle, each with why it is left. Empty: keep it so, and fix a new cycle rather than list it.
 KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {}
 
-# The plan generator. The voice coach must not plan (the bot does; voice/coach.py says so).
-PLAN_GENERATOR = "bot.progression"
-# Voice modules that still import the plan generator, each with why; see the test below.
-KNOWN_PLAN_IMPORTS: dict[str, str] = {
-    # Issue 14: voice/session.py uses bot.progression's plan types (Plan, Week, SEGMENT_KINDS)
-    # to read a session and starter_plan() for the offline starter walk. Not changed here:
-    # moving those types out of the plan generator is a separate change to voice/session.py.
-    "voice.session": "plan types and starter_plan() (issue 14, open)",
+# The plan package. The voice coach must not plan (the bot does; voice/coach.py says so).
+PLAN_PACKAGE = "bot.plan"
+# Voice modules that import from the plan package: for each, every plan module it imports and
+# the names it takes from it, with why; see the test below. Nothing else may be imported.
+KNOWN_PLAN_IMPORTS: dict[str, dict[str, frozenset[str]]] = {
+    # Issue 14: voice/session.py uses the plan types (Plan, Week, SEGMENT_KINDS) to read a
+    # session and starter_plan() for the offline starter walk (issue 14, open). These are the
+    # names it took from bot.progression before that module became the bot.plan package.
+    "voice.session": {
+        "bot.plan.generate": frozenset({"starter_plan"}),
+        "bot.plan.model": frozenset({"Plan"}),
+        "bot.plan.week": frozenset({"SEGMENT_KINDS", "Week"}),
+    },
 }
 
 
@@ -369,16 +374,45 @@ def test_project_modules_import_each_other_without_cycles() -> None:
     assert not cycles, f"import cycles between project modules:\n\n{report}"
 
 
+def _is_plan_module(name: str) -> bool:
+    return name == PLAN_PACKAGE or name.startswith(f"{PLAN_PACKAGE}.")
+
+
+def _plan_names_imported(path: Path) -> dict[str, set[str]]:
+    """The names a file takes from the plan package, by module (``import m`` counts as ``*``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            pairs = [(node.module, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            pairs = [(alias.name, "*") for alias in node.names]
+        else:
+            continue
+        for module, name in pairs:
+            if _is_plan_module(module):
+                names.setdefault(module, set()).add(name)
+    return names
+
+
 def test_the_voice_coach_does_not_import_the_plan_generator() -> None:
     graph = import_graph()
     importers = {
-        source: targets[target]
+        source: {target: where for target, where in targets.items() if _is_plan_module(target)}
         for source, targets in graph.items()
         if source.split(".")[0] == "voice"
-        for target in targets
-        if target == PLAN_GENERATOR or target.startswith(f"{PLAN_GENERATOR}.")
     }
+    importers = {source: targets for source, targets in importers.items() if targets}
     new = {source: where for source, where in importers.items() if source not in KNOWN_PLAN_IMPORTS}
-    assert not new, f"voice modules import the plan generator {PLAN_GENERATOR}: {new}"
+    assert not new, f"voice modules import the plan package {PLAN_PACKAGE}: {new}"
     stale = sorted(set(KNOWN_PLAN_IMPORTS) - set(importers))
-    assert not stale, f"these no longer import {PLAN_GENERATOR}, drop them from the list: {stale}"
+    assert not stale, f"these no longer import {PLAN_PACKAGE}, drop them from the list: {stale}"
+    for source, known in KNOWN_PLAN_IMPORTS.items():
+        path = PROJECT_ROOT / Path(*source.split(".")).with_suffix(".py")
+        assert set(importers[source]) == set(known), (
+            f"{source} imports plan modules {sorted(importers[source])}, listed {sorted(known)}"
+        )
+        taken = _plan_names_imported(path)
+        assert taken == {module: set(names) for module, names in known.items()}, (
+            f"{source} takes {taken} from the plan package; listed: {known}"
+        )

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.profile import Profile, WalkLog
-from bot.storage import DeletionReport, Storage
+from bot.runtime.settings import PROJECT_ROOT
+from bot.storage import DeletionReport, Storage, database_url
 
 
 @pytest.fixture
@@ -543,13 +544,16 @@ def test_from_env_uses_the_variable_and_creates_the_directory(tmp_path: Path) ->
     store.close()
 
 
-def test_from_env_default_is_var_retrowalk_db(
+def test_from_env_default_is_the_servers_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The default is absolute, the servers' (bot.runtime.settings), whatever the directory.
     monkeypatch.chdir(tmp_path)
-    store = Storage.from_env({})
-    assert store.engine.url.database == "var/retrowalk.db"
-    assert (tmp_path / "var").is_dir()
+    assert database_url({}) == f"sqlite:///{PROJECT_ROOT.resolve() / 'var' / 'retrowalk.db'}"
+    store = Storage.from_env({"RETROWALK_VAR_DIR": str(tmp_path / "run")})
+    assert store.engine.url.database == str(tmp_path / "run" / "retrowalk.db")
+    assert (tmp_path / "run").is_dir()
+    assert not (tmp_path / "var").exists()
     store.close()
 
 

@@ -40,7 +40,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 from bot.env import env_float
-from bot.progression import SEGMENT_KINDS, Plan, Week, starter_plan
+from bot.plan.generate import starter_plan
+from bot.plan.model import Plan
+from bot.plan.week import SEGMENT_KINDS, Week
 from bot.protocol import SESSION_TYPE
 
 CueKind = Literal[
@@ -503,7 +505,7 @@ def _parse_payload(payload: Any, source: str) -> WalkSession:
 
 
 def starter_session() -> WalkSession:
-    """The bot's starter session (:func:`bot.progression.starter_plan`), for a walk offline
+    """The bot's starter session (:func:`bot.plan.generate.starter_plan`), for a walk offline
     when the bot never gave this device a session: a warm-up, rounds of supported backward
     steps at a counter or wall, and a cool-down."""
     plan = starter_plan()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import getpass
-import os
 from dataclasses import dataclass, field
 
-from bot.env import env_float
+from bot.env import env_float, env_text
 from voice.audio.settings import AudioSettings
 from voice.bot_client import BotClientSettings
 from voice.listen.settings import ListenSettings
@@ -14,7 +13,7 @@ from voice.tts.settings import TtsSettings
 
 
 def _default_sender() -> str:
-    return os.environ.get("RETROWALK_SENDER", "").strip() or getpass.getuser()
+    return env_text("RETROWALK_SENDER") or getpass.getuser()
 
 
 @dataclass(frozen=True)

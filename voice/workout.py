@@ -19,13 +19,13 @@ then stops the walk at once and speaks the safety message before anything else.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.env import env_float
 from voice.clock import Clock
 from voice.session import Cue, WalkSession, build_cues, spoken_duration, summary_text
 
@@ -69,15 +69,11 @@ class WorkoutSettings:
     @classmethod
     def from_env(cls) -> WorkoutSettings:
         """Settings from ``RETROWALK_STATUS_INTERVAL_S`` (default 1)."""
-        raw = os.environ.get("RETROWALK_STATUS_INTERVAL_S", "").strip()
-        if not raw:
-            return cls()
-        try:
-            return cls(status_interval_s=float(raw))
-        except ValueError as error:
-            raise ValueError(
-                f"RETROWALK_STATUS_INTERVAL_S must be a positive number, got {raw!r}"
-            ) from error
+        return cls(
+            status_interval_s=env_float(
+                "RETROWALK_STATUS_INTERVAL_S", cls.status_interval_s, positive=True
+            )
+        )
 
 
 @dataclass(frozen=True)

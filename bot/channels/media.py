@@ -33,7 +33,7 @@ from bot.channels.data_uri import (
     sniff,
 )
 from bot.channels.db import PruneSchedule, create_tables, upsert, utc_now
-from bot.env import env_float, env_text
+from bot.env import env_float, env_int, env_text
 from bot.storage import Storage
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class MediaSettings:
         defaults = cls()
         return cls(
             public_url=normalize_public_url(env_text(PUBLIC_URL_ENV)),
-            max_bytes=int(env_float("RETROWALK_MEDIA_MAX_BYTES", defaults.max_bytes, minimum=1)),
+            max_bytes=env_int("RETROWALK_MEDIA_MAX_BYTES", defaults.max_bytes, minimum=1),
             ttl_days=env_float("RETROWALK_MEDIA_TTL_DAYS", defaults.ttl_days, positive=True),
         )
 

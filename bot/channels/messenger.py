@@ -35,7 +35,7 @@ from bot.channels.data_uri import MediaError, decode_data_uri
 from bot.channels.http import JsonAnswer, JsonApiClient, Sleep, Upload, backoff
 from bot.channels.signatures import DEFAULT_REPLAY_WINDOW, secrets_match, signature_matches
 from bot.channels.text import split_text
-from bot.env import env_float, env_text
+from bot.env import SettingsError, env_bool, env_float, env_text
 
 LOG = logging.getLogger(__name__)
 
@@ -55,7 +55,6 @@ MORE_PROMPT = "More options:"
 SUBSCRIBED_FIELDS = ("messages", "messaging_postbacks")
 TRANSIENT_CODES = frozenset({1, 2})  # "unknown error", "service temporarily unavailable"
 _VERSION = re.compile(r"v\d+\.\d+")
-_FALSE = {"0", "false", "no", "off"}
 
 Kind = Literal["text", "quick_reply", "postback"]
 
@@ -107,9 +106,7 @@ class MessengerSettings:
         defaults = cls()
         version = env_text("RETROWALK_MESSENGER_GRAPH_VERSION") or defaults.graph_version
         if not _VERSION.fullmatch(version):
-            raise ValueError(
-                f"RETROWALK_MESSENGER_GRAPH_VERSION must look like v25.0, got {version!r}"
-            )
+            raise SettingsError("RETROWALK_MESSENGER_GRAPH_VERSION", version, "like v25.0")
         return cls(
             page_token=env_text("RETROWALK_MESSENGER_PAGE_TOKEN"),
             app_secret=env_text("RETROWALK_MESSENGER_APP_SECRET"),
@@ -117,7 +114,7 @@ class MessengerSettings:
             graph_url=env_text("RETROWALK_MESSENGER_GRAPH_URL") or defaults.graph_url,
             graph_version=version,
             timeout_s=env_float("RETROWALK_MESSENGER_TIMEOUT", defaults.timeout_s, positive=True),
-            typing=env_text("RETROWALK_MESSENGER_TYPING").lower() not in _FALSE,
+            typing=env_bool("RETROWALK_MESSENGER_TYPING", defaults.typing),
         )
 
     def check(self) -> None:

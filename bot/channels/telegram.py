@@ -37,7 +37,7 @@ from bot.channels.data_uri import MediaError, decode_data_uri
 from bot.channels.http import JsonAnswer, JsonApiClient, Sleep, Upload, backoff
 from bot.channels.signatures import DEFAULT_REPLAY_WINDOW, secrets_match
 from bot.channels.text import split_text, utf16_len
-from bot.env import env_float, env_text
+from bot.env import env_bool, env_float, env_text
 
 LOG = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _COMMAND_MENTION = re.compile(r"^(/[A-Za-z0-9_]+)@[A-Za-z0-9_]+")
 _START = re.compile(r"^/start(?:@[A-Za-z0-9_]+)?(?:\s.*)?$", re.DOTALL)
 GREET_PAYLOAD = "/greet"
-_FALSE = {"0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ class TelegramSettings:
             api_url=env_text("RETROWALK_TELEGRAM_API_URL") or defaults.api_url,
             public_url=env_text("RETROWALK_PUBLIC_URL"),
             timeout_s=env_float("RETROWALK_TELEGRAM_TIMEOUT", defaults.timeout_s, positive=True),
-            typing=env_text("RETROWALK_TELEGRAM_TYPING").lower() not in _FALSE,
+            typing=env_bool("RETROWALK_TELEGRAM_TYPING", defaults.typing),
         )
 
     def check(self) -> None:

@@ -41,14 +41,13 @@ from twilio.rest import Client
 from bot.channels.media import PUBLIC_URL_ENV, normalize_public_url
 from bot.channels.options import format_options, options_from_reply
 from bot.channels.text import split_text
-from bot.env import env_float, env_text
+from bot.env import env_bool, env_float, env_text
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.twilio.com"
 BODY_LIMIT = 1600  # characters in one message's Body (Twilio's limit)
 WHATSAPP_PREFIX = "whatsapp:"
-OFF_VALUES = ("0", "false", "no", "off")
 IMAGE_NOTE = (
     "I made a chart of your progress, but I can't send pictures here yet. "
     "Ask me in the web chat to see it."
@@ -116,7 +115,7 @@ class TwilioSettings:
             api_url=(env_text("RETROWALK_TWILIO_API_URL") or DEFAULT_API_URL).rstrip("/"),
             public_url=normalize_public_url(env_text(PUBLIC_URL_ENV)),
             timeout_s=env_float("RETROWALK_TWILIO_TIMEOUT_S", cls.timeout_s, positive=True),
-            sms_media=env_text("RETROWALK_TWILIO_SMS_MEDIA").lower() not in OFF_VALUES,
+            sms_media=env_bool("RETROWALK_TWILIO_SMS_MEDIA", cls.sms_media),
         )
 
     def sends_media(self, kind: Kind) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.env import env_float, env_text
+from bot.env import env_int, env_text
 from bot.inputs import (
     MAX_SENDER_CHARS,
     InvalidMessageError,
@@ -86,10 +86,8 @@ class WebChatSettings:
         """
         configured = env_text(CORS_ENV).split()
         if not configured:
-            port = env_float(WEB_PORT_ENV, DEFAULT_WEB_PORT, minimum=1)
-            if port != int(port) or port > 65535:
-                raise ValueError(f"{WEB_PORT_ENV} must be a port number, got {port:g}")
-            return cls(allowed_origins=default_web_origins(int(port)))
+            port = env_int(WEB_PORT_ENV, DEFAULT_WEB_PORT, minimum=1, maximum=65535)
+            return cls(allowed_origins=default_web_origins(port))
         origins = tuple(o if o == "*" else normalise_origin(o) for o in configured)
         return cls(allowed_origins=tuple(dict.fromkeys(origins)))
 

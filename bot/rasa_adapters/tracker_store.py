@@ -40,7 +40,6 @@ import asyncio
 import json
 import logging
 import math
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -54,12 +53,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, Restarted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.storage import database_url as storage_database_url
 from bot.storage import is_transient_error
 
 logger = logging.getLogger(__name__)
 
-DATABASE_URL_ENV = "RETROWALK_DATABASE_URL"
-DEFAULT_DATABASE_URL = "sqlite:///var/retrowalk.db"
 DEFAULT_RETRY_WINDOW_S = 10.0
 DEFAULT_CACHE_SIZE = 200
 RETRY_BASE_DELAY_S = 0.1
@@ -109,7 +107,7 @@ def database_url(configured: str | None = None) -> str:
     Returns:
         An SQLAlchemy database URL.
     """
-    url = configured or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+    url = configured or storage_database_url()
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         if path and path != ":memory:":
@@ -135,7 +133,8 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         Args:
             domain: The assistant's domain.
             host: A full database URL (``url:`` in ``endpoints.yml``); default from
-                ``$RETROWALK_DATABASE_URL``, else ``sqlite:///var/retrowalk.db``.
+                ``$RETROWALK_DATABASE_URL``, else ``sqlite:///<project root>/var/retrowalk.db``
+                (:func:`bot.storage.database_url`).
             event_broker: Optional event broker.
             window_turns: How many recent user turns to load (at least 8).
             retry_window_s: How long ``retrieve`` and ``save`` retry transient database

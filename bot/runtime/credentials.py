@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from bot.env import env_text
 from bot.runtime.settings import Settings
 
 LOG = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def select_channels(
     for name, entry in channels.items():
         config = dict(entry or {})
         required = config.pop(REQUIRED_ENV_KEY, None) or []
-        missing = tuple(var for var in required if not environ.get(var, "").strip())
+        missing = tuple(var for var in required if not env_text(var, environ=environ))
         if missing:
             skipped.append(SkippedChannel(name, missing))
         else:

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bot.env import env_text
 from bot.runtime.credentials import write_credentials
 from bot.runtime.quiet import QUIET_ENV
 from bot.runtime.settings import Settings
@@ -89,7 +90,7 @@ def server_environment(
 
 def api_token(settings: Settings) -> str:
     """The Rasa HTTP API token: ``$RETROWALK_API_TOKEN``, else one kept in ``var/api_token``."""
-    token = os.environ.get(API_TOKEN_ENV, "").strip()
+    token = env_text(API_TOKEN_ENV)
     if token:
         return token
     path = settings.var_dir / "api_token"

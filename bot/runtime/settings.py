@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bot.env import env_int, env_path, env_text, env_words
 from bot.runtime.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATABASE_FILE = "retrowalk.db"
 
 
-def _env(name: str, default: str) -> str:
-    value = os.environ.get(name, "").strip()
-    return value or default
+def default_var_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$RETROWALK_VAR_DIR``, else ``<root>/var`` (root: ``$RETROWALK_ROOT``, else the project)."""
+    root = env_path("RETROWALK_ROOT", PROJECT_ROOT, environ=environ)
+    return env_path("RETROWALK_VAR_DIR", root / "var", environ=environ)
+
+
+def default_database_url(var_dir: Path) -> str:
+    """The default database: ``sqlite:///<var_dir>/retrowalk.db``, the path made absolute.
+
+    The one definition, used by :class:`Settings` and by :func:`bot.storage.database_url`.
+    """
+    return f"sqlite:///{(var_dir / DATABASE_FILE).resolve()}"
 
 
 @dataclass(frozen=True)
@@ -35,14 +46,18 @@ class Settings:
             ``RETROWALK_CORS``, default none (same origin only).
     """
 
-    root: Path = field(default_factory=lambda: Path(_env("RETROWALK_ROOT", str(PROJECT_ROOT))))
-    host: str = field(default_factory=lambda: _env("RETROWALK_HOST", "127.0.0.1"))
-    rasa_port: int = field(default_factory=lambda: int(_env("RETROWALK_RASA_PORT", "5005")))
-    action_port: int = field(default_factory=lambda: int(_env("RETROWALK_ACTION_PORT", "5055")))
-    var_dir: Path = field(default_factory=lambda: Path(_env("RETROWALK_VAR_DIR", "")))
-    database_url: str = field(default_factory=lambda: _env("RETROWALK_DATABASE_URL", ""))
-    models_dir: Path = field(default_factory=lambda: Path(_env("RETROWALK_MODELS_DIR", "")))
-    cors: tuple[str, ...] = field(default_factory=lambda: tuple(_env("RETROWALK_CORS", "").split()))
+    root: Path = field(default_factory=lambda: env_path("RETROWALK_ROOT", PROJECT_ROOT))
+    host: str = field(default_factory=lambda: env_text("RETROWALK_HOST", "127.0.0.1"))
+    rasa_port: int = field(
+        default_factory=lambda: env_int("RETROWALK_RASA_PORT", 5005, minimum=1, maximum=65535)
+    )
+    action_port: int = field(
+        default_factory=lambda: env_int("RETROWALK_ACTION_PORT", 5055, minimum=1, maximum=65535)
+    )
+    var_dir: Path = field(default_factory=lambda: env_path("RETROWALK_VAR_DIR", Path("")))
+    database_url: str = field(default_factory=lambda: env_text("RETROWALK_DATABASE_URL"))
+    models_dir: Path = field(default_factory=lambda: env_path("RETROWALK_MODELS_DIR", Path("")))
+    cors: tuple[str, ...] = field(default_factory=lambda: env_words("RETROWALK_CORS"))
 
     def __post_init__(self) -> None:
         """Fill the defaults that depend on ``root``."""
@@ -51,9 +66,7 @@ class Settings:
         if not str(self.models_dir) or str(self.models_dir) == ".":
             object.__setattr__(self, "models_dir", self.root / "models")
         if not self.database_url:
-            object.__setattr__(
-                self, "database_url", f"sqlite:///{(self.var_dir / 'retrowalk.db').resolve()}"
-            )
+            object.__setattr__(self, "database_url", default_database_url(self.var_dir))
 
     def isolated(self, var_dir: Path, **changes: Any) -> Settings:
         """These settings on a private run-time directory: its own SQLite database, free ports.

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 
-from bot.env import env_float
+from bot.env import env_float, env_int, env_text
 from bot.runtime import nginx, servers
 from bot.runtime.ports import free_port
 from bot.runtime.postgres_server import PostgresServer
@@ -62,13 +62,6 @@ NGINX_PORT_ATTEMPTS = 3
 
 class TopologyError(RuntimeError):
     """A part of the topology did not start or stop as asked."""
-
-
-def _env_int(name: str, default: int, minimum: int) -> int:
-    value = env_float(name, float(default), minimum=float(minimum))
-    if value != int(value):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -115,15 +108,17 @@ class TopologySettings:
         """Settings from the ``RETROWALK_TOPOLOGY_*`` variables (defaults as documented)."""
         defaults = cls()
         return cls(
-            rasa_instances=_env_int(
-                "RETROWALK_TOPOLOGY_RASA_INSTANCES", defaults.rasa_instances, 1
+            rasa_instances=env_int(
+                "RETROWALK_TOPOLOGY_RASA_INSTANCES", defaults.rasa_instances, minimum=1
             ),
-            action_servers=_env_int(
-                "RETROWALK_TOPOLOGY_ACTION_SERVERS", defaults.action_servers, 1
+            action_servers=env_int(
+                "RETROWALK_TOPOLOGY_ACTION_SERVERS", defaults.action_servers, minimum=1
             ),
-            sanic_workers=_env_int("RETROWALK_TOPOLOGY_SANIC_WORKERS", defaults.sanic_workers, 1),
-            tf_threads=_env_int("RETROWALK_TOPOLOGY_TF_THREADS", defaults.tf_threads, 0),
-            port=_env_int("RETROWALK_TOPOLOGY_PORT", defaults.port, 0),
+            sanic_workers=env_int(
+                "RETROWALK_TOPOLOGY_SANIC_WORKERS", defaults.sanic_workers, minimum=1
+            ),
+            tf_threads=env_int("RETROWALK_TOPOLOGY_TF_THREADS", defaults.tf_threads, minimum=0),
+            port=env_int("RETROWALK_TOPOLOGY_PORT", defaults.port, minimum=0, maximum=65535),
             start_timeout_s=env_float(
                 "RETROWALK_TOPOLOGY_START_TIMEOUT_S", defaults.start_timeout_s, positive=True
             ),
@@ -284,7 +279,7 @@ class Topology:
         with self.timings.step("redis"):
             self.redis.start()
         # Hex: a token starting with "-" would be read by `rasa run` as an option.
-        self.token = os.environ.get(servers.API_TOKEN_ENV, "").strip() or secrets.token_hex(24)
+        self.token = env_text(servers.API_TOKEN_ENV) or secrets.token_hex(24)
 
     def _start_action_servers(self) -> None:
         self.action_servers = [

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.env import env_text
+from bot.env import env_int, env_text
 from bot.runtime.servers import ServerProcess, server_environment
 from bot.runtime.settings import Settings
 
@@ -48,16 +48,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 class WebBundleMissingError(RuntimeError):
     """The rasa-webchat bundle is not installed under ``web/node_modules``."""
-
-
-def _port(raw: str, name: str) -> int:
-    try:
-        port = int(raw)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a port number, got {raw!r}") from error
-    if not 1 <= port <= 65535:
-        raise ValueError(f"{name} must be between 1 and 65535, got {port}")
-    return port
 
 
 def _origin(url: str) -> str:
@@ -112,11 +102,10 @@ class WebSettings:
             ValueError: A bad port or socket URL.
         """
         settings = settings or Settings()
-        port = env_text(PORT_ENV)
         return cls(
-            host=env_text(HOST_ENV) or DEFAULT_HOST,
-            port=_port(port, PORT_ENV) if port else DEFAULT_PORT,
-            socket_url=(env_text(SOCKET_URL_ENV) or settings.rasa_url).rstrip("/"),
+            host=env_text(HOST_ENV, DEFAULT_HOST),
+            port=env_int(PORT_ENV, DEFAULT_PORT, minimum=1, maximum=65535),
+            socket_url=env_text(SOCKET_URL_ENV, settings.rasa_url).rstrip("/"),
             web_dir=settings.root / "web",
         )
 

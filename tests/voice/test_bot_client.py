@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from actions.plan import session_payload
+from bot.plan.generate import generate_plan, starter_plan
 from bot.profile import Profile
-from bot.progression import generate_plan, starter_plan
 from tests.conftest import LiveCoach
 from tests.integration.rest_client import Conversation
 from tests.integration.test_coaching import fill_profile

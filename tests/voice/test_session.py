@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from actions.plan import session_payload
+from bot.plan.generate import generate_plan, starter_plan
+from bot.plan.model import Plan
 from bot.profile import Profile
-from bot.progression import Plan, generate_plan, starter_plan
 from voice.session import (
     CUE_KINDS,
     Cue,

@@ -493,7 +493,7 @@ def test_settings_from_env(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> Non
         ("RETROWALK_GTTS_TIMEOUT", "soon", "RETROWALK_GTTS_TIMEOUT must be a number"),
         ("RETROWALK_GTTS_TIMEOUT", "0", "RETROWALK_GTTS_TIMEOUT must be positive"),
         ("RETROWALK_ESPEAK_RATE", "fast", "RETROWALK_ESPEAK_RATE must be a whole number"),
-        ("RETROWALK_TTS_RETRY_AFTER", "-1", "retry_after_s must be >= 0"),
+        ("RETROWALK_TTS_RETRY_AFTER", "-1", "RETROWALK_TTS_RETRY_AFTER must be at least 0"),
     ],
 )
 def test_settings_errors_name_the_problem(

@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from actions.plan import session_payload
-from bot.progression import starter_plan
+from bot.plan.generate import starter_plan
 from bot.runtime.ports import free_port
 from bot.safety.assessment import RedFlag, assess
 from bot.safety.stop_message import stop_message, stop_payload

@@ -379,7 +379,7 @@ def test_workout_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RETROWALK_STATUS_INTERVAL_S", "0.5")
     assert WorkoutSettings.from_env().status_interval_s == 0.5
     monkeypatch.setenv("RETROWALK_STATUS_INTERVAL_S", "0")
-    with pytest.raises(ValueError, match="RETROWALK_STATUS_INTERVAL_S must be a positive"):
+    with pytest.raises(ValueError, match="RETROWALK_STATUS_INTERVAL_S must be positive"):
         WorkoutSettings.from_env()
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+
+from bot.env import env_bool, env_float, env_text
 
 OFF_VALUES = ("off", "0", "no", "false", "none", "text")
 """Values of ``RETROWALK_AUDIO`` that force a text-only walk."""
-
-
-def _env(name: str) -> str:
-    return os.environ.get(name, "").strip()
 
 
 def parse_device(raw: str) -> int | str | None:
@@ -23,20 +20,11 @@ def parse_device(raw: str) -> int | str | None:
     return raw
 
 
-def _float_in(name: str, raw: str, low: float, high: float) -> float:
-    try:
-        value = float(raw)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from error
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {raw!r}")
-    return value
-
-
-def _latency(raw: str) -> str | float:
-    if raw.lower() in ("low", "high"):
-        return raw.lower()
-    return _float_in("RETROWALK_AUDIO_LATENCY", raw, 0.001, 2.0)
+def _latency() -> str | float:
+    raw = env_text("RETROWALK_AUDIO_LATENCY").lower()
+    if raw in ("low", "high"):
+        return raw
+    return env_float("RETROWALK_AUDIO_LATENCY", 0.05, minimum=0.001, maximum=2.0)
 
 
 @dataclass(frozen=True)
@@ -98,12 +86,10 @@ class AudioSettings:
     @classmethod
     def from_env(cls) -> AudioSettings:
         """Settings from ``RETROWALK_AUDIO*`` environment variables (see the attributes)."""
-        duck = _env("RETROWALK_DUCK_GAIN")
-        latency = _env("RETROWALK_AUDIO_LATENCY")
         return cls(
-            enabled=_env("RETROWALK_AUDIO").lower() not in OFF_VALUES,
-            output_device=parse_device(_env("RETROWALK_AUDIO_OUTPUT")),
-            input_device=parse_device(_env("RETROWALK_AUDIO_INPUT")),
-            duck_gain=_float_in("RETROWALK_DUCK_GAIN", duck, 0.0, 1.0) if duck else 0.25,
-            latency=_latency(latency) if latency else 0.05,
+            enabled=env_bool("RETROWALK_AUDIO", True, false_words=OFF_VALUES),
+            output_device=parse_device(env_text("RETROWALK_AUDIO_OUTPUT")),
+            input_device=parse_device(env_text("RETROWALK_AUDIO_INPUT")),
+            duck_gain=env_float("RETROWALK_DUCK_GAIN", 0.25, maximum=1.0),
+            latency=_latency(),
         )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
+
+from bot.env import env_choice, env_float, env_int, env_path, env_text
 
 AsrEngine = Literal["pocketsphinx", "whisper", "hybrid"]
 ASR_ENGINES: tuple[str, ...] = ("pocketsphinx", "whisper", "hybrid")
@@ -83,7 +85,7 @@ class ListenSettings:
             raise ValueError("wake_phrase must not be empty")
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> ListenSettings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ListenSettings:
         """Settings from ``RETROWALK_*`` environment variables, defaults for the rest.
 
         Variables: ``RETROWALK_WAKE_PHRASE``, ``RETROWALK_ASR``, ``RETROWALK_WHISPER_MODEL``
@@ -91,22 +93,35 @@ class ListenSettings:
         ``RETROWALK_WAKE_THRESHOLD``, ``RETROWALK_VOICE_LM_DIR``, ``RETROWALK_END_SILENCE_MS``,
         ``RETROWALK_EARLY_DECODE_MS``.
         """
-        env = os.environ if environ is None else environ
         defaults = cls()
-        model = env.get("RETROWALK_WHISPER_MODEL")
-        asr = env.get("RETROWALK_ASR", defaults.asr).strip().lower()
-        if asr not in ASR_ENGINES:
-            raise ValueError(f"RETROWALK_ASR must be one of {ASR_ENGINES}, got {asr!r}")
+        model = env_text("RETROWALK_WHISPER_MODEL", environ=environ)
+        asr = env_choice("RETROWALK_ASR", defaults.asr, ASR_ENGINES, environ=environ)
         return cls(
             wake_phrase=" ".join(
-                env.get("RETROWALK_WAKE_PHRASE", defaults.wake_phrase).split()
+                env_text("RETROWALK_WAKE_PHRASE", defaults.wake_phrase, environ=environ).split()
             ).lower(),
-            wake_threshold=float(env.get("RETROWALK_WAKE_THRESHOLD", defaults.wake_threshold)),
+            wake_threshold=env_float(
+                "RETROWALK_WAKE_THRESHOLD", defaults.wake_threshold, positive=True, environ=environ
+            ),
             asr=cast(AsrEngine, asr),
-            min_confidence=float(env.get("RETROWALK_ASR_MIN_CONFIDENCE", defaults.min_confidence)),
-            max_utterance_s=float(env.get("RETROWALK_MAX_UTTERANCE_S", defaults.max_utterance_s)),
-            end_silence_ms=int(env.get("RETROWALK_END_SILENCE_MS", defaults.end_silence_ms)),
-            early_decode_ms=int(env.get("RETROWALK_EARLY_DECODE_MS", defaults.early_decode_ms)),
-            whisper_model_dir=Path(model) if model else None,
-            lm_dir=Path(env.get("RETROWALK_VOICE_LM_DIR", str(defaults.lm_dir))),
+            min_confidence=env_float(
+                "RETROWALK_ASR_MIN_CONFIDENCE",
+                defaults.min_confidence,
+                maximum=1.0,
+                environ=environ,
+            ),
+            max_utterance_s=env_float(
+                "RETROWALK_MAX_UTTERANCE_S",
+                defaults.max_utterance_s,
+                positive=True,
+                environ=environ,
+            ),
+            end_silence_ms=env_int(
+                "RETROWALK_END_SILENCE_MS", defaults.end_silence_ms, minimum=1, environ=environ
+            ),
+            early_decode_ms=env_int(
+                "RETROWALK_EARLY_DECODE_MS", defaults.early_decode_ms, environ=environ
+            ),
+            whisper_model_dir=Path(model).expanduser() if model else None,
+            lm_dir=env_path("RETROWALK_VOICE_LM_DIR", defaults.lm_dir, environ=environ),
         )

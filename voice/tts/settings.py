@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.env import env_float, env_int, env_text
 
 KNOWN_ENGINES = ("gtts", "piper", "espeak")
 """Engine names accepted in :attr:`TtsSettings.engines`."""
@@ -14,27 +15,6 @@ def _default_cache_dir() -> Path:
     from bot.runtime.settings import Settings
 
     return Settings().var_dir / "tts-cache"
-
-
-def _env(name: str) -> str:
-    return os.environ.get(name, "").strip()
-
-
-def _positive_float(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from error
-    if not value > 0:
-        raise ValueError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-def _int(name: str, raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from error
 
 
 def parse_engines(raw: str) -> tuple[str, ...]:
@@ -113,33 +93,28 @@ class TtsSettings:
             ValueError: A variable has a bad value (message names it).
         """
         values: dict[str, object] = {}
-        if raw := _env("RETROWALK_TTS_ENGINES"):
+        if raw := env_text("RETROWALK_TTS_ENGINES"):
             values["engines"] = parse_engines(raw)
-        if raw := _env("RETROWALK_GTTS_LANG"):
+        if raw := env_text("RETROWALK_GTTS_LANG"):
             values["gtts_lang"] = raw
-        if raw := _env("RETROWALK_GTTS_TLD"):
+        if raw := env_text("RETROWALK_GTTS_TLD"):
             values["gtts_tld"] = raw
-        if raw := _env("RETROWALK_GTTS_TIMEOUT"):
-            values["gtts_timeout_s"] = _positive_float("RETROWALK_GTTS_TIMEOUT", raw)
-        if raw := _env("RETROWALK_GTTS_URL"):
+        values["gtts_timeout_s"] = env_float(
+            "RETROWALK_GTTS_TIMEOUT", cls.gtts_timeout_s, positive=True
+        )
+        if raw := env_text("RETROWALK_GTTS_URL"):
             values["gtts_base_url"] = raw
-        if raw := _env("RETROWALK_PIPER_MODEL"):
+        if raw := env_text("RETROWALK_PIPER_MODEL"):
             values["piper_model"] = Path(raw).expanduser()
-        if raw := _env("RETROWALK_PIPER_LENGTH_SCALE"):
-            values["piper_length_scale"] = _positive_float("RETROWALK_PIPER_LENGTH_SCALE", raw)
-        if raw := _env("RETROWALK_ESPEAK_VOICE"):
+        values["piper_length_scale"] = env_float(
+            "RETROWALK_PIPER_LENGTH_SCALE", cls.piper_length_scale, positive=True
+        )
+        if raw := env_text("RETROWALK_ESPEAK_VOICE"):
             values["espeak_voice"] = raw
-        if raw := _env("RETROWALK_ESPEAK_RATE"):
-            values["espeak_rate_wpm"] = _int("RETROWALK_ESPEAK_RATE", raw)
-        if raw := _env("RETROWALK_TTS_CACHE"):
+        values["espeak_rate_wpm"] = env_int("RETROWALK_ESPEAK_RATE", cls.espeak_rate_wpm, minimum=1)
+        if raw := env_text("RETROWALK_TTS_CACHE"):
             values["cache_dir"] = None if raw.lower() in ("off", "none") else Path(raw).expanduser()
-        if raw := _env("RETROWALK_TTS_RETRY_AFTER"):
-            try:
-                values["retry_after_s"] = float(raw)
-            except ValueError as error:
-                raise ValueError(f"RETROWALK_TTS_RETRY_AFTER must be a number, got {raw!r}") from (
-                    error
-                )
+        values["retry_after_s"] = env_float("RETROWALK_TTS_RETRY_AFTER", cls.retry_after_s)
         try:
             return cls(**values)  # type: ignore[arg-type]
         except ValueError as error:
