@@ -46,14 +46,6 @@ def stored_plan(user_id: str) -> tuple[Plan, int] | None:
     return Plan.from_dict(record["plan"]), int(record.get("current_week", 1))
 
 
-def plan_or_explain(dispatcher: CollectingDispatcher, user_id: str) -> tuple[Plan, int] | None:
-    """The user's plan and current week; tells the user how to get one if there is none."""
-    found = stored_plan(user_id)
-    if found is None:
-        dispatcher.utter_message(text=NO_PLAN)
-    return found
-
-
 def save_plan(user_id: str, plan: Plan, current_week: int) -> None:
     """Store ``plan`` as the user's active plan at ``current_week``."""
     storage().save_plan(user_id, {"plan": plan.to_dict(), "current_week": current_week})

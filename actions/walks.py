@@ -193,18 +193,17 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
         dispatcher.utter_message(text=f"I couldn't log that walk: {structured}.")
         return [SlotSet("awaiting", None), SlotSet("pending", None)]
     awaiting = tracker.get_slot("awaiting") == "log_walk"
-    pending_state = dict(tracker.get_slot("pending") or {}) if awaiting else {}
+    pending = dict(tracker.get_slot("pending") or {}) if awaiting else {}
     report = parse_walk_report(
         str(message.get("text") or ""),
         message.get("entities") or [],
-        minutes_asked=awaiting and pending_state.get("minutes") is None,
+        minutes_asked=awaiting and pending.get("minutes") is None,
     )
     feeling = None if awaiting else feeling_topic(report)
     if feeling is not None:
         # "my legs are a little sore the day after": advice, and nothing logged.
         dispatcher.utter_message(response=FEELING_ANSWERS[feeling])
         return []
-    pending = dict(tracker.get_slot("pending") or {}) if awaiting else {}
     if pending.get("walk_id") is not None:
         logged = float(pending.get("minutes") or 0.0)
         if report.minutes is None or abs(report.minutes - logged) < 1:

@@ -27,19 +27,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.nlp.evaluation import load_messages  # noqa: E402
+
 DEV_SETS = ("nlu_dev", "nlu_dev2", "nlu_dev3")
 
 
 def dev_texts() -> list[str]:
     """Every distinct development-set question (never the held-out test sets)."""
-    texts: list[str] = []
-    for name in DEV_SETS:
-        for path in sorted((ROOT / "tests" / "data" / name).glob("*.yml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            texts.extend(str(item["text"]) for item in data.get("items", []))
+    texts = [m.text for name in DEV_SETS for m in load_messages(ROOT / "tests" / "data" / name)]
     return list(dict.fromkeys(texts))
 
 
@@ -95,7 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="times through the questions")
     args = parser.parse_args(argv)
     model = args.model or max((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    sys.path.insert(0, str(ROOT))
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))

@@ -258,7 +258,7 @@ def with_reading(
     view = normalise(text, lexicon)
     if lexicon.exclusions.search(view):
         return rules  # the lexicon knows this for a figure of speech ("fell asleep")
-    if not lexicon.health_words.search(blank(lexicon.exclusions, view)):
+    if not lexicon.health_words.search(view):
         return rules  # nothing about the body or health: the reading is a guess ("the park")
     for mention in rules.mentions:
         if mention.status in CALM_STATUSES and (
