@@ -54,12 +54,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.env import env_float, env_text
 from bot.profile import Profile, WalkLog
-from bot.runtime.settings import default_database_url, default_var_dir
+from bot.settings import default_database_url, default_var_dir
 
 logger = logging.getLogger(__name__)
 
 # Same variable and default as the conversation store (bot/rasa_adapters/tracker_store.py)
-# and the servers (bot/runtime/settings.py): ``default_database_url``.
+# and the servers (bot/settings.py): ``default_database_url``.
 DATABASE_URL_ENV = "RETROWALK_DATABASE_URL"
 
 MAX_USER_ID_LENGTH = 255
@@ -148,7 +148,7 @@ class DeletionReport:
 def database_url(environ: Mapping[str, str] | None = None) -> str:
     """Return ``$RETROWALK_DATABASE_URL``, else the default SQLite file URL.
 
-    The default is the servers' (:func:`bot.runtime.settings.default_database_url`):
+    The default is the servers' (:func:`bot.settings.default_database_url`):
     ``sqlite:///<var_dir>/retrowalk.db``, absolute, ``var_dir`` from ``$RETROWALK_VAR_DIR``
     or ``<project root>/var``, whatever the working directory.
 

@@ -3,7 +3,7 @@
 * ``stock``: Rasa's ``rasa init`` bot, one ``rasa run`` process, SQLite tracker store;
 * ``single``: RetroWalk as ``retrowalk run`` starts it: one action server and one
   ``rasa run`` process, SQLite;
-* ``scaled``: RetroWalk on the scaled topology (:class:`bot.runtime.topology.Topology`):
+* ``scaled``: RetroWalk on the scaled topology (:class:`operations.topology.Topology`):
   PostgreSQL, the Redis lock store, 2 Rasa instances and 2 action servers behind nginx.
 
 Each runner starts its servers, measures, and stops them before returning, so only one
@@ -37,11 +37,11 @@ from bench_servers import (
     wait_for_rasa,
 )
 
-from bot.runtime import servers, training
-from bot.runtime.loadgen import run_load
-from bot.runtime.ports import free_port
-from bot.runtime.settings import Settings
-from bot.runtime.topology import Topology, TopologySettings, process_group_rss_mib
+from bot.settings import Settings
+from operations import servers, training
+from operations.loadgen import run_load
+from operations.ports import free_port, isolated
+from operations.topology import Topology, TopologySettings, process_group_rss_mib
 
 ACTION_SERVER_TIMEOUT_S = 60.0
 WARMUP_TURNS = 20
@@ -194,7 +194,7 @@ def bench_single(work: Path, plan: Plan, model: Path) -> ConfigResult:
     """Start and measure RetroWalk as ``retrowalk run`` runs it (SQLite, one process each)."""
     result = ConfigResult(key=SINGLE)
     var_dir = work / "retrowalk-var"
-    settings = Settings().isolated(var_dir, host="127.0.0.1", cors=())
+    settings = isolated(Settings(), var_dir, host="127.0.0.1", cors=())
     running: list[servers.ServerProcess] = []
     try:
         _say("==> RetroWalk single process: starting the action server and Rasa ...")

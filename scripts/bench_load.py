@@ -1,6 +1,6 @@
 """The benchmark's load steps: many simulated users at once over the REST channel.
 
-Closed-loop steps use :func:`bot.runtime.loadgen.run_load` (every user sends its next
+Closed-loop steps use :func:`operations.loadgen.run_load` (every user sends its next
 message as soon as the previous one is answered). The think-time step runs the same kind of
 users, each waiting a random 1-2 s (the plan's range) after every reply, as a person reading
 the answer would.
@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from bench_model import LoadFigures, LoadLevel, load_figures
 
-from bot.runtime.loadgen import Turn, run_load
+from operations.loadgen import Turn, run_load
 
 REQUEST_TIMEOUT_S = 60.0
 # RetroWalk's REST channel answers 200 with this text when processing raised

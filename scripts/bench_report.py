@@ -256,10 +256,10 @@ answered messages over the step's wall time.
 - One invocation measures the stock bot, then RetroWalk single process, then RetroWalk on the
   scaled topology; each configuration's servers are stopped before the next one starts.
   Servers listen on free private ports on 127.0.0.1; the load generator (Python, aiohttp,
-  `bot/runtime/loadgen.py`) runs on the same cores as the servers.
+  `operations/loadgen.py`) runs on the same cores as the servers.
 - Training: `rasa train --force` with an empty, private training cache
   (`RASA_CACHE_DIRECTORY` in the temporary directory). RetroWalk trains through
-  `bot.runtime.training.ensure_model(force=True)` once; both RetroWalk configurations serve
+  `operations.training.ensure_model(force=True)` once; both RetroWalk configurations serve
   that model. Its spaCy pipeline is built first (preparation; a no-op when the installed
   pipeline is current). `rasa init --no-prompt` copies Rasa's template
   (`rasa/cli/initial_project`) and trains it; the benchmark copies the same template and

@@ -17,9 +17,9 @@ import yaml
 from bench_load import ERROR_REPLY_PREFIX, REQUEST_TIMEOUT_S
 from bench_model import LatencyStats
 
-from bot.runtime import servers
-from bot.runtime.quiet import QUIET_ENV
-from bot.runtime.settings import Settings
+from bot.settings import Settings
+from operations import servers
+from operations.quiet import QUIET_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RASA_SERVER_TIMEOUT_S = 300.0
@@ -42,8 +42,8 @@ def tail(path: Path, lines: int = 30) -> str:
 
 
 def quiet_rasa(*args: str) -> list[str]:
-    """A ``rasa`` command line run through :mod:`bot.runtime.quiet`."""
-    return [sys.executable, "-m", "bot.runtime.quiet", "rasa", *args]
+    """A ``rasa`` command line run through :mod:`operations.quiet`."""
+    return [sys.executable, "-m", "operations.quiet", "rasa", *args]
 
 
 def run_logged(command: list[str], cwd: Path, log: Path, what: str) -> float:

@@ -11,7 +11,7 @@ databases, models and training caches:
 1. the stock ``rasa init`` bot, one ``rasa run`` process (SQLite);
 2. RetroWalk single process, as ``retrowalk run`` starts it (action server + Rasa, SQLite);
 3. RetroWalk on the scaled topology (PostgreSQL, Redis lock store, 2 Rasa instances and
-   2 action servers behind nginx: :class:`bot.runtime.topology.Topology`).
+   2 action servers behind nginx: :class:`operations.topology.Topology`).
 
 For each: training from scratch, start-up, memory, latency p50/p95/p99 and throughput with
 1, 10 and 50 concurrent closed-loop users, and 10 users with 1-2 s of think time; for the
@@ -65,7 +65,7 @@ from bench_report import render_report  # noqa: E402
 from bench_servers import BenchmarkError  # noqa: E402
 from bench_targets import check_targets  # noqa: E402
 
-from bot.runtime.quiet import QUIET_ENV  # noqa: E402
+from operations.quiet import QUIET_ENV  # noqa: E402
 
 FIGURES_PATH = PROJECT_ROOT / "artifacts" / "benchmark" / "figures.json"
 PLOT_NAME = Path("images") / "benchmark.png"

@@ -39,8 +39,8 @@ def classifier_readings(texts: list[str]) -> list[tuple[list[tuple[str, float]],
     from rasa.core.channels.channel import UserMessage
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot.runtime import training
-    from bot.runtime.settings import Settings
+    from bot.settings import Settings
+    from operations import training
 
     agent = Agent.load(str(training.ensure_model(ROOT, Settings().models_dir)))
     assert agent.processor is not None

@@ -11,7 +11,7 @@
 #   chromium     the browser the web chat tests drive through Playwright (tests/web/)
 #   nodejs, npm  only where npm is missing: the web chat page's packages (npm ci --prefix web)
 #   redis-server, nginx
-#                the scaled topology (bot/runtime/topology.py): Redis lock store, nginx in
+#                the scaled topology (operations/topology.py): Redis lock store, nginx in
 #                front of several Rasa instances (tests/topology/, the benchmark)
 set -euo pipefail
 

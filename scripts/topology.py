@@ -5,7 +5,7 @@
     .venv/bin/python scripts/topology.py render-nginx --compose [--write] [--drain 1]
     .venv/bin/python scripts/topology.py render-nginx --helm
 
-Sizes come from RETROWALK_TOPOLOGY_* (see ``bot.runtime.topology.TopologySettings``) or the
+Sizes come from RETROWALK_TOPOLOGY_* (see ``operations.topology.TopologySettings``) or the
 options. Needs Debian's postgresql, redis-server and nginx packages (the system services are
 not used: every server is private to this run, on free 127.0.0.1 ports).
 """
@@ -24,10 +24,10 @@ from types import FrameType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.runtime import nginx, training
-from bot.runtime.loadgen import LoadResult, run_load
-from bot.runtime.settings import Settings
-from bot.runtime.topology import Topology, TopologySettings
+from bot.settings import Settings
+from operations import nginx, training
+from operations.loadgen import LoadResult, run_load
+from operations.topology import Topology, TopologySettings
 
 BENCH_MESSAGES = [
     "hi",

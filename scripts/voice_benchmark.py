@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.runtime import servers, training  # noqa: E402
-from bot.runtime.settings import Settings  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from operations import servers, training  # noqa: E402
+from operations.ports import isolated  # noqa: E402
 from tests.voice.pulse import PulseAudio, say_into_mic  # noqa: E402
 from tests.voice.speech import synthesize  # noqa: E402
 from voice.app import build_app  # noqa: E402
@@ -100,7 +101,7 @@ def answer_latency(report: Callable[[str], None]) -> dict[str, Any]:
     settings = Settings()
     model = training.ensure_model(settings.root, settings.models_dir)
     work = Path(tempfile.mkdtemp(prefix="retrowalk-voice-bench-"))
-    settings = settings.isolated(work)
+    settings = isolated(settings, work)
     actions = servers.start_action_server(settings)
     rasa = None
     pulse = PulseAudio().start()

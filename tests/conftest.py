@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.runtime import servers, training
-from bot.runtime.ports import free_port
-from bot.runtime.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings
+from operations import servers, training
+from operations.ports import free_port, isolated
 from tests.postgres import postgres_url  # noqa: F401  (session fixture)
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
@@ -154,7 +154,7 @@ def live_coach(
     var_dir = tmp_path_factory.mktemp("coach-var")
     web_port = free_port()
     web_origin = f"http://127.0.0.1:{web_port}"
-    settings = Settings().isolated(var_dir, cors=(web_origin,))
+    settings = isolated(Settings(), var_dir, cors=(web_origin,))
     api_ports = {platform: free_port() for platform in CHANNEL_SECRETS}
     env = {**channel_environment(settings, api_ports), "RETROWALK_CORS": web_origin}
     actions, rasa = _start_pair(settings, trained_model, env)

@@ -1,6 +1,6 @@
 """A private, throwaway PostgreSQL server for tests (session-scoped pytest fixture).
 
-The server is ``bot.runtime.postgres_server.PostgresServer`` (the one the scaled topology
+The server is ``operations.postgres_server.PostgresServer`` (the one the scaled topology
 uses): Debian's binaries (``apt-get install -y postgresql``), never the system cluster, a
 temporary directory, a free port on 127.0.0.1, password authentication, durability off. As
 root, PostgreSQL runs as the ``postgres`` system user. ``postgres_url`` yields the URL of an
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.runtime.postgres_server import PostgresError, PostgresServer
+from operations.postgres_server import PostgresError, PostgresServer
 
 logger = logging.getLogger(__name__)
 

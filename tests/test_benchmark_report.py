@@ -34,7 +34,7 @@ from bench_plot import write_plot  # noqa: E402
 from bench_report import render_report  # noqa: E402
 from bench_targets import check_targets, p95_explanation  # noqa: E402
 
-from bot.runtime.loadgen import Turn  # noqa: E402
+from operations.loadgen import Turn  # noqa: E402
 
 
 def step(

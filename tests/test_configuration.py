@@ -1,7 +1,7 @@
 """One reader for every ``RETROWALK_*`` variable (``bot/env.py``), each one documented.
 
-(a) Every variable read in ``bot/``, ``actions/``, ``voice/`` and ``scripts/`` (Python and
-shell) and the Makefile is listed in
+(a) Every variable read in ``bot/``, ``actions/``, ``voice/``, ``operations/`` and ``scripts/``
+(Python and shell) and the Makefile is listed in
 ``docs/configuration.md``, and every one listed there is still read (or used by the
 deployment files). (b) No module but ``bot/env.py`` reads the environment for a
 ``RETROWALK_*`` name. (c) The reader: defaults when unset, a clear error naming the variable
@@ -29,7 +29,7 @@ from bot.env import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE_DIRS = ("bot", "actions", "voice", "scripts")
+CODE_DIRS = ("bot", "actions", "voice", "operations", "scripts")
 READER = ROOT / "bot" / "env.py"
 DOC = ROOT / "docs" / "configuration.md"
 DEPLOY_FILES = sorted((ROOT / "deploy").rglob("*.y*ml"))
@@ -267,7 +267,7 @@ def test_a_bad_value_names_the_variable(
 def test_server_settings_raise_the_clear_error(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str
 ) -> None:
-    from bot.runtime.settings import Settings
+    from bot.settings import Settings
 
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=name):
@@ -304,7 +304,7 @@ def test_a_bad_message_limit_is_an_error_not_the_default(
 def test_the_database_default_is_one_absolute_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.runtime.settings import PROJECT_ROOT, Settings
+    from bot.settings import PROJECT_ROOT, Settings
     from bot.storage import database_url
 
     for name in ("RETROWALK_DATABASE_URL", "RETROWALK_ROOT", "RETROWALK_VAR_DIR"):

@@ -22,7 +22,7 @@ def test_all_test_stories_pass(
         [
             sys.executable,
             "-m",
-            "bot.runtime.quiet",
+            "operations.quiet",
             "rasa",
             "test",
             "core",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.runtime.credentials import select_channels, write_credentials
-from bot.runtime.settings import Settings
+from bot.settings import Settings
+from operations.credentials import select_channels, write_credentials
 
 CHANNELS = {
     "rest": None,

@@ -33,7 +33,7 @@ def responses_used_outside_stories(root: Path) -> set[str]:
 def test_rasa_data_validate_is_clean(project_root: Path) -> None:
     result = subprocess.run(
         [
-            *(sys.executable, "-m", "bot.runtime.quiet", "rasa", "data", "validate"),
+            *(sys.executable, "-m", "operations.quiet", "rasa", "data", "validate"),
             *("--domain", "domain.yml", "--data", "data"),
         ],
         cwd=project_root,

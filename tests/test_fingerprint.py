@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.runtime.fingerprint import model_fingerprint
+from operations.fingerprint import model_fingerprint
 
 
 def make_project(root: Path) -> None:

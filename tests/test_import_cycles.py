@@ -1,10 +1,11 @@
-"""The project's modules import each other without cycles, and the voice coach never plans.
+"""The project's modules import each other without cycles, the voice coach never plans, and
+the domain package ``bot`` imports neither the voice coach nor the operations code.
 
-Every ``.py`` under ``bot/``, ``actions/``, ``voice/`` and ``scripts/`` is parsed with
-:mod:`ast` (nothing is imported). Each import between project modules is an edge: module-level,
-inside functions and under ``TYPE_CHECKING`` alike (a cycle that only holds at run time, or only
-for the type checker, is still a cycle to untangle). Relative imports are resolved, and
-``from package import name`` where ``name`` is a submodule is an edge to that submodule.
+Every ``.py`` under ``bot/``, ``actions/``, ``voice/``, ``operations/`` and ``scripts/`` is
+parsed with :mod:`ast` (nothing is imported). Each import between project modules is an edge:
+module-level, inside functions and under ``TYPE_CHECKING`` alike (a cycle that only holds at run
+time, or only for the type checker, is still a cycle to untangle). Relative imports are resolved,
+and ``from package import name`` where ``name`` is a submodule is an edge to that submodule.
 Scripts run with ``scripts/`` on ``sys.path``, so a script's ``import bench_model`` is an edge
 to ``scripts/bench_model.py``.
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DIRS = ("bot", "actions", "voice", "scripts")
+SOURCE_DIRS = ("bot", "actions", "voice", "operations", "scripts")
 # ``scripts/`` is not a package: its files import each other by bare name.
 SCRIPTS = "scripts"
 
@@ -354,10 +355,10 @@ def test_imports_are_found_wherever_they_are_and_resolved(tmp_path: Path) -> Non
 
 def test_the_import_graph_covers_the_source_directories() -> None:
     graph = import_graph()
-    for module in ("bot.cli", "actions.plan", "voice.app", "scripts.bench_configs"):
+    for module in ("operations.cli", "actions.plan", "voice.app", "scripts.bench_configs"):
         assert module in graph
     # Spot checks: a function-level import, a factory's engine, a script's sibling script.
-    assert "voice.app" in graph["bot.cli"]
+    assert "voice.app" in graph["operations.cli"]
     assert "voice.tts.piper_engine" in graph["voice.tts.factory"]
     assert "scripts.bench_model" in graph["scripts.bench_configs"]
 
@@ -416,3 +417,59 @@ def test_the_voice_coach_does_not_import_the_plan_generator() -> None:
         assert taken == {module: set(names) for module, names in known.items()}, (
             f"{source} takes {taken} from the plan package; listed: {known}"
         )
+
+
+# -- layers: the domain package imports neither the voice coach nor the operations code ------
+
+# ``bot`` is the coach itself; ``voice`` is a client of it and ``operations`` runs it. Both may
+# import ``bot``; ``bot`` imports neither (``operations/__init__.py`` says why).
+DOMAIN_PACKAGE = "bot"
+NOT_IMPORTED_BY_DOMAIN = ("voice", "operations")
+
+
+def imports_into(graph: Graph, package: str, forbidden: Iterable[str]) -> dict[str, str]:
+    """The imports from modules of ``package`` into modules of the ``forbidden`` packages.
+
+    Args:
+        graph: The import graph (``graph[module][imported module]`` is where).
+        package: A top-level package, e.g. ``bot``.
+        forbidden: Top-level packages it must not import.
+
+    Returns:
+        ``"importer -> imported"`` mapped to where the import is (``path:line``).
+    """
+    banned = set(forbidden)
+    return {
+        f"{source} -> {target}": where
+        for source, targets in sorted(graph.items())
+        if source.split(".")[0] == package
+        for target, where in sorted(targets.items())
+        if target.split(".")[0] in banned
+    }
+
+
+def test_imports_into_finds_an_import_across_layers_in_a_hand_made_graph() -> None:
+    graph = {
+        "bot": {},
+        "bot.storage": {"bot.settings": "bot/storage.py:3"},
+        "bot.settings": {},
+        "bot.cli": {"voice.app": "bot/cli.py:9", "operations.servers": "bot/cli.py:10"},
+        "voice.app": {"bot.settings": "voice/app.py:2"},
+        "operations.servers": {"bot.settings": "operations/servers.py:4"},
+    }
+    assert imports_into(graph, "bot", ("voice", "operations")) == {
+        "bot.cli -> operations.servers": "bot/cli.py:10",
+        "bot.cli -> voice.app": "bot/cli.py:9",
+    }
+    del graph["bot.cli"]
+    assert imports_into(graph, "bot", ("voice", "operations")) == {}
+
+
+def test_the_domain_package_imports_neither_voice_nor_operations() -> None:
+    graph = import_graph()
+    assert any(module.split(".")[0] == "operations" for module in graph)
+    crossing = imports_into(graph, DOMAIN_PACKAGE, NOT_IMPORTED_BY_DOMAIN)
+    report = "\n".join(f"  {edge}  ({where})" for edge, where in crossing.items())
+    assert not crossing, (
+        f"{DOMAIN_PACKAGE}/ imports {' or '.join(NOT_IMPORTED_BY_DOMAIN)}:\n{report}"
+    )

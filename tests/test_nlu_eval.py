@@ -58,7 +58,7 @@ def evaluate(name: str, model: Path, root: Path, artifacts: Path) -> Path:
     shutil.rmtree(out, ignore_errors=True)
     result = subprocess.run(
         [
-            *(sys.executable, "-m", "bot.runtime.quiet", "rasa", "test", "nlu"),
+            *(sys.executable, "-m", "operations.quiet", "rasa", "test", "nlu"),
             *("--model", str(model), "--nlu", str(SETS[name]), "--out", str(out), "--no-plot"),
         ],
         cwd=root,

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.profile import Profile, WalkLog
-from bot.runtime.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT
 from bot.storage import DeletionReport, Storage, database_url
 
 
@@ -547,7 +547,7 @@ def test_from_env_uses_the_variable_and_creates_the_directory(tmp_path: Path) ->
 def test_from_env_default_is_the_servers_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The default is absolute, the servers' (bot.runtime.settings), whatever the directory.
+    # The default is absolute, the servers' (bot.settings), whatever the directory.
     monkeypatch.chdir(tmp_path)
     assert database_url({}) == f"sqlite:///{PROJECT_ROOT.resolve() / 'var' / 'retrowalk.db'}"
     store = Storage.from_env({"RETROWALK_VAR_DIR": str(tmp_path / "run")})
@@ -566,7 +566,7 @@ def test_repr_hides_the_password() -> None:
 def test_postgres_server_names_the_package_when_binaries_are_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.runtime import postgres_server
+    from operations import postgres_server
 
     monkeypatch.setattr(postgres_server.glob, "glob", lambda _pattern: [])
     monkeypatch.setattr(postgres_server.shutil, "which", lambda _name: None)

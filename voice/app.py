@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import TextIO
 
-from bot.runtime.settings import Settings
+from bot.settings import Settings
 from voice.audio.factory import open_microphone, open_player
 from voice.audio.microphone import Microphone
 from voice.audio.player import Player

@@ -80,7 +80,7 @@ class BotClientSettings:
     @classmethod
     def from_env(cls) -> BotClientSettings:
         """Settings from the environment (defaults above)."""
-        from bot.runtime.settings import Settings
+        from bot.settings import Settings
 
         return cls(
             base_url=env_text("RETROWALK_BOT_URL") or Settings().rasa_url,

@@ -1,6 +1,6 @@
 """The ``retrowalk walk`` sub-command's options, without importing the voice stack.
 
-``bot.cli`` builds its parser from this module on every command (``--help`` included) and
+``operations.cli`` builds its parser from this module on every command (``--help`` included) and
 imports :mod:`voice.app`, which loads the voice coach, only to run a walk.
 """
 

@@ -40,7 +40,7 @@ REPLY_SLOW_DOWN = (
 
 
 def default_web_origins(port: int = DEFAULT_WEB_PORT) -> tuple[str, ...]:
-    """The origins of the coach's own web page on this machine (``bot.runtime.web``)."""
+    """The origins of the coach's own web page on this machine (``operations.web``)."""
     return (f"http://127.0.0.1:{port}", f"http://localhost:{port}")
 
 

@@ -17,7 +17,7 @@ from bot.channels.messenger import (
     subscribe_page,
     text_requests,
 )
-from bot.runtime.ports import free_port
+from operations.ports import free_port
 from tests.channels.helpers import Sleeps
 from tests.channels.standins.messenger_api import MessengerStandIn, graph_error
 

@@ -23,7 +23,7 @@ from bot.channels.slack import (
     strip_mentions,
     unescape,
 )
-from bot.runtime.ports import free_port
+from operations.ports import free_port
 from tests.channels.standins.slack_api import (
     BOT_USER_ID,
     SlackApiStandIn,

@@ -18,7 +18,7 @@ from bot.channels.telegram import (
     register_webhook,
     text_requests,
 )
-from bot.runtime.ports import free_port
+from operations.ports import free_port
 from tests.channels.helpers import Sleeps
 from tests.channels.standins.telegram_api import TelegramStandIn
 

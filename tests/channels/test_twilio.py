@@ -21,7 +21,7 @@ from bot.channels.twilio import (
     plan_reply,
     signed_url,
 )
-from bot.runtime.ports import free_port
+from operations.ports import free_port
 from tests.channels.standins.twilio_api import (
     TwilioApiStandIn,
     signature,

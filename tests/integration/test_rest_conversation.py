@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.evidence import default_topics
-from bot.runtime.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT
 from tests.conftest import LiveCoach
 from tests.integration.rest_client import Conversation, parse
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.runtime.ports import free_port
-from bot.runtime.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT
+from operations.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +35,7 @@ def test_run_starts_every_server_and_ctrl_c_stops_them(trained_model: Path, tmp_
         if name.startswith(("RETROWALK_TELEGRAM", "RETROWALK_SLACK", "RETROWALK_TWILIO")):
             del env[name]
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "operations.cli", "run"],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from bot.protocol import SAFETY_TYPE
-from bot.runtime import servers
 from bot.safety.content import default_content
 from bot.safety.stop_message import (
     EMERGENCY_NUMBER_ENV,
 )
+from operations import servers
 from tests.conftest import LiveCoach
 from tests.integration.rest_client import Conversation
 

@@ -2,7 +2,7 @@
 
 Live: conversations over REST and Telegram that mention a unique marker and health data,
 then every log file of the live coach is searched. Unit and subprocess tests cover the two
-library behaviours that would leak (``bot.runtime.log_privacy``): URLs with the API token
+library behaviours that would leak (``operations.log_privacy``): URLs with the API token
 in Sanic's error log, and rasa-sdk echoing the conversation when an action fails.
 """
 
@@ -19,15 +19,15 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.runtime import servers
-from bot.runtime.log_privacy import (
+from bot.settings import PROJECT_ROOT, Settings
+from operations import servers
+from operations.log_privacy import (
     REDACTED,
     RedactingLogRecord,
     install_log_redaction,
     redact,
 )
-from bot.runtime.ports import free_port
-from bot.runtime.settings import PROJECT_ROOT, Settings
+from operations.ports import free_port
 from tests.channels.standins.telegram_api import TelegramStandIn, message_update
 from tests.conftest import CHANNEL_SECRETS, LiveCoach
 from tests.privacy.failing_actions import ACTION_NAME
@@ -114,7 +114,7 @@ def test_a_failing_action_answers_and_logs_without_the_conversation(tmp_path: Pa
             [
                 sys.executable,
                 "-m",
-                "bot.runtime.quiet",
+                "operations.quiet",
                 "actions",
                 "--actions",
                 "tests.privacy.failing_actions",

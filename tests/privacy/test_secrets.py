@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.runtime import servers
-from bot.runtime.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings
+from operations import servers
 from tests.conftest import CHANNEL_SECRETS
 
 # Literal secrets of the services the coach talks to, and generic "key: value" secrets.

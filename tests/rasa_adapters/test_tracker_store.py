@@ -26,7 +26,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_adapters.tracker_store import DatabaseUnavailableError, WindowedSQLTrackerStore
-from bot.runtime.postgres_server import PostgresServer
+from operations.postgres_server import PostgresServer
 
 DOMAIN = Domain.from_yaml(
     """

@@ -10,7 +10,7 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
-from bot.runtime.topology import Topology
+from operations.topology import Topology
 
 
 class Chat:

@@ -2,7 +2,7 @@
 
 Two Rasa instances and two action servers behind nginx, the PostgreSQL tracker store and
 the Redis lock store, all from Debian packages on free 127.0.0.1 ports
-(``bot/runtime/topology.py``). The REST channel's per-sender rate limit is off
+(``operations/topology.py``). The REST channel's per-sender rate limit is off
 (``RETROWALK_RATE_PER_MINUTE=0``): the load tests send faster than a person types.
 
 Fault tests stop parts of it; the function-scoped ``topology`` fixture brings every part
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runtime.topology import Topology, TopologySettings
+from operations.topology import Topology, TopologySettings
 from tests.conftest import ARTIFACTS
 
 TOPOLOGY_ENV = {"RETROWALK_RATE_PER_MINUTE": "0"}

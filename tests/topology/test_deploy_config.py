@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.runtime import nginx
-from bot.runtime.ports import free_port
-from bot.runtime.scaled_endpoints import RedisLockStore, scaled_endpoints
-from bot.runtime.settings import PROJECT_ROOT, Settings
-from bot.runtime.topology import TopologySettings
+from bot.settings import PROJECT_ROOT, Settings
+from operations import nginx
+from operations.ports import free_port
+from operations.scaled_endpoints import RedisLockStore, scaled_endpoints
+from operations.topology import TopologySettings
 
 DEPLOY = PROJECT_ROOT / "deploy"
 
@@ -128,7 +128,7 @@ def test_compose_services_match_the_nginx_upstreams() -> None:
         for option in ("--endpoints", "--credentials"):
             assert (PROJECT_ROOT / command[command.index(option) + 1]).exists()
         assert set(services[name]["depends_on"]) == {"schema", "redis"}
-    assert services["schema"]["entrypoint"][-1] == "bot.runtime.schema"
+    assert services["schema"]["entrypoint"][-1] == "operations.schema"
     url = services["rasa-1"]["environment"]["RETROWALK_DATABASE_URL"]
     assert url.startswith("postgresql+psycopg2://") and "@postgres:5432/" in url
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.rasa_adapters.channels.rest import ERROR_REPLY
-from bot.runtime.nginx import ACTION_APOLOGY
-from bot.runtime.topology import Topology
+from operations.nginx import ACTION_APOLOGY
+from operations.topology import Topology
 from tests.topology.client import Chat, stored_events, user_texts, walk_minutes
 from tests.topology.conftest import record_figure
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.runtime.loadgen import LoadResult, Turn, run_load
-from bot.runtime.topology import Topology
+from operations.loadgen import LoadResult, Turn, run_load
+from operations.topology import Topology
 from tests.topology.client import Chat, bot_texts, stored_events, user_texts, walk_minutes
 from tests.topology.conftest import record_figure
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.runtime.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT
 from tests.voice.bot_standin import stand_in  # noqa: F401  (shared fixture)
 from tests.voice.conftest_tts import piper_engine  # noqa: F401  (shared fixture)
 from tests.voice.gtts_standin import gtts_standin  # noqa: F401  (shared fixture)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runtime.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT
 from tests.voice.pulse import PulseAudio
 from voice.audio.clip import Clip
 from voice.audio.devices import (

@@ -23,9 +23,9 @@ import requests
 
 from actions.plan import session_payload
 from bot.plan.generate import starter_plan
-from bot.runtime.ports import free_port
 from bot.safety.assessment import RedFlag, assess
 from bot.safety.stop_message import stop_message, stop_payload
+from operations.ports import free_port
 from tests.conftest import LiveCoach
 from tests.integration.rest_client import Conversation
 from tests.voice.bot_standin import StandIn
@@ -311,7 +311,7 @@ def test_ctrl_c_ends_the_walk_cleanly_and_logs_the_partial_session(
         "PYTHONUNBUFFERED": "1",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "walk", "--text-only", "--speed", "10"],
+        [sys.executable, "-m", "operations.cli", "walk", "--text-only", "--speed", "10"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

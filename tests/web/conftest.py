@@ -23,8 +23,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from bot.runtime import servers
-from bot.runtime.web import WebSettings, start_web_server, web_server_ready
+from operations import servers
+from operations.web import WebSettings, start_web_server, web_server_ready
 from tests.conftest import ARTIFACTS, LiveCoach
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
@@ -69,7 +69,7 @@ class WebCoach:
 
 
 def start_page_server(coach: LiveCoach, port: int) -> tuple[WebSettings, servers.ServerProcess]:
-    """Start ``python -m bot.runtime.web`` on ``port`` for ``coach``; wait until it answers."""
+    """Start ``python -m operations.web`` on ``port`` for ``coach``; wait until it answers."""
     settings = WebSettings(port=port, socket_url=coach.settings.rasa_url)
     process = start_web_server(coach.settings, settings)
     try:

@@ -1,4 +1,4 @@
-"""The page server (bot.runtime.web): settings, headers and files, over real HTTP."""
+"""The page server (operations.web): settings, headers and files, over real HTTP."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.runtime import servers
-from bot.runtime.ports import free_port
-from bot.runtime.settings import PROJECT_ROOT, Settings
-from bot.runtime.web import (
+from bot.settings import PROJECT_ROOT, Settings
+from operations import servers
+from operations.ports import free_port
+from operations.web import (
     WebBundleMissingError,
     WebSettings,
     config_script,
@@ -31,7 +31,7 @@ SOCKET = "http://127.0.0.1:5999"
 
 @pytest.fixture(scope="module")
 def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebSettings]:
-    """The real page server (``python -m bot.runtime.web``) on a free port."""
+    """The real page server (``python -m operations.web``) on a free port."""
     settings = replace(Settings(), var_dir=tmp_path_factory.mktemp("web-var"))
     web = WebSettings(port=free_port(), socket_url=SOCKET)
     process = start_web_server(settings, web)
@@ -130,7 +130,7 @@ def test_missing_bundle_says_to_run_npm_ci(tmp_path: Path) -> None:
             replace(Settings(), var_dir=tmp_path), WebSettings(web_dir=web_dir, socket_url=SOCKET)
         )
     run = subprocess.run(
-        [sys.executable, "-m", "bot.runtime.web", "--port", str(free_port())],
+        [sys.executable, "-m", "operations.web", "--port", str(free_port())],
         cwd=PROJECT_ROOT,
         env={**os.environ, "RETROWALK_ROOT": str(tmp_path)},
         capture_output=True,

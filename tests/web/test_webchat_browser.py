@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from bot.runtime.ports import free_port
+from operations.ports import free_port
 from tests.web.chat_page import ChatPage
 from tests.web.conftest import PHONE, WebCoach, new_context, start_page_server
 

@@ -12,7 +12,7 @@ KNOWN_ENGINES = ("gtts", "piper", "espeak")
 
 
 def _default_cache_dir() -> Path:
-    from bot.runtime.settings import Settings
+    from bot.settings import Settings
 
     return Settings().var_dir / "tts-cache"
 

@@ -2,7 +2,7 @@
 
 The configuration comes from one template, ``deploy/nginx.conf.template``, rendered by
 :func:`render` for two layouts: :func:`local_layout` (the one-machine topology of
-``bot/runtime/topology.py``: 127.0.0.1 ports, files in a private folder, nginx in the
+``operations/topology.py``: 127.0.0.1 ports, files in a private folder, nginx in the
 foreground) and :func:`compose_layout` (``deploy/compose/nginx.conf``: container host
 names). :class:`NginxServer` runs Debian's ``nginx`` with a rendered file.
 """
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.runtime.servers import poll_until, terminate
-from bot.runtime.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT
+from operations.servers import poll_until, terminate
 
 APT_PACKAGE = "nginx"
 TEMPLATE_PATH = PROJECT_ROOT / "deploy" / "nginx.conf.template"

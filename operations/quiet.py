@@ -7,7 +7,7 @@ The Rasa entry point also compiles the check of action server responses once
 Sanic resets the ``warnings`` filters when it is imported, so ``PYTHONWARNINGS`` cannot
 silence the deprecation warnings Rasa's dependencies emit. These entry points import
 sanic first, then install the filters, then hand over to the real CLI. They also install
-the log redaction of :mod:`bot.runtime.log_privacy` (secrets in logged URLs) and, for the
+the log redaction of :mod:`operations.log_privacy` (secrets in logged URLs) and, for the
 action server, an error handler that does not echo the conversation.
 """
 
@@ -17,7 +17,7 @@ import os
 import sys
 import warnings
 
-from bot.runtime.log_privacy import install_log_redaction, quiet_action_errors
+from operations.log_privacy import install_log_redaction, quiet_action_errors
 
 QUIET_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -39,7 +39,7 @@ def install_quiet_environment() -> None:
 
 
 def rasa_main(argv: list[str] | None = None) -> None:
-    """``python -m bot.runtime.quiet rasa ARGS``: the Rasa CLI, quietly."""
+    """``python -m operations.quiet rasa ARGS``: the Rasa CLI, quietly."""
     install_quiet_environment()
     install_log_redaction()
     from rasa.__main__ import main
@@ -53,7 +53,7 @@ def rasa_main(argv: list[str] | None = None) -> None:
 
 
 def actions_main(argv: list[str] | None = None) -> None:
-    """``python -m bot.runtime.quiet actions ARGS``: the rasa-sdk action server, quietly."""
+    """``python -m operations.quiet actions ARGS``: the rasa-sdk action server, quietly."""
     install_quiet_environment()
     install_log_redaction()
     quiet_action_errors()
@@ -65,5 +65,5 @@ def actions_main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in ("rasa", "actions"):
-        sys.exit("usage: python -m bot.runtime.quiet {rasa|actions} [ARGS...]")
+        sys.exit("usage: python -m operations.quiet {rasa|actions} [ARGS...]")
     rasa_main() if sys.argv[1] == "rasa" else actions_main()

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.runtime.fingerprint import model_fingerprint
+from operations.fingerprint import model_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def ensure_model(
     """Return a model trained on the current config, domain and data, training if needed.
 
     The model file is named after a fingerprint of its inputs (see
-    :mod:`bot.runtime.fingerprint`), so an unchanged project never trains twice.
+    :mod:`operations.fingerprint`), so an unchanged project never trains twice.
 
     Args:
         root: The project root.
@@ -69,7 +69,7 @@ def ensure_model(
     command = [
         sys.executable,
         "-m",
-        "bot.runtime.quiet",
+        "operations.quiet",
         "rasa",
         "train",
         "--config",

@@ -12,8 +12,8 @@ import socket
 import subprocess
 from pathlib import Path
 
-from bot.runtime.ports import free_port
-from bot.runtime.servers import poll_until, terminate
+from operations.ports import free_port
+from operations.servers import poll_until, terminate
 
 APT_PACKAGE = "redis-server"
 START_TIMEOUT_S = 20.0

@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from bot.env import env_text
-from bot.runtime.credentials import write_credentials
-from bot.runtime.quiet import QUIET_ENV
-from bot.runtime.settings import Settings
+from bot.settings import Settings
+from operations.credentials import write_credentials
+from operations.quiet import QUIET_ENV
 
 API_TOKEN_ENV = "RETROWALK_API_TOKEN"
 
@@ -155,7 +155,7 @@ def start_action_server(settings: Settings, env: Mapping[str, str] | None = None
     command = [
         sys.executable,
         "-m",
-        "bot.runtime.quiet",
+        "operations.quiet",
         "actions",
         "--actions",
         "actions",
@@ -174,20 +174,20 @@ def start_rasa_server(
     """Start the Rasa server with its channels and the HTTP API (token).
 
     Channels come from ``credentials.yml``; those whose secrets are not set in the
-    environment are left out, one log line each (``bot.runtime.credentials``).
+    environment are left out, one log line each (``operations.credentials``).
 
     Args:
         settings: Ports, paths, database and CORS origins.
         model: The trained model archive.
         env: Extra environment variables for the server (channel secrets, API base URLs).
         endpoints: An endpoints file to use instead of the one :func:`write_endpoints`
-            writes (the scaled-out topology adds a lock store, ``bot/runtime/topology.py``).
+            writes (the scaled-out topology adds a lock store, ``operations/topology.py``).
     """
     credentials = write_credentials(settings, server_environment(settings, env))
     command = [
         sys.executable,
         "-m",
-        "bot.runtime.quiet",
+        "operations.quiet",
         "rasa",
         "run",
         "--model",

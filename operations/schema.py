@@ -3,7 +3,7 @@
 Rasa's SQL tracker store and our storage each create their tables on start-up; several
 Rasa instances starting together race on that (PostgreSQL answers one of them with a
 unique violation). The scaled-out topology therefore creates everything first, in one
-process: ``python -m bot.runtime.schema`` (database from ``$RETROWALK_DATABASE_URL``),
+process: ``python -m operations.schema`` (database from ``$RETROWALK_DATABASE_URL``),
 the same step as the one-shot ``schema`` service of ``deploy/docker-compose.yml`` and the
 init container of ``deploy/helm/values.yml``. Existing tables are kept.
 """
@@ -20,7 +20,7 @@ def create_schema(database_url: str) -> None:
     Args:
         database_url: SQLAlchemy URL of the coach's database.
     """
-    from bot.runtime.quiet import install_quiet_environment
+    from operations.quiet import install_quiet_environment
 
     install_quiet_environment()
     from bot.rasa_adapters.tracker_store import WindowedSQLTrackerStore
@@ -36,7 +36,7 @@ def create_schema(database_url: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bot.runtime.schema [--database-url URL]``."""
+    """``python -m operations.schema [--database-url URL]``."""
     from bot.storage import database_url
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

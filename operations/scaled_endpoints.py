@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.runtime.settings import Settings
+from bot.settings import Settings
 
 LOCK_KEY_PREFIX = "retrowalk"
 

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from bot.env import env_text
-from bot.runtime.settings import Settings
+from bot.settings import Settings
 
 LOG = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ import threading
 import time
 from types import FrameType
 
-from bot.runtime import servers, training
-from bot.runtime.settings import Settings
-from bot.runtime.terminal_chat import chat_loop
+from bot.settings import Settings
+from operations import servers, training
+from operations.terminal_chat import chat_loop
 
 
 def _build_voice_model(settings: Settings) -> None:
@@ -117,8 +117,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _start_web_page(settings: Settings, running: list[servers.ServerProcess]) -> str:
     """Start the web chat page's server; the banner line (its URL, or why it is not running)."""
-    from bot.runtime.web import (
-        WebBundleMissingError,
+    from operations.web import (
+        WebBundleError,
         WebSettings,
         start_web_server,
         web_server_ready,
@@ -128,7 +128,7 @@ def _start_web_page(settings: Settings, running: list[servers.ServerProcess]) ->
         web_settings = WebSettings.from_env(settings)
         print(f"==> Starting the web chat page on {web_settings.url} ...", flush=True)
         web = start_web_server(settings, web_settings)
-    except WebBundleMissingError as error:
+    except WebBundleError as error:
         return f"not started: {error}"
     running.append(web)
     servers.wait_until(web, lambda: web_server_ready(web_settings), timeout=30)

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from bot.runtime.settings import Settings
+from bot.settings import Settings
 
 
 def send(settings: Settings, sender: str, text: str, timeout: float = 30.0) -> list[dict[str, Any]]:

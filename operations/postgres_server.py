@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.runtime.ports import free_port
+from operations.ports import free_port
 
 APT_PACKAGE = "postgresql"
 SERVER_USER = "postgres"

@@ -10,15 +10,15 @@ Rasa's own scale-out path, nothing home-made::
                 nginx :gateway <--- action_endpoint ---------+       plans, walk logs
                       --round robin--> action server 1..M ---------> PostgreSQL
 
-* PostgreSQL (:mod:`bot.runtime.postgres_server`): a private cluster holding the
+* PostgreSQL (:mod:`operations.postgres_server`): a private cluster holding the
   conversations (``WindowedSQLTrackerStore``) and the profiles, plans and walk logs
   (``bot.storage``). Every instance reads a conversation from it on every message, so any
   instance can serve any message.
-* Redis (:mod:`bot.runtime.redis_server`): Rasa's ``RedisLockStore``, so the messages of
+* Redis (:mod:`operations.redis_server`): Rasa's ``RedisLockStore``, so the messages of
   one conversation are processed one at a time, in order, across all instances.
 * N ``rasa run`` instances (each optionally with several Sanic workers, Rasa's
   ``SANIC_WORKERS``, which needs the Redis lock store) and M rasa-sdk action servers.
-* nginx (:mod:`bot.runtime.nginx`, ``deploy/nginx.conf.template``): the public entry point
+* nginx (:mod:`operations.nginx`, ``deploy/nginx.conf.template``): the public entry point
   and the action gateway, which answers with an apology when no action server can run an
   action.
 
@@ -48,12 +48,12 @@ from pathlib import Path
 from types import TracebackType
 
 from bot.env import env_float, env_int, env_text
-from bot.runtime import nginx, servers
-from bot.runtime.ports import free_port
-from bot.runtime.postgres_server import PostgresServer
-from bot.runtime.redis_server import RedisServer
-from bot.runtime.scaled_endpoints import RedisLockStore, write_scaled_endpoints
-from bot.runtime.settings import Settings
+from bot.settings import Settings
+from operations import nginx, servers
+from operations.ports import free_port
+from operations.postgres_server import PostgresServer
+from operations.redis_server import RedisServer
+from operations.scaled_endpoints import RedisLockStore, write_scaled_endpoints
 
 DATABASE_NAME = "retrowalk"
 ACTION_START_TIMEOUT_S = 60.0
@@ -397,7 +397,7 @@ class Topology:
     def _create_schema(self) -> None:
         settings = replace(self.base, database_url=self.database_url)
         result = subprocess.run(
-            [sys.executable, "-m", "bot.runtime.schema"],
+            [sys.executable, "-m", "operations.schema"],
             cwd=self.base.root,
             env=servers.server_environment(settings, self.env),
             capture_output=True,

@@ -1,16 +1,23 @@
-"""Run-time settings, from environment variables with documented defaults."""
+"""Where the coach runs and keeps its data, from environment variables with documented defaults.
+
+This lives in the domain package, not in :mod:`operations`, because the coach itself and its
+clients read it at run time: :mod:`bot.storage` and the conversation store take the database
+default (:func:`default_database_url`) and the run-time folder from here, and the voice coach
+takes the Rasa server's address and the run-time folder (``voice/bot_client.py``,
+``voice/app.py``). The operations package (servers, training, the topology) builds on the same
+:class:`Settings`; settings on free ports for servers started beside others are
+:func:`operations.ports.isolated`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bot.env import env_int, env_path, env_text, env_words
-from bot.runtime.ports import free_port
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATABASE_FILE = "retrowalk.db"
 
 
@@ -67,24 +74,6 @@ class Settings:
             object.__setattr__(self, "models_dir", self.root / "models")
         if not self.database_url:
             object.__setattr__(self, "database_url", default_database_url(self.var_dir))
-
-    def isolated(self, var_dir: Path, **changes: Any) -> Settings:
-        """These settings on a private run-time directory: its own SQLite database, free ports.
-
-        For servers started beside others (tests, benchmarks).
-
-        Args:
-            var_dir: The run-time directory (database, logs, generated files).
-            **changes: Further fields to replace.
-        """
-        return replace(
-            self,
-            var_dir=var_dir,
-            database_url=f"sqlite:///{var_dir / 'retrowalk.db'}",
-            rasa_port=free_port(),
-            action_port=free_port(),
-            **changes,
-        )
 
     @property
     def rasa_url(self) -> str:
