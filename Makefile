@@ -52,23 +52,9 @@ bench: venv ## benchmark against a stock `rasa init` bot; writes docs/benchmarks
 bench-voice: venv system-deps ## voice benchmark (latency, TTS, WER, wake); writes docs/voice-benchmarks.md
 	@$(PY) scripts/voice_benchmark.py
 
-# The locks (requirements/*.lock) pin every package with its hashes, one complete set per
-# group, each a superset of the one before with the same versions: runtime (the servers),
-# voice (runtime + voice coach; `make run`), dev (voice + tests; `make test`). They are resolved
-# for Linux x86_64 (glibc 2.28+), CPython 3.10; `make lock LOCK_PLATFORM=aarch64-manylinux_2_28`
-# resolves for ARM64 instead (docs/dependencies.md). Existing pins are kept unless
-# `make lock LOCK_UPGRADE=--upgrade`.
-UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
-LOCK_PLATFORM ?= x86_64-manylinux_2_28
-LOCK_UPGRADE ?=
-LOCK_FLAGS = --generate-hashes --python-version 3.10 --python-platform $(LOCK_PLATFORM) \
-	--custom-compile-command "make lock" -c requirements/constraints.txt $(LOCK_UPGRADE) --quiet
-lock: ## re-resolve requirements/{runtime,voice,dev}.lock (hashed) from pyproject.toml
-	$(UV) pip compile pyproject.toml $(LOCK_FLAGS) -o requirements/runtime.lock
-	$(UV) pip compile pyproject.toml --extra voice $(LOCK_FLAGS) \
-		-c requirements/runtime.lock -o requirements/voice.lock
-	$(UV) pip compile pyproject.toml --extra voice --extra dev $(LOCK_FLAGS) \
-		-c requirements/voice.lock -o requirements/dev.lock
+lock: ## re-resolve requirements.lock from pyproject.toml
+	uv pip compile pyproject.toml --extra dev --python-version 3.10 \
+		--python-platform x86_64-manylinux_2_28 -o requirements.lock
 
 clean: ## remove build outputs (keeps .venv and var/)
 	rm -rf build models results artifacts .rasa .pytest_cache .mypy_cache .ruff_cache

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from bot.settings import PROJECT_ROOT
+
 BOOTSTRAP = PROJECT_ROOT / "scripts" / "bootstrap.sh"
 STANDIN_UV_DIR = Path(__file__).parent / "standin_uv"
 UV_REQUIREMENTS = PROJECT_ROOT / "scripts" / "uv-tool.requirements.txt"
