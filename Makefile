@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test system-deps venv web train chat walk validate lint format typecheck nlu-eval bench bench-voice lock clean help
+.PHONY: run test system-deps run-deps venv web web-bundle train chat walk validate lint format typecheck nlu-eval bench bench-voice lock clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -13,10 +13,13 @@ help:
 venv: ## create .venv (Python 3.10) and install the pinned dependencies
 	@bash scripts/bootstrap.sh
 
-web: ## install the web chat widget's npm packages (web/package-lock.json)
+web: ## install the web chat widget's npm packages (web/package-lock.json; tests only)
 	@bash scripts/bootstrap-web.sh
 
-run: venv web ## start the coach (action server + Rasa server, SQLite, REST + socketio)
+web-bundle: ## rebuild the vendored widget web/vendor/ with npm and rewrite its SHA256SUMS
+	@bash scripts/web-bundle.sh
+
+run: venv run-deps ## start the coach (action server + Rasa server, SQLite, REST + socketio)
 	@$(VENV)/bin/retrowalk run
 
 train: venv ## build the spaCy pipeline and train if data/config changed
@@ -30,6 +33,9 @@ walk: venv ## a guided walk with spoken cues (the coach must be running: make ru
 
 system-deps: ## Debian packages the tests need (PostgreSQL, PulseAudio, PortAudio, espeak-ng)
 	@bash scripts/install-system-deps.sh
+
+run-deps: ## system packages the voice coach needs (PortAudio, espeak-ng): installed as root, else named
+	@bash scripts/install-system-deps.sh --run
 
 test: venv system-deps web lint typecheck ## lint, types, and the whole test suite (trains at most once)
 	@$(PY) -m pytest
@@ -52,9 +58,23 @@ bench: venv ## benchmark against a stock `rasa init` bot; writes docs/benchmarks
 bench-voice: venv system-deps ## voice benchmark (latency, TTS, WER, wake); writes docs/voice-benchmarks.md
 	@$(PY) scripts/voice_benchmark.py
 
-lock: ## re-resolve requirements.lock from pyproject.toml
-	uv pip compile pyproject.toml --extra dev --python-version 3.10 \
-		--python-platform x86_64-manylinux_2_28 -o requirements.lock
+# The locks (requirements/*.lock) pin every package with its hashes, one complete set per
+# group, each a superset of the one before with the same versions: runtime (the servers),
+# voice (runtime + voice coach; `make run`), dev (voice + tests; `make test`). They are resolved
+# for Linux x86_64 (glibc 2.28+), CPython 3.10; `make lock LOCK_PLATFORM=aarch64-manylinux_2_28`
+# resolves for ARM64 instead (docs/dependencies.md). Existing pins are kept unless
+# `make lock LOCK_UPGRADE=--upgrade`.
+UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
+LOCK_PLATFORM ?= x86_64-manylinux_2_28
+LOCK_UPGRADE ?=
+LOCK_FLAGS = --generate-hashes --python-version 3.10 --python-platform $(LOCK_PLATFORM) \
+	--custom-compile-command "make lock" -c requirements/constraints.txt $(LOCK_UPGRADE) --quiet
+lock: ## re-resolve requirements/{runtime,voice,dev}.lock (hashed) from pyproject.toml
+	$(UV) pip compile pyproject.toml $(LOCK_FLAGS) -o requirements/runtime.lock
+	$(UV) pip compile pyproject.toml --extra voice $(LOCK_FLAGS) \
+		-c requirements/runtime.lock -o requirements/voice.lock
+	$(UV) pip compile pyproject.toml --extra voice --extra dev $(LOCK_FLAGS) \
+		-c requirements/voice.lock -o requirements/dev.lock
 
 clean: ## remove build outputs (keeps .venv and var/)
 	rm -rf build models results artifacts .rasa .pytest_cache .mypy_cache .ruff_cache

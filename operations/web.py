@@ -1,10 +1,13 @@
 """The web chat page: a small static server for ``web/`` and the rasa-webchat bundle.
 
-The page (``web/index.html``) embeds the widget from the npm package ``rasa-webchat``
-(installed by ``npm ci --prefix web``; nothing is loaded from a CDN) and talks to the Rasa
-server's Socket.IO channel (:mod:`bot.rasa_adapters.channels.socketio`) at the socket URL
-given in ``/config.js``. Every response carries a Content-Security-Policy that allows only
-this server and the socket's origin.
+The page (``web/index.html``) embeds the widget of the npm package ``rasa-webchat``, vendored
+in ``web/vendor/`` (committed, so running needs no npm; nothing is loaded from a CDN). Every
+file there is checked against ``web/vendor/SHA256SUMS`` before anything is served: a missing
+or changed file is a clear error. ``make web-bundle`` (``scripts/web-bundle.sh``) rebuilds the
+vendored files with npm from ``web/package-lock.json`` and rewrites the manifest. The page
+talks to the Rasa server's Socket.IO channel (:mod:`bot.rasa_adapters.channels.socketio`) at
+the socket URL given in ``/config.js``. Every response carries a Content-Security-Policy that
+allows only this server and the socket's origin.
 
 Run it with ``python -m operations.web`` (blocking), or start it next to the coach with
 :func:`start_web_server` and wait for :func:`web_server_ready`.
@@ -13,6 +16,7 @@ Run it with ``python -m operations.web`` (blocking), or start it next to the coa
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import subprocess
@@ -36,8 +40,14 @@ SOCKET_URL_ENV = "RETROWALK_SOCKET_URL"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 
-BUNDLE_PATH = Path("node_modules") / "rasa-webchat" / "lib" / "index.js"
-INSTALL_HINT = "run `npm ci --prefix web` in the project directory (needs Node.js and npm)"
+VENDOR_DIR = Path("vendor")
+BUNDLE_PATH = VENDOR_DIR / "rasa-webchat.js"
+MANIFEST_PATH = VENDOR_DIR / "SHA256SUMS"
+INSTALL_HINT = (
+    "restore the committed web/vendor/ (`git checkout -- web/vendor`), or rebuild it with "
+    "`make web-bundle` (needs Node.js and npm)"
+)
+_MANIFEST_LINE = re.compile(r"^([0-9a-f]{64}) [ *]([A-Za-z0-9._-]+)$")
 
 # The widget's CSS imports a Google font: removed from the served bundle (and blocked by the
 # Content-Security-Policy) so that the page never contacts a third party.
@@ -46,8 +56,16 @@ _REMOTE_FONT_IMPORT = re.compile(rb"@import url\(https://fonts\.googleapis\.com/
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class WebBundleMissingError(RuntimeError):
-    """The rasa-webchat bundle is not installed under ``web/node_modules``."""
+class WebBundleError(RuntimeError):
+    """The vendored widget cannot be served; the message says what to do."""
+
+
+class WebBundleMissingError(WebBundleError):
+    """A vendored file (or the manifest ``web/vendor/SHA256SUMS``) is missing."""
+
+
+class WebBundleMismatchError(WebBundleError):
+    """A vendored file does not match its SHA-256 in the manifest, or the manifest is bad."""
 
 
 def _origin(url: str) -> str:
@@ -75,7 +93,7 @@ class WebSettings:
             it. Env ``RETROWALK_SOCKET_URL``, default the Rasa URL of
             :class:`bot.settings.Settings` (``http://127.0.0.1:5005``).
         socket_path: Socket.IO path on that server (``/socket.io/``, as credentials.yml).
-        web_dir: The page's files and ``node_modules`` (``<project>/web``).
+        web_dir: The page's files and the vendored widget (``<project>/web``).
         init_payload: Sent when a new conversation starts (``/greet``: the greeting).
     """
 
@@ -129,27 +147,86 @@ class WebSettings:
         }
 
 
-def check_bundle(web_dir: Path) -> Path:
-    """The installed widget bundle.
+def read_manifest(web_dir: Path) -> dict[str, str]:
+    """``web/vendor/SHA256SUMS`` (``sha256sum`` format): file name to expected SHA-256.
 
     Raises:
-        WebBundleMissingError: ``web/node_modules`` has no rasa-webchat bundle.
+        WebBundleMissingError: There is no manifest.
+        WebBundleMismatchError: A line is not ``<64 hex digits>  <file name>``, a name is
+            listed twice, or the widget bundle is not listed.
     """
-    bundle = web_dir / BUNDLE_PATH
-    if not bundle.is_file():
+    manifest = web_dir / MANIFEST_PATH
+    if not manifest.is_file():
         raise WebBundleMissingError(
-            f"The web chat widget is not installed ({bundle}): {INSTALL_HINT}."
+            f"The web chat widget's manifest is missing ({manifest}): {INSTALL_HINT}."
         )
-    return bundle
+    expected: dict[str, str] = {}
+    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        match = _MANIFEST_LINE.match(line)
+        if match is None or match.group(2) in expected:
+            raise WebBundleMismatchError(
+                f"{manifest}, line {number}: expected '<sha256>  <file name>' once per "
+                f"file, got {line!r}: {INSTALL_HINT}."
+            )
+        expected[match.group(2)] = match.group(1)
+    if BUNDLE_PATH.name not in expected:
+        raise WebBundleMismatchError(
+            f"{manifest} does not list {BUNDLE_PATH.name}: {INSTALL_HINT}."
+        )
+    return expected
+
+
+def verified_vendor_files(web_dir: Path) -> dict[str, bytes]:
+    """Every file the manifest lists, read once and checked against its SHA-256.
+
+    Args:
+        web_dir: The page's directory (``<project>/web``).
+
+    Returns:
+        File name (in ``web/vendor/``) to its checked content.
+
+    Raises:
+        WebBundleMissingError: The manifest or a listed file is missing.
+        WebBundleMismatchError: A file's SHA-256 differs from the manifest's, or the
+            manifest is malformed.
+    """
+    contents: dict[str, bytes] = {}
+    for name, want in read_manifest(web_dir).items():
+        path = web_dir / VENDOR_DIR / name
+        if not path.is_file():
+            raise WebBundleMissingError(
+                f"The web chat widget is not complete ({path} is missing): {INSTALL_HINT}."
+            )
+        content = path.read_bytes()
+        got = hashlib.sha256(content).hexdigest()
+        if got != want:
+            raise WebBundleMismatchError(
+                f"{path} does not match {web_dir / MANIFEST_PATH} (SHA-256 {got}, expected "
+                f"{want}): the file was changed or damaged; {INSTALL_HINT}."
+            )
+        contents[name] = content
+    return contents
+
+
+def check_bundle(web_dir: Path) -> Path:
+    """The vendored widget bundle, after checking every vendored file against the manifest.
+
+    Raises:
+        WebBundleError: A file is missing or does not match (see
+            :func:`verified_vendor_files`).
+    """
+    verified_vendor_files(web_dir)
+    return web_dir / BUNDLE_PATH
 
 
 def load_bundle(web_dir: Path) -> bytes:
-    """The widget bundle without its remote font import (the page uses system fonts).
+    """The checked widget bundle without its remote font import (the page uses system fonts).
 
     Raises:
-        WebBundleMissingError: The widget bundle is not installed.
+        WebBundleError: A vendored file is missing or does not match the manifest.
     """
-    return _REMOTE_FONT_IMPORT.sub(b"", check_bundle(web_dir).read_bytes())
+    bundle = verified_vendor_files(web_dir)[BUNDLE_PATH.name]
+    return _REMOTE_FONT_IMPORT.sub(b"", bundle)
 
 
 def page_config(settings: WebSettings) -> dict[str, str]:
@@ -216,7 +293,7 @@ def build_app(settings: WebSettings) -> web.Application:
     """The aiohttp application: ``/``, ``/config.js``, ``/static/*``, ``/vendor/rasa-webchat.js``.
 
     Raises:
-        WebBundleMissingError: The widget bundle is not installed.
+        WebBundleError: The vendored widget is missing or does not match its manifest.
     """
     bundle = load_bundle(settings.web_dir)
     index = settings.web_dir / "index.html"
@@ -248,7 +325,7 @@ def serve(settings: WebSettings) -> None:
     """Serve the page until interrupted (Ctrl-C or SIGTERM).
 
     Raises:
-        WebBundleMissingError: The widget bundle is not installed.
+        WebBundleError: The vendored widget is missing or does not match its manifest.
     """
     app = build_app(settings)
     print(f"RetroWalk web chat: {settings.url} (Socket.IO at {settings.socket_url})", flush=True)
@@ -269,7 +346,8 @@ def start_web_server(
         The running process; stop it with ``ServerProcess.stop()``.
 
     Raises:
-        WebBundleMissingError: The widget bundle is not installed (checked before starting).
+        WebBundleError: The vendored widget is missing or does not match its manifest
+            (checked before starting).
     """
     check_bundle(web_settings.web_dir)
     log_dir = settings.var_dir / "logs"
@@ -318,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         settings = replace(settings, **overrides)
         serve(settings)
-    except (WebBundleMissingError, ValueError, OSError) as error:
+    except (WebBundleError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,12 +19,16 @@ from bot.settings import PROJECT_ROOT, Settings
 from operations import servers
 from operations.ports import free_port
 from operations.web import (
+    BUNDLE_PATH,
+    MANIFEST_PATH,
+    WebBundleMismatchError,
     WebBundleMissingError,
     WebSettings,
     config_script,
     content_security_policy,
     load_bundle,
     start_web_server,
+    verified_vendor_files,
     web_server_ready,
 )
 
@@ -110,22 +116,53 @@ def test_config_script_carries_the_socket() -> None:
     assert config["initPayload"] == "/greet"
 
 
+def vendor(web_dir: Path, files: dict[str, bytes]) -> None:
+    """A ``web/vendor/`` holding ``files`` and a manifest of their SHA-256s."""
+    (web_dir / "vendor").mkdir(parents=True)
+    lines = []
+    for name, content in files.items():
+        (web_dir / "vendor" / name).write_bytes(content)
+        lines.append(f"{hashlib.sha256(content).hexdigest()}  {name}\n")
+    (web_dir / MANIFEST_PATH).write_text("".join(lines))
+
+
 def test_remote_font_import_is_removed_from_the_bundle(tmp_path: Path) -> None:
-    bundle = tmp_path / "node_modules" / "rasa-webchat" / "lib" / "index.js"
-    bundle.parent.mkdir(parents=True)
-    bundle.write_bytes(
-        b'a.push([e.i,"@import url(https://fonts.googleapis.com/css?family=Inter:400&x=1);",""]);'
-        b'b.push([e.i,".rw-reply{color:red}",""]);'
+    vendor(
+        tmp_path,
+        {
+            BUNDLE_PATH.name: b'a.push([e.i,"@import url(https://fonts.googleapis.com/css?'
+            b'family=Inter:400&x=1);",""]);b.push([e.i,".rw-reply{color:red}",""]);'
+        },
     )
     assert load_bundle(tmp_path) == (
         b'a.push([e.i,"",""]);b.push([e.i,".rw-reply{color:red}",""]);'
     )
 
 
-def test_missing_bundle_says_to_run_npm_ci(tmp_path: Path) -> None:
+def test_the_committed_vendored_widget_matches_its_manifest_and_the_lockfile() -> None:
+    web_dir = PROJECT_ROOT / "web"
+    files = verified_vendor_files(web_dir)
+    assert set(files) == {"rasa-webchat.js", "rasa-webchat.LICENSE", "VERSION"}
+    assert b"e.WebChat=t()" in files["rasa-webchat.js"]
+    assert b"Apache License" in files["rasa-webchat.LICENSE"]
+    lock = json.loads((web_dir / "package-lock.json").read_text())
+    locked = lock["packages"]["node_modules/rasa-webchat"]["version"]
+    assert files["VERSION"].decode().strip() == f"rasa-webchat {locked}"
+
+
+def test_the_vendored_bundle_is_the_npm_build_of_the_lockfile() -> None:
+    """``make test`` runs ``npm ci --prefix web`` first; the vendored bundle is that build."""
+    installed = PROJECT_ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+    assert installed.is_file(), "run `make web` (npm ci --prefix web) before this test"
+    assert installed.read_bytes() == (PROJECT_ROOT / "web" / BUNDLE_PATH).read_bytes(), (
+        "web/vendor/ is stale: run `make web-bundle` and commit web/vendor/"
+    )
+
+
+def test_missing_bundle_names_the_fix(tmp_path: Path) -> None:
     web_dir = tmp_path / "web"
     web_dir.mkdir()
-    with pytest.raises(WebBundleMissingError, match=r"npm ci --prefix web"):
+    with pytest.raises(WebBundleMissingError, match=r"make web-bundle"):
         start_web_server(
             replace(Settings(), var_dir=tmp_path), WebSettings(web_dir=web_dir, socket_url=SOCKET)
         )
@@ -138,7 +175,50 @@ def test_missing_bundle_says_to_run_npm_ci(tmp_path: Path) -> None:
         timeout=60,
     )
     assert run.returncode == 1
-    assert "npm ci --prefix web" in run.stderr
+    assert "SHA256SUMS" in run.stderr and "make web-bundle" in run.stderr
+
+
+def test_a_listed_file_that_is_missing_is_named(tmp_path: Path) -> None:
+    vendor(tmp_path, {BUNDLE_PATH.name: b"bundle", "VERSION": b"rasa-webchat 1.0.1\n"})
+    (tmp_path / "vendor" / "VERSION").unlink()
+    with pytest.raises(WebBundleMissingError, match=r"vendor/VERSION is missing"):
+        verified_vendor_files(tmp_path)
+
+
+def test_a_changed_vendored_file_is_refused_before_serving(tmp_path: Path) -> None:
+    web_dir = tmp_path / "web"
+    shutil.copytree(PROJECT_ROOT / "web", web_dir, ignore=shutil.ignore_patterns("node_modules"))
+    bundle = web_dir / BUNDLE_PATH
+    original = bundle.read_bytes()
+    bundle.write_bytes(original.replace(b"e.WebChat=t()", b"e.WebChat=x()"))
+    changed = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    expected = hashlib.sha256(original).hexdigest()
+    with pytest.raises(WebBundleMismatchError) as error:
+        start_web_server(
+            replace(Settings(), var_dir=tmp_path), WebSettings(web_dir=web_dir, socket_url=SOCKET)
+        )
+    message = str(error.value)
+    assert str(bundle) in message and changed in message and expected in message
+    assert "make web-bundle" in message
+    assert not (tmp_path / "logs" / "web.log").exists()  # no server was started
+    with pytest.raises(WebBundleMismatchError):
+        load_bundle(web_dir)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "problem"),
+    [
+        ("not-a-hash  rasa-webchat.js\n", r"line 1: expected '<sha256>  <file name>'"),
+        (f"{'0' * 64}  ../index.html\n", r"line 1: expected"),
+        (f"{'0' * 64}  VERSION\n", r"does not list rasa-webchat.js"),
+        (f"{'0' * 64}  rasa-webchat.js\n{'1' * 64}  rasa-webchat.js\n", r"line 2"),
+    ],
+)
+def test_a_malformed_manifest_is_refused(tmp_path: Path, manifest: str, problem: str) -> None:
+    vendor(tmp_path, {BUNDLE_PATH.name: b"bundle", "VERSION": b"v"})
+    (tmp_path / MANIFEST_PATH).write_text(manifest)
+    with pytest.raises(WebBundleMismatchError, match=problem):
+        verified_vendor_files(tmp_path)
 
 
 def test_page_config_and_bundle_are_served_with_security_headers(
@@ -175,6 +255,7 @@ def test_page_config_and_bundle_are_served_with_security_headers(
         "/static/%2e%2e/index.html",
         "/static/..%2f..%2fbot/env.py",
         "/node_modules/rasa-webchat/package.json",
+        "/vendor/SHA256SUMS",
         "/package.json",
         "/static/",
     ],
