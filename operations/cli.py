@@ -118,7 +118,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 def _start_web_page(settings: Settings, running: list[servers.ServerProcess]) -> str:
     """Start the web chat page's server; the banner line (its URL, or why it is not running)."""
     from operations.web import (
-        WebBundleMissingError,
+        WebBundleError,
         WebSettings,
         start_web_server,
         web_server_ready,
@@ -128,7 +128,7 @@ def _start_web_page(settings: Settings, running: list[servers.ServerProcess]) ->
         web_settings = WebSettings.from_env(settings)
         print(f"==> Starting the web chat page on {web_settings.url} ...", flush=True)
         web = start_web_server(settings, web_settings)
-    except WebBundleMissingError as error:
+    except WebBundleError as error:
         return f"not started: {error}"
     running.append(web)
     servers.wait_until(web, lambda: web_server_ready(web_settings), timeout=30)

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
-
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BOOTSTRAP = PROJECT_ROOT / "scripts" / "bootstrap.sh"
 STANDIN_UV_DIR = Path(__file__).parent / "standin_uv"
 UV_REQUIREMENTS = PROJECT_ROOT / "scripts" / "uv-tool.requirements.txt"
