@@ -22,10 +22,15 @@ Rasa's own scale-out path, nothing home-made::
   and the action gateway, which answers with an apology when no action server can run an
   action.
 
-:class:`Topology` starts all of it on free 127.0.0.1 ports (a context manager), and
-injects the faults the tests need: restart or stop an instance, kill and start action
-servers, stop and start the database. ``deploy/docker-compose.yml`` and
+:class:`Topology` starts all of it on free 127.0.0.1 ports (a context manager), routes
+requests away from an instance and back (:meth:`Topology.drain_instance`), and reports the
+start-up times, the memory of every part and the logs (the benchmarks read them). The faults
+the tests inject (restart or stop an instance, kill and start action servers, stop and start
+the database) are test code: ``tests/topology/faults.py``. ``deploy/docker-compose.yml`` and
 ``deploy/helm/values.yml`` describe the same topology for containers and Kubernetes.
+
+This module holds one concept, the one-machine topology and its life cycle, which is why it is
+longer than 400 lines.
 """
 
 from __future__ import annotations
@@ -33,16 +38,15 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
@@ -156,7 +160,8 @@ class Timings:
             self.steps[name] = time.monotonic() - began
 
 
-def _get_json_ok(url: str, timeout: float = 2.0) -> bool:
+def answers_ok(url: str, timeout: float = 2.0) -> bool:
+    """Whether ``GET url`` answers with a 2xx status within ``timeout`` seconds."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as reply:
             return 200 <= reply.status < 300
@@ -268,7 +273,7 @@ class Topology:
             self._start_nginx(rasa_ports)
         with self.timings.step("rasa"):
             self._start_instances(rasa_ports)
-        if not _get_json_ok(f"{self.url}/status?token={self.token}"):
+        if not answers_ok(f"{self.url}/status?token={self.token}"):
             raise TopologyError(f"nginx does not reach the Rasa instances: {self.url}")
 
     def _start_stores(self) -> None:
@@ -299,7 +304,7 @@ class Topology:
         with self.timings.step("schema"):
             self._create_schema()
         for member in self.action_servers:
-            self._wait_action_server(member)
+            self.wait_action_server(member)
 
     def _start_instances(self, rasa_ports: list[int]) -> None:
         """Write every instance's files, start them all at once, wait for each."""
@@ -325,16 +330,16 @@ class Topology:
             )
             self.instances.append(member)
         for member in self.instances:
-            self._spawn_instance(member)
+            self.spawn_instance(member)
         for member in self.instances:
-            self._wait_instance(member)
+            self.wait_instance(member)
 
     def stop(self) -> None:
         """Stop every server (Rasa instances in parallel) and delete the database cluster."""
         self.nginx.stop()
         members = [m for m in (*self.instances, *self.action_servers) if m.process is not None]
         with ThreadPoolExecutor(max_workers=max(1, len(members))) as pool:
-            list(pool.map(_stop_member, members))
+            list(pool.map(stop_member, members))
         self.redis.stop()
         if self.postgres is not None:
             self.postgres.destroy()
@@ -432,7 +437,7 @@ class Topology:
             self._nginx_layout = layout
             return
 
-    def _route(self) -> None:
+    def route(self) -> None:
         """Reload nginx so that exactly the instances not in ``drained`` get requests."""
         assert self._nginx_layout is not None
         self._nginx_layout = replace(self._nginx_layout, drained=frozenset(self.drained))
@@ -441,14 +446,15 @@ class Topology:
     def drain_instance(self, index: int) -> None:
         """Send no new requests to instance ``index``; return once its requests are answered."""
         self.drained.add(index)
-        self._route()
+        self.route()
 
     def undrain_instance(self, index: int) -> None:
         """Route requests to instance ``index`` again."""
         self.drained.discard(index)
-        self._route()
+        self.route()
 
-    def _wait_action_server(self, member: Member) -> None:
+    def wait_action_server(self, member: Member) -> None:
+        """Wait until action server ``member`` answers its health check."""
         assert member.process is not None
         servers.wait_until(
             member.process,
@@ -456,7 +462,8 @@ class Topology:
             timeout=ACTION_START_TIMEOUT_S,
         )
 
-    def _spawn_instance(self, member: Member) -> None:
+    def spawn_instance(self, member: Member) -> None:
+        """Start Rasa instance ``member`` (its settings and endpoints are written already)."""
         extra = {}
         if self.settings.sanic_workers > 1:
             extra["SANIC_WORKERS"] = str(self.settings.sanic_workers)
@@ -471,7 +478,8 @@ class Topology:
             member.settings, self.model, self._server_env(extra), endpoints=member.endpoints
         )
 
-    def _wait_instance(self, member: Member) -> None:
+    def wait_instance(self, member: Member) -> None:
+        """Wait until Rasa instance ``member`` has loaded the model."""
         assert member.process is not None
         servers.wait_until(
             member.process,
@@ -479,127 +487,7 @@ class Topology:
             timeout=self.settings.start_timeout_s,
         )
 
-    # -- faults -------------------------------------------------------------------------
-
-    def stop_instance(self, index: int, graceful: bool = True) -> None:
-        """Stop Rasa instance ``index`` (0-based).
-
-        Args:
-            index: Which instance.
-            graceful: Drain it first (nginx stops sending it requests and waits for those
-                in progress), then SIGTERM. Otherwise SIGKILL at once, as a crash: the
-                requests it is handling fail (nginx answers 503, nothing is half-stored:
-                Rasa saves a turn in one transaction at its end).
-        """
-        member = self.instances[index]
-        if member.process is None:
-            return
-        if graceful:
-            self.drain_instance(index)
-            member.process.stop()
-        else:
-            _kill_group(member.process)
-        member.process = None
-
-    def start_instance(self, index: int, route: bool = True) -> float:
-        """Start Rasa instance ``index`` again and wait until it has loaded the model.
-
-        Args:
-            index: Which instance.
-            route: Give it requests again (if it was drained) once it is ready; otherwise
-                it stays drained until :meth:`undrain_instance`.
-
-        Returns:
-            Seconds until it was ready.
-        """
-        member = self.instances[index]
-        if member.running:
-            raise TopologyError(f"{member.name} is already running")
-        began = time.monotonic()
-        self._spawn_instance(member)
-        self._wait_instance(member)
-        if route and index in self.drained:
-            self.undrain_instance(index)
-        return time.monotonic() - began
-
-    def restart_instance(self, index: int, graceful: bool = True) -> float:
-        """Stop and start Rasa instance ``index``; seconds until it was ready again."""
-        self.stop_instance(index, graceful=graceful)
-        return self.start_instance(index)
-
-    def restart_all_instances(self) -> float:
-        """Stop every Rasa instance, then start them all (in parallel); seconds to ready.
-
-        nginx answers 503 ("restarting", ``Retry-After``) while none is up.
-        """
-        self.drained = set(range(len(self.instances)))
-        self._route()
-        with ThreadPoolExecutor(max_workers=len(self.instances)) as pool:
-            list(pool.map(_stop_member, self.instances))
-        began = time.monotonic()
-        for member in self.instances:
-            self._spawn_instance(member)
-        for member in self.instances:
-            self._wait_instance(member)
-        self.drained.clear()
-        self._route()
-        return time.monotonic() - began
-
-    def kill_action_server(self, index: int) -> None:
-        """SIGKILL action server ``index`` (0-based), as a crash would."""
-        member = self.action_servers[index]
-        if member.process is not None:
-            _kill_group(member.process)
-            member.process = None
-
-    def kill_action_servers(self) -> None:
-        """SIGKILL every action server."""
-        for index in range(len(self.action_servers)):
-            self.kill_action_server(index)
-
-    def start_action_server(self, index: int) -> None:
-        """Start action server ``index`` again; wait until the gateway reaches an action server."""
-        member = self.action_servers[index]
-        if member.running:
-            raise TopologyError(f"{member.name} is already running")
-        member.process = servers.start_action_server(member.settings, self.env)
-        self._wait_action_server(member)
-        self.wait_for(
-            lambda: _get_json_ok(f"http://127.0.0.1:{self.gateway_port}/health"),
-            "the action gateway to reach an action server",
-            timeout=ACTION_START_TIMEOUT_S,
-        )
-
-    def start_action_servers(self) -> None:
-        """Start every action server that is not running."""
-        for index, member in enumerate(self.action_servers):
-            if not member.running:
-                self.start_action_server(index)
-
-    def stop_database(self, mode: str = "fast") -> None:
-        """Stop PostgreSQL (``pg_ctl stop -m mode``); its data stays."""
-        assert self.postgres is not None
-        self.postgres.stop(mode)
-
-    def start_database(self) -> None:
-        """Start PostgreSQL again on the same port."""
-        assert self.postgres is not None
-        self.postgres.start()
-
     # -- observation --------------------------------------------------------------------
-
-    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float) -> float:
-        """Poll ``condition`` every 50 ms until true; seconds waited.
-
-        Raises:
-            TopologyError: After ``timeout`` seconds, naming ``what``.
-        """
-        began = time.monotonic()
-        while time.monotonic() - began < timeout:
-            if condition():
-                return time.monotonic() - began
-            time.sleep(0.05)
-        raise TopologyError(f"timed out after {timeout:.0f} s waiting for {what}")
 
     def memory_mib(self) -> dict[str, float]:
         """Resident memory of every running server, in MiB (process groups)."""
@@ -623,16 +511,11 @@ class Topology:
         return [path for path in paths if path.exists()]
 
 
-def _stop_member(member: Member) -> None:
+def stop_member(member: Member) -> None:
+    """Stop ``member``'s server, if it runs (SIGTERM, then SIGKILL after a grace period)."""
     if member.process is not None:
         member.process.stop()
         member.process = None
-
-
-def _kill_group(server: servers.ServerProcess) -> None:
-    with suppress(ProcessLookupError):
-        os.killpg(server.process.pid, signal.SIGKILL)
-    server.process.wait()
 
 
 def _postgres_rss_mib(data_dir: Path) -> float:

@@ -5,8 +5,9 @@ the Redis lock store, all from Debian packages on free 127.0.0.1 ports
 (``operations/topology.py``). The REST channel's per-sender rate limit is off
 (``RETROWALK_RATE_PER_MINUTE=0``): the load tests send faster than a person types.
 
-Fault tests stop parts of it; the function-scoped ``topology`` fixture brings every part
-back before each test, so one failing test does not break the next. Logs are copied to
+Fault tests stop parts of it through ``faults`` (``tests/topology/faults.py``); the
+function-scoped ``topology`` fixture brings every part back before each test, so one failing
+test does not break the next. Logs are copied to
 ``artifacts/topology/`` and start-up figures to ``artifacts/topology/figures.json``.
 """
 
@@ -21,6 +22,7 @@ import pytest
 
 from operations.topology import Topology, TopologySettings
 from tests.conftest import ARTIFACTS
+from tests.topology.faults import TopologyFaults
 
 TOPOLOGY_ENV = {"RETROWALK_RATE_PER_MINUTE": "0"}
 FIGURES: dict[str, object] = {}
@@ -66,16 +68,14 @@ def running_topology(
 @pytest.fixture
 def topology(running_topology: Topology) -> Topology:
     """The session's topology with every part running (restarted if a test left it down)."""
-    topology = running_topology
-    if topology.postgres is not None and not topology.postgres.running:
-        topology.start_database()
-    topology.start_action_servers()
-    for index, member in enumerate(topology.instances):
-        if not member.running:
-            topology.start_instance(index)
-    for index in sorted(topology.drained):
-        topology.undrain_instance(index)
-    return topology
+    TopologyFaults(running_topology).restore()
+    return running_topology
+
+
+@pytest.fixture
+def faults(topology: Topology) -> TopologyFaults:
+    """Stops, kills and restarts parts of the running topology (every part up at the start)."""
+    return TopologyFaults(topology)
 
 
 def _rounded(values: dict[str, float]) -> dict[str, float]:

@@ -13,6 +13,7 @@ from operations.nginx import ACTION_APOLOGY
 from operations.topology import Topology
 from tests.topology.client import Chat, stored_events, user_texts, walk_minutes
 from tests.topology.conftest import record_figure
+from tests.topology.faults import TopologyFaults
 
 pytestmark = [pytest.mark.integration, pytest.mark.topology]
 
@@ -41,19 +42,19 @@ def count_in_logs(paths: list[Path], text: str) -> int:
 
 
 def test_killed_action_servers_fail_over_then_apologise_fast_then_continue(
-    topology: Topology,
+    topology: Topology, faults: TopologyFaults
 ) -> None:
     chat = Chat(topology)
     chat.send("hi")
     assert log_walk(chat, 7).startswith("Logged 7 minutes")
 
     # One of the two action servers dies: the other one serves, the user notices nothing.
-    topology.kill_action_server(0)
+    faults.kill_action_server(0)
     assert log_walk(chat, 8).startswith("Logged 8 minutes")
     assert log_walk(chat, 9).startswith("Logged 9 minutes")
 
     # Both die: an immediate apology, and the message itself is kept.
-    topology.kill_action_servers()
+    faults.kill_action_servers()
     reply = chat.say("I walked 10 minutes")
     latency = chat.last_latency_s
     assert reply == ACTION_APOLOGY
@@ -63,20 +64,22 @@ def test_killed_action_servers_fail_over_then_apologise_fast_then_continue(
     assert "backwards" in chat.say("what are the benefits of walking backwards?")
 
     # Back again: the same conversation goes on and the walk is logged.
-    topology.start_action_servers()
+    faults.start_action_servers()
     assert log_walk(chat, 10).startswith("Logged 10 minutes")
     assert walk_minutes(topology, [chat.sender])[chat.sender] == [7, 8, 9, 10]
     record_figure("action_servers_down_apology_s", round(latency, 3))
 
 
-def test_database_briefly_down_loses_no_walk_log(topology: Topology) -> None:
+def test_database_briefly_down_loses_no_walk_log(
+    topology: Topology, faults: TopologyFaults
+) -> None:
     chats = [Chat(topology) for _ in range(4)]
     for chat in chats:
         chat.send("hi")
     logs = rasa_logs(topology)
     retries_before = count_in_logs(logs, FIFTH_FAILURE_LOG)
 
-    topology.stop_database()
+    faults.stop_database()
     down_at = time.monotonic()
     replies: dict[str, str] = {}
     latencies: dict[str, float] = {}
@@ -89,13 +92,13 @@ def test_database_briefly_down_loses_no_walk_log(topology: Topology) -> None:
     for thread in threads:
         thread.start()
     # Every message has been waiting on the database for 1.5 s (its retries are logged) ...
-    topology.wait_for(
+    faults.wait_for(
         lambda: count_in_logs(logs, FIFTH_FAILURE_LOG) >= retries_before + len(chats),
         "the tracker store to retry every message five times",
         timeout=9,
     )
     # ... when the database comes back.
-    topology.start_database()
+    faults.start_database()
     outage_s = time.monotonic() - down_at
     for thread in threads:
         thread.join(timeout=60)
@@ -115,17 +118,19 @@ def test_database_briefly_down_loses_no_walk_log(topology: Topology) -> None:
     )
 
 
-def test_database_down_too_long_apologises_and_keeps_what_was_stored(topology: Topology) -> None:
+def test_database_down_too_long_apologises_and_keeps_what_was_stored(
+    topology: Topology, faults: TopologyFaults
+) -> None:
     chat = Chat(topology)
     chat.send("hi")
     assert log_walk(chat, 30).startswith("Logged 30 minutes")
 
-    topology.stop_database()
+    faults.stop_database()
     try:
         reply = chat.say("what are the benefits of walking backwards?")
         waited = chat.last_latency_s
     finally:
-        topology.start_database()
+        faults.start_database()
     # The tracker store gave up after its retry window (10 s) with a clear apology.
     assert reply == ERROR_REPLY
     assert 9 <= waited < 20
@@ -140,7 +145,9 @@ def test_database_down_too_long_apologises_and_keeps_what_was_stored(topology: T
     record_figure("database_down_too_long_apology_s", round(waited, 1))
 
 
-def test_rasa_restart_keeps_conversations_profiles_and_forms(topology: Topology) -> None:
+def test_rasa_restart_keeps_conversations_profiles_and_forms(
+    topology: Topology, faults: TopologyFaults
+) -> None:
     planner = Chat(topology)
     planner.send("hi")
     for text, expected in [
@@ -160,7 +167,7 @@ def test_rasa_restart_keeps_conversations_profiles_and_forms(topology: Topology)
     assert "How old are you" in in_form.say("never tried it")
     slots_before = in_form.tracker()["slots"]
 
-    ready_after = topology.restart_all_instances()
+    ready_after = faults.restart_all_instances()
 
     # The profile, the plan and the walk log are intact.
     assert "52" in planner.say("what do you know about me?")

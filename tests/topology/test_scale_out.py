@@ -15,6 +15,7 @@ from operations.loadgen import LoadResult, Turn, run_load
 from operations.topology import Topology
 from tests.topology.client import Chat, bot_texts, stored_events, user_texts, walk_minutes
 from tests.topology.conftest import record_figure
+from tests.topology.faults import TopologyFaults
 
 pytestmark = [pytest.mark.integration, pytest.mark.topology]
 
@@ -184,7 +185,9 @@ def merged(rounds: list[tuple[dict[str, list[str]], LoadResult]]) -> tuple[dict,
     return scripts, result
 
 
-def test_an_instance_restarted_mid_load_loses_nothing(topology: Topology) -> None:
+def test_an_instance_restarted_mid_load_loses_nothing(
+    topology: Topology, faults: TopologyFaults
+) -> None:
     first = {f"restart-{n:02d}": user_script(n, turns=14) for n in range(20)}
     quarter_done = threading.Event()
     answered: list[Turn] = []
@@ -200,9 +203,9 @@ def test_an_instance_restarted_mid_load_loses_nothing(topology: Topology) -> Non
     def restart_first_instance() -> None:
         try:
             assert quarter_done.wait(timeout=300)
-            topology.stop_instance(0)  # drained first: nginx sends it nothing new
+            faults.stop_instance(0)  # drained first: nginx sends it nothing new
             marks["down"] = access_log_size(topology)
-            marks["ready_after_s"] = topology.start_instance(0, route=False)
+            marks["ready_after_s"] = faults.start_instance(0, route=False)
             marks["back"] = access_log_size(topology)
             topology.undrain_instance(0)
         except BaseException as error:  # reported by the test thread
