@@ -25,6 +25,11 @@ from operations import servers, training
 from operations.terminal_chat import chat_loop
 
 
+def _say(line: str) -> None:
+    """A progress line on stdout, at once (``make run`` may be piped)."""
+    print(line, flush=True)
+
+
 def _build_voice_model(settings: Settings) -> None:
     """What the voice coach needs from the bot's files, built ahead of any walk.
 
@@ -39,11 +44,14 @@ def _build_voice_model(settings: Settings) -> None:
     from voice.tts.speech import progress_bar
 
     listen = ListenSettings.from_env()
+    _say("==> Voice language model (pocketsphinx, from data/nlu) ...")
+    started = time.monotonic()
     files = ensure_language_model(settings.root, listen.lm_dir, wake_phrase=listen.wake_phrase)
-    print(f"    voice language model: {files.lm.parent}", flush=True)
+    _say(f"    voice language model: {files.lm.parent} ({time.monotonic() - started:.0f} s)")
     tts = TtsSettings.from_env()
     if tts.cache_dir is None:
         return
+    _say(f"==> Rendering the coach's fixed answers for the voice walk into {tts.cache_dir} ...")
     speech = build_speech(tts)
     try:
         report = prerender_answers(
@@ -59,7 +67,9 @@ def _build_voice_model(settings: Settings) -> None:
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     started = time.monotonic()
     print("==> Building the spaCy pipeline and checking the model ...", flush=True)
-    model = training.ensure_model(settings.root, settings.models_dir, force=args.force_train)
+    model = training.ensure_model(
+        settings.root, settings.models_dir, force=args.force_train, progress=_say
+    )
     print(f"    model: {model.relative_to(settings.root)}", flush=True)
     _build_voice_model(settings)
 
@@ -179,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return _run(settings, args)
         if args.command == "train":
-            model = training.ensure_model(settings.root, settings.models_dir, force=args.force)
+            model = training.ensure_model(
+                settings.root, settings.models_dir, force=args.force, progress=_say
+            )
             print(model)
             _build_voice_model(settings)
             return 0
