@@ -4,6 +4,9 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
+# Dependency group scripts/bootstrap.sh installs (requirements/<group>.lock): `voice` by default
+# (the servers plus what `retrowalk run` prepares for the voice walk); `dev` for the checks.
+test lint format typecheck: export RETROWALK_INSTALL_GROUP := dev
 
 .PHONY: run test system-deps run-deps venv web web-bundle train chat walk validate lint format typecheck nlu-eval bench bench-voice lock clean help
 
@@ -64,7 +67,7 @@ bench-voice: venv system-deps ## voice benchmark (latency, TTS, WER, wake); writ
 # for Linux x86_64 (glibc 2.28+), CPython 3.10; `make lock LOCK_PLATFORM=aarch64-manylinux_2_28`
 # resolves for ARM64 instead (docs/dependencies.md). Existing pins are kept unless
 # `make lock LOCK_UPGRADE=--upgrade`.
-UV ?= $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/uv-venv/bin/uv)
 LOCK_PLATFORM ?= x86_64-manylinux_2_28
 LOCK_UPGRADE ?=
 LOCK_FLAGS = --generate-hashes --python-version 3.10 --python-platform $(LOCK_PLATFORM) \

@@ -14,7 +14,7 @@ MODEL_INPUTS = (
     "bot/nlp",
     "bot/rasa_adapters/entity_extractor.py",
     "bot/rasa_adapters/safety_override.py",
-    "requirements.lock",
+    "requirements/runtime.lock",
 )
 _SKIP_SUFFIXES = (".pyc",)
 _SKIP_DIRS = {"__pycache__"}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv with Python 3.10 and install the pinned dependency set (requirements.lock).
+# Create .venv with Python 3.10 and install a pinned, hashed dependency set (requirements/).
 #
 # Python 3.10 is required: Rasa Open Source 3.6 supports Python >=3.8,<3.11.
 # Interpreter search order (only when the venv has no Python 3.10 yet):
@@ -13,12 +13,13 @@
 #      `pip install --user`, which PEP 668 systems refuse).
 # When none of these works (no network), it stops with exit status 3 and names the commands
 # that install Python 3.10 on Debian 12, Ubuntu 22.04/24.04, Fedora and macOS.
-# Re-running is cheap: nothing is installed when requirements.lock and pyproject.toml
+# Re-running is cheap: nothing is installed when the group's lock and pyproject.toml
 # are unchanged since the last successful install.
 #
 # Usage: scripts/bootstrap.sh [--print-python]
 #   --print-python  find (or fetch) the interpreter, print its path and stop: no venv.
-# Environment: RETROWALK_PYTHON, RETROWALK_VENV (default .venv), RETROWALK_TOOLS_DIR
+# Environment: RETROWALK_INSTALL_GROUP (runtime, voice or dev; default voice),
+# RETROWALK_PYTHON, RETROWALK_VENV (default .venv), RETROWALK_TOOLS_DIR
 # (default <project>/.tools: the private uv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -149,8 +150,23 @@ if [ "$MODE" = print ]; then
     exit 0
 fi
 
+# Dependency group (requirements/<group>.lock; each lock is a superset of the one before):
+# runtime (the servers), voice (+ the voice coach: `make run`), dev (+ tests: `make test`).
+# A venv that already has a larger group keeps it (its lock is installed when it changes).
+LOCK_GROUPS=(runtime voice dev)
+group_rank() { case "$1" in runtime) echo 0 ;; voice) echo 1 ;; dev) echo 2 ;; *) return 1 ;; esac; }
+GROUP=${RETROWALK_INSTALL_GROUP:-voice}
+if ! group_rank "$GROUP" >/dev/null; then
+    echo "error: RETROWALK_INSTALL_GROUP=$GROUP; choose one of: ${LOCK_GROUPS[*]}" >&2
+    exit 2
+fi
 stamp="$VENV/.retrowalk-installed"
-want=$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+had=$(cut -d' ' -f1 "$stamp" 2>/dev/null || true)
+if group_rank "$had" >/dev/null 2>&1 && [ "$(group_rank "$had")" -gt "$(group_rank "$GROUP")" ]; then
+    GROUP=$had
+fi
+LOCK="requirements/$GROUP.lock"
+want="$GROUP $(cat "$LOCK" pyproject.toml | sha256sum | cut -c1-16)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
     exit 0
 fi
@@ -163,11 +179,12 @@ else
     rm -rf "$VENV"
     "$PY" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
-echo "==> Installing the pinned dependency set (requirements.lock)"
-# The lock is the complete resolved set: install exactly it (--no-deps keeps silero-vad's
-# overridden torch requirement out).
-"$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -r requirements.lock
-"$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
+uv=$(find_uv) || uv=$(install_uv) || { echo "error: uv could not be installed" >&2; exit 1; }
+echo "==> Installing the $GROUP dependency set ($LOCK, every package hash-checked)"
+# The lock is the complete resolved set with the hash of every file: make the venv exactly it
+# (packages not in it are removed); a package without a matching hash is refused. The project
+# itself is built with the locked setuptools (no unhashed build environment is fetched).
+"$uv" pip sync --python "$VENV/bin/python" --require-hashes "$LOCK"
+"$uv" pip install --quiet --python "$VENV/bin/python" --no-deps --no-build-isolation -e .
 echo "$want" > "$stamp"
 echo "==> Environment ready: $VENV"

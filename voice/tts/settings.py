@@ -1,4 +1,9 @@
-"""Speech-synthesis settings: engines in failover order, their voices, and the clip cache."""
+"""Speech-synthesis settings: engines in failover order, their voices, and the clip cache.
+
+Offline first: by default the coach speaks with Piper and falls back to espeak-ng, so nothing
+(the pre-rendering of the bot's fixed answers included) is sent to a speech service. gTTS, the
+online engine, is used only when ``RETROWALK_TTS_ENGINES`` names it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,12 @@ from bot.env import env_float, env_int, env_text
 
 KNOWN_ENGINES = ("gtts", "piper", "espeak")
 """Engine names accepted in :attr:`TtsSettings.engines`."""
+
+DEFAULT_ENGINES = ("piper", "espeak")
+"""The engines used when ``RETROWALK_TTS_ENGINES`` is unset: both offline."""
+
+ONLINE_ENGINES = frozenset({"gtts"})
+"""Engines that send the text to a third-party service."""
 
 
 def _default_cache_dir() -> Path:
@@ -27,9 +38,9 @@ class TtsSettings:
     """How the coach speaks.
 
     Attributes:
-        engines: Engines in failover order, from ``gtts`` (online), ``piper`` and ``espeak``
-            (offline). Env ``RETROWALK_TTS_ENGINES`` (comma list), default
-            ``gtts,piper,espeak``.
+        engines: Engines in failover order, from ``piper`` and ``espeak`` (offline) and
+            ``gtts`` (online: only when listed). Env ``RETROWALK_TTS_ENGINES`` (comma list),
+            default ``piper,espeak``.
         gtts_lang: gTTS language. Env ``RETROWALK_GTTS_LANG``, default ``en``.
         gtts_tld: Google host top-level domain (accent). Env ``RETROWALK_GTTS_TLD``, default
             ``com``.
@@ -50,7 +61,7 @@ class TtsSettings:
             ``RETROWALK_TTS_RETRY_AFTER``, default 60.
     """
 
-    engines: tuple[str, ...] = ("gtts", "piper", "espeak")
+    engines: tuple[str, ...] = DEFAULT_ENGINES
     gtts_lang: str = "en"
     gtts_tld: str = "com"
     gtts_timeout_s: float = 3.0
@@ -84,6 +95,11 @@ class TtsSettings:
             raise ValueError(f"gTTS timeout must be positive, got {self.gtts_timeout_s}")
         if self.retry_after_s < 0:
             raise ValueError(f"retry_after_s must be >= 0, got {self.retry_after_s}")
+
+    @property
+    def online(self) -> bool:
+        """Whether any configured engine sends text to a third-party service (gTTS)."""
+        return any(name in ONLINE_ENGINES for name in self.engines)
 
     @classmethod
     def from_env(cls) -> TtsSettings:
