@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install the web chat page's npm packages (web/package-lock.json, exact versions: the
-# rasa-webchat bundle is served from web/node_modules, never from a CDN). Skipped when the
-# lockfile has not changed since the last install.
+# Install the web chat page's npm packages (web/package-lock.json, exact versions). Only
+# `make web-bundle` (which copies the rasa-webchat bundle into web/vendor/, what the page
+# serves) and `make test` (which checks web/vendor/ is that build) need them; `make run`
+# does not. Skipped when the lockfile has not changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,20 @@ want=$(sha256sum web/package-lock.json | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     exit 0
 fi
-echo "==> Installing the web chat widget (npm ci --prefix web)"
-npm ci --prefix web --ignore-scripts --no-audit --no-fund --loglevel=error
+echo "==> Installing the web chat widget's npm packages (npm ci --prefix web)"
+# npm draws no progress without a terminal: a line every 10 s with the packages unpacked so far.
+start=$SECONDS
+next=$((start + 10))
+npm ci --prefix web --ignore-scripts --no-audit --no-fund --loglevel=error &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if [ "$SECONDS" -ge "$next" ] && kill -0 "$pid" 2>/dev/null; then
+        next=$((SECONDS + 10))
+        count=$(find web/node_modules -name package.json -maxdepth 3 2>/dev/null | wc -l)
+        echo "    ... npm ci: $((SECONDS - start)) s, $count packages so far"
+    fi
+done
+wait "$pid"
+echo "    npm packages installed ($((SECONDS - start)) s)"
 echo "$want" > "$stamp"
