@@ -38,6 +38,27 @@ case "$TOOLS" in /*) ;; *) TOOLS="$PWD/$TOOLS" ;; esac
 
 say() { echo "$@" >&2; }
 
+# Run a command. When stderr is not a terminal (uv and pip draw no progress bars then), also
+# print a line every 10 s while it runs: what, for how long, and the venv's size so far.
+with_heartbeat() {
+    local what=$1 pid start next status=0
+    shift
+    if [ -t 2 ]; then "$@"; return; fi
+    start=$SECONDS
+    next=$((start + 10))
+    "$@" &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 1
+        if [ "$SECONDS" -ge "$next" ] && kill -0 "$pid" 2>/dev/null; then
+            next=$((SECONDS + 10))
+            say "    ... $what: $((SECONDS - start)) s, $VENV $(du -sm "$VENV" 2>/dev/null | cut -f1) MB"
+        fi
+    done
+    wait "$pid" || status=$?
+    return $status
+}
+
 is_py310() { [ -x "$1" ] && "$1" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' 2>/dev/null; }
 
 find_python() {
@@ -184,7 +205,7 @@ echo "==> Installing the $GROUP dependency set ($LOCK, every package hash-checke
 # The lock is the complete resolved set with the hash of every file: make the venv exactly it
 # (packages not in it are removed); a package without a matching hash is refused. The project
 # itself is built with the locked setuptools (no unhashed build environment is fetched).
-"$uv" pip sync --python "$VENV/bin/python" --require-hashes "$LOCK"
+with_heartbeat "installing $LOCK" "$uv" pip sync --python "$VENV/bin/python" --require-hashes "$LOCK"
 "$uv" pip install --quiet --python "$VENV/bin/python" --no-deps --no-build-isolation -e .
 echo "$want" > "$stamp"
 echo "==> Environment ready: $VENV"
