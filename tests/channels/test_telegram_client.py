@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import cli
 from bot.channels.telegram import (
     ApiRequest,
     CallbackKeys,
@@ -18,6 +17,7 @@ from bot.channels.telegram import (
     register_webhook,
     text_requests,
 )
+from operations import cli
 from operations.ports import free_port
 from tests.channels.helpers import Sleeps
 from tests.channels.standins.telegram_api import TelegramStandIn
