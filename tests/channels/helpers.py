@@ -1,42 +1,15 @@
-"""What the channel tests share: what reached the bot, a recording sleep, a webhook chat."""
+"""What the channel tests share: a recording sleep, a webhook chat."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
-from urllib.parse import quote
 
 import requests
 
 from tests.channels.standins.base import Recorded, StandInServer
 from tests.conftest import LiveCoach
-
-
-def tracker_user_texts(
-    coach: LiveCoach, sender: str, stored: int = 0, distinct: bool = False
-) -> list[str]:
-    """The user messages in ``sender``'s tracker, once at least ``stored`` are saved.
-
-    With ``distinct``, each text counts once, in the order it first came: a message the
-    coach was not sure of is logged again when the fallback replays it.
-
-    Channels that answer the webhook after the turn (Telegram, Messenger, Twilio) have saved
-    the tracker by then; Slack processes in the background, so this polls (every 0.1 s, for
-    at most 30 s) the Rasa HTTP API until the last message is stored.
-    """
-    # Rasa's routes match the raw path (no unquoting): "+" and ":" of phone ids stay as they are.
-    url = f"{coach.settings.rasa_url}/conversations/{quote(sender, safe='+:')}/tracker"
-    deadline = time.monotonic() + 30
-    while True:
-        reply = requests.get(url, params={"token": coach.token}, timeout=30)
-        assert reply.status_code == 200, reply.text
-        texts = [event["text"] for event in reply.json()["events"] if event["event"] == "user"]
-        if distinct:
-            texts = list(dict.fromkeys(texts))
-        if len(texts) >= stored or time.monotonic() > deadline:
-            return texts
-        time.sleep(0.1)
+from tests.support.tracker import wait_for_user_texts
 
 
 class Sleeps:
@@ -97,8 +70,9 @@ class WebhookChat:
         return self.messages()[before:]
 
     def user_texts(self) -> list[str]:
-        """What reached the bot from this user."""
-        return tracker_user_texts(self.coach, self.sender_id)
+        """What reached the bot from this user (channels that answer the webhook after the
+        turn, as these do, have stored the tracker by then: nothing to wait for)."""
+        return wait_for_user_texts(self.coach, self.sender_id, 0)
 
     def assert_untouched(self) -> None:
         """Nothing reached the bot, and the coach sent this user nothing."""

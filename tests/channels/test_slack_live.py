@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import requests
 
-from tests.channels.helpers import tracker_user_texts
 from tests.channels.standins.base import Recorded
 from tests.channels.standins.slack_api import (
     BOT_USER_ID,
@@ -22,6 +21,7 @@ from tests.channels.standins.slack_api import (
     signed_headers,
 )
 from tests.conftest import CHANNEL_SECRETS, LiveCoach
+from tests.support.tracker import wait_for_user_texts
 
 pytestmark = [pytest.mark.integration, pytest.mark.channels]
 
@@ -116,8 +116,9 @@ class SlackUser:
         return self.wait_post(lambda post: fragment in post_text(post), after)
 
     def user_texts(self, stored: int, distinct: bool = False) -> list[str]:
-        """The user messages in the bot's tracker, once at least ``stored`` are saved."""
-        return tracker_user_texts(self.coach, self.user, stored, distinct)
+        """The user messages in the bot's tracker, once at least ``stored`` are saved (the
+        Slack channel processes in the background, after answering the webhook)."""
+        return wait_for_user_texts(self.coach, self.user, stored, distinct=distinct)
 
 
 @pytest.fixture

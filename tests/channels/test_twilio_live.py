@@ -13,7 +13,6 @@ import requests
 
 from bot.channels.options import REPLY_HINT
 from bot.channels.twilio import BODY_LIMIT, EMPTY_TWIML
-from tests.channels.helpers import tracker_user_texts
 from tests.channels.standins.base import Recorded
 from tests.channels.standins.twilio_api import (
     TwilioApiStandIn,
@@ -22,6 +21,7 @@ from tests.channels.standins.twilio_api import (
     webhook_params,
 )
 from tests.conftest import CHANNEL_SECRETS, LiveCoach
+from tests.support.tracker import wait_for_user_texts
 
 pytestmark = [pytest.mark.integration, pytest.mark.channels]
 
@@ -92,7 +92,7 @@ class Phone:
         return self.api.sent(self.address)
 
     def user_texts(self, stored: int) -> list[str]:
-        return tracker_user_texts(self.coach, self.address, stored)
+        return wait_for_user_texts(self.coach, self.address, stored)
 
 
 def bodies(replies: list[Recorded]) -> str:

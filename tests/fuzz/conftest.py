@@ -9,7 +9,6 @@ directory runs in about three minutes on two cores.
 
 from __future__ import annotations
 
-import time
 import unicodedata
 import uuid
 from typing import Any
@@ -20,10 +19,10 @@ from hypothesis import HealthCheck, Phase, settings
 
 from bot.inputs import max_message_chars
 from tests.conftest import LiveCoach
+from tests.support.tracker import tracker_events, user_texts, wait_for_tracker
 
 # Hypothesis phases: explicit examples, generation and shrinking; no example database.
 PHASES = (Phase.explicit, Phase.generate, Phase.shrink)
-TRACKER_WAIT_S = 30.0
 
 
 def fuzz_settings(max_examples: int) -> settings:
@@ -62,31 +61,27 @@ class CoachApi:
 
     def events(self, sender: str) -> list[dict[str, Any]]:
         """All events of ``sender``'s conversation (the tracker must be readable)."""
-        reply = requests.get(
-            f"{self.url}/conversations/{sender}/tracker",
-            params={"token": self.coach.token, "include_events": "ALL"},
-            timeout=30,
-        )
-        assert reply.status_code == 200, reply.text[:300]
-        events = reply.json()["events"]
-        assert isinstance(events, list)
-        return events
+        return tracker_events(self.coach, sender, include_events="ALL")
 
     def user_texts(self, sender: str) -> list[str]:
         """The texts of ``sender``'s user messages; every event is checked on the way."""
         events = self.events(sender)
         assert_well_formed(events)
-        return [event["text"] for event in events if event["event"] == "user"]
+        return user_texts(events)
 
     def wait_for_user_texts(self, sender: str, count: int) -> list[str]:
-        """Poll until ``sender``'s tracker holds ``count`` user messages (Rasa stores the
-        tracker at the end of a turn, after the replies went out); return them."""
-        deadline = time.monotonic() + TRACKER_WAIT_S
-        texts = self.user_texts(sender)
-        while len(texts) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-            texts = self.user_texts(sender)
-        return texts
+        """Wait until ``sender``'s tracker holds ``count`` user messages (Rasa stores the
+        tracker at the end of a turn, after the replies went out); return them, every event
+        checked."""
+        events = wait_for_tracker(
+            self.coach,
+            sender,
+            lambda events: len(user_texts(events)) >= count,
+            what=f"{count} user messages",
+            include_events="ALL",
+        )
+        assert_well_formed(events)
+        return user_texts(events)
 
 
 def assert_well_formed(events: list[dict[str, Any]]) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import queue
-import time
 import uuid
 from typing import Any
 
-import requests
 import socketio
 
 from tests.conftest import LiveCoach
+from tests.support.tracker import wait_for_user_texts
 
 WAIT_S = 30.0
 
@@ -69,24 +68,11 @@ class WidgetClient:
     def user_texts(self, at_least: int = 0, timeout: float = WAIT_S) -> list[str]:
         """The user messages the coach's tracker holds for this conversation.
 
-        Rasa stores the tracker after a turn's last message is sent, so this polls until the
-        tracker holds ``at_least`` user messages (or ``timeout`` passes) and returns them all.
+        Rasa stores the tracker after a turn's last message is sent, so this waits until the
+        tracker holds ``at_least`` user messages and returns them all; it fails if they are
+        not there after ``timeout`` seconds.
         """
-        deadline = time.monotonic() + timeout
-        texts = self._tracker_user_texts()
-        while len(texts) < at_least and time.monotonic() < deadline:
-            time.sleep(0.1)
-            texts = self._tracker_user_texts()
-        return texts
-
-    def _tracker_user_texts(self) -> list[str]:
-        reply = requests.get(
-            f"{self.coach.settings.rasa_url}/conversations/{self.session_id}/tracker",
-            params={"token": self.coach.token},
-            timeout=30,
-        )
-        assert reply.status_code == 200, reply.text
-        return [e.get("text") or "" for e in reply.json()["events"] if e["event"] == "user"]
+        return wait_for_user_texts(self.coach, self.session_id, at_least, timeout_s=timeout)
 
     def close(self) -> None:
         """Disconnect."""

@@ -1,0 +1,1 @@
+"""Helpers shared by test folders that do not belong to one of them."""
