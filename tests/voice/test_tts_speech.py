@@ -453,7 +453,8 @@ def test_settings_defaults(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> Non
     settings = TtsSettings.from_env()
 
     assert settings == TtsSettings()
-    assert settings.engines == ("gtts", "piper", "espeak")
+    assert settings.engines == ("piper", "espeak")  # offline first: gTTS only when listed
+    assert not settings.online
     assert settings.gtts_timeout_s == 3.0
     assert settings.gtts_base_url is None
     assert settings.piper_model is None

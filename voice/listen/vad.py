@@ -1,9 +1,15 @@
 """Voice activity detection: the Silero VAD model run with onnxruntime (no torch).
 
-The ``silero-vad`` package is installed only for its ONNX file; it is never imported (its
-``__init__`` imports torch, which is not installed). The file is found with
-``importlib.util.find_spec``. Silero takes 512-sample frames at 16 kHz (32 ms) plus the last
-64 samples of the previous frame as context, and carries a recurrent state between frames.
+The model is the copy faster-whisper (a dependency of the voice coach anyway) ships as
+``faster_whisper/assets/silero_vad_v6.onnx``: Silero VAD v6.0's 16 kHz model, the same weights
+as silero-vad 6.0.0 and 6.1.0 ship (tests/voice/test_vad_model.py checks the file's hash and
+that it computes what silero-vad 6.0.0's ``silero_vad.onnx`` computes). The file is found with
+``importlib.util.find_spec``, without importing faster_whisper (which loads CTranslate2).
+
+Silero takes 512-sample frames at 16 kHz (32 ms) plus the last 64 samples of the previous
+frame as context (one 576-sample row), and carries an LSTM state (``h``, ``c``) between frames.
+This export takes a sequence of rows (faster-whisper feeds a whole file at once); streaming
+feeds one row per call and carries the state, which gives the same probabilities.
 """
 
 from __future__ import annotations
@@ -43,12 +49,24 @@ class Vad(ABC):
         return self.speech_probability(frame) >= self.threshold
 
 
+SILERO_ASSET = "silero_vad_v6.onnx"
+"""The Silero VAD model's file name in faster-whisper's ``assets`` folder."""
+
+
 def silero_model_path() -> Path:
-    """The ``silero_vad.onnx`` file inside the installed ``silero-vad`` package."""
-    spec = importlib.util.find_spec("silero_vad")
+    """The Silero VAD model shipped inside the installed ``faster-whisper`` package.
+
+    Raises:
+        FileNotFoundError: faster-whisper (voice dependency group) is not installed, or its
+            assets have no Silero model.
+    """
+    spec = importlib.util.find_spec("faster_whisper")
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the silero-vad package is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "silero_vad.onnx"
+        raise FileNotFoundError(
+            "the faster-whisper package is not installed (it ships the Silero VAD model; "
+            "install the voice dependency group: requirements/voice.lock)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "assets" / SILERO_ASSET
     if not path.exists():
         raise FileNotFoundError(f"no Silero VAD model at {path}")
     return path
@@ -66,7 +84,9 @@ class SileroVad(Vad):
 
         Args:
             threshold: Speech probability at or above which a frame is speech.
-            model_path: ONNX file (default: the one in the silero-vad package).
+            model_path: ONNX file with faster-whisper's interface (inputs ``input`` of shape
+                (rows, 576), ``h`` and ``c`` of shape (1, 1, 128)); default: the one
+                faster-whisper ships.
         """
         import onnxruntime
 
@@ -79,15 +99,16 @@ class SileroVad(Vad):
             sess_options=options,
             providers=["CPUExecutionProvider"],
         )
-        self._sr = np.array(self.rate, dtype=np.int64)
         self._lock = threading.Lock()
-        self._state = np.zeros((2, 1, 128), dtype=np.float32)
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
         self._context = np.zeros(self._CONTEXT, dtype=np.float32)
 
     def reset(self) -> None:
         """Zero the recurrent state and context."""
         with self._lock:
-            self._state = np.zeros((2, 1, 128), dtype=np.float32)
+            self._h = np.zeros((1, 1, 128), dtype=np.float32)
+            self._c = np.zeros((1, 1, 128), dtype=np.float32)
             self._context = np.zeros(self._CONTEXT, dtype=np.float32)
 
     def speech_probability(self, frame: np.ndarray) -> float:
@@ -99,9 +120,8 @@ class SileroVad(Vad):
             samples = np.pad(samples, (0, self.frame_samples - len(samples)))
         with self._lock:
             window = np.concatenate([self._context, samples])[np.newaxis, :]
-            output, state = self._session.run(
-                None, {"input": window, "state": self._state, "sr": self._sr}
+            output, self._h, self._c = self._session.run(
+                None, {"input": window, "h": self._h, "c": self._c}
             )
-            self._state = state
             self._context = samples[-self._CONTEXT :].copy()
         return float(output.reshape(-1)[0])
