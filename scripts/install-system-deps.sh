@@ -8,7 +8,7 @@
 #   run goes on: the text coach (REST, web chat, terminal, messaging) needs neither.
 #
 # scripts/install-system-deps.sh         (make test) the Debian packages the tests need:
-#   postgresql   a real PostgreSQL server for the storage tests (tests/postgres.py starts
+#   postgresql   a real PostgreSQL server for the storage tests (tests/support/postgres.py starts
 #                a private throwaway cluster; the system service is not used)
 #   pulseaudio, pulseaudio-utils, libasound2-plugins, alsa-utils, libportaudio2
 #                a private PulseAudio daemon with null sinks: the real audio path of the

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from bot.settings import PROJECT_ROOT, Settings
 from operations import servers, training
 from operations.ports import free_port, isolated
-from tests.postgres import postgres_url  # noqa: F401  (session fixture)
+from tests.support.postgres import postgres_url  # noqa: F401  (session fixture)
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 

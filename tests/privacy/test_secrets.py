@@ -1,6 +1,6 @@
 """Secrets come only from the environment: none is written in the repository's
 configuration, deployment files or documentation, and every channel ignores secrets given
-in ``credentials.yml`` (``tests/test_credentials.py`` checks the keys of that file)."""
+in ``credentials.yml`` (``tests/operations/test_credentials.py`` checks the keys of that file)."""
 
 from __future__ import annotations
 

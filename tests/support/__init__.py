@@ -1,1 +1,2 @@
-"""Helpers shared by test folders that do not belong to one of them."""
+"""Helpers shared by several test folders: waiting on a conversation's tracker
+(``tracker.py``) and the private PostgreSQL server of the storage tests (``postgres.py``)."""

@@ -50,7 +50,7 @@ def test_written_file_logs_one_line_per_missing_channel(
 
 def test_the_project_credentials_name_only_environment_variables() -> None:
     """No secret is written in credentials.yml: every channel secret comes from the environment."""
-    channels = yaml.safe_load((Path(__file__).parents[1] / "credentials.yml").read_text())
+    channels = yaml.safe_load((Path(__file__).parents[2] / "credentials.yml").read_text())
     for name, entry in channels.items():
         for key, value in (entry or {}).items():
             assert key == "required_env" or not any(
