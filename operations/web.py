@@ -11,6 +11,9 @@ allows only this server and the socket's origin.
 
 Run it with ``python -m operations.web`` (blocking), or start it next to the coach with
 :func:`start_web_server` and wait for :func:`web_server_ready`.
+
+This module holds one concept, serving the page (its settings, the checked bundle, the
+handlers and the process that runs them), which is why it is longer than 400 lines.
 """
 
 from __future__ import annotations
