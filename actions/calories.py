@@ -18,24 +18,24 @@ from bot.calories import (
     estimate_calories,
     format_estimate,
 )
-from bot.protocol import CALORIES_TYPE
+from bot.protocol.calories import CaloriesPayload
 
 EXAMPLE_WEIGHT_KG = 70
 EXAMPLE_MINUTES = 30
 
 
 def calories_payload(estimate: CalorieEstimate) -> dict[str, Any]:
-    """The estimate as data, for clients and tests: the figure and the inputs it used."""
-    return {
-        "type": CALORIES_TYPE,
-        "kcal": estimate.kcal,
-        "minutes": estimate.minutes,
-        "weight_kg": estimate.weight_kg,
-        "speed_mph": estimate.speed_mph,
-        "speed_assumed": estimate.speed_assumed,
-        "incline_pct": estimate.incline_pct,
-        "met": estimate.met,
-    }
+    """The estimate as data, for clients and tests: the figure and the inputs it used
+    (:class:`bot.protocol.calories.CaloriesPayload`)."""
+    return CaloriesPayload(
+        kcal=estimate.kcal,
+        minutes=estimate.minutes,
+        weight_kg=estimate.weight_kg,
+        speed_mph=estimate.speed_mph,
+        speed_assumed=estimate.speed_assumed,
+        incline_pct=estimate.incline_pct,
+        met=estimate.met,
+    ).to_payload()
 
 
 # "and on a 5% incline?", "what about my wife, she's 60 kg": a question about the last

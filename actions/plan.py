@@ -15,7 +15,8 @@ from bot.env import env_int
 from bot.plan.generate import generate_plan, starter_plan
 from bot.plan.model import Plan
 from bot.profile import Profile
-from bot.protocol import NO_SESSION_TYPE, SESSION_TYPE
+from bot.protocol.no_session import NoSession, NoSessionReason
+from bot.protocol.plan_sessions import plan_session, starter_session
 from bot.safety.screening import ScreeningResult, screen
 
 PLAN_BUTTONS = [
@@ -139,44 +140,6 @@ class ActionShowPlan(Action):
         return []
 
 
-def session_payload(
-    plan: Plan, week_number: int, day: int | None = 1, *, starter: bool = False
-) -> dict[str, Any]:
-    """A week's session as structured data for the voice coach.
-
-    Args:
-        plan: The plan.
-        week_number: The week, from 1.
-        day: Which session of that week (1 to the week's sessions), or None for the starter
-            session; sessions within a week are the same, the number tells the walker where
-            they are in the week.
-        starter: This is the starter session for someone with no plan
-            (:func:`bot.plan.generate.starter_plan`), not a week of their own plan.
-    """
-    week = next(w for w in plan.weeks if w.number == week_number)
-    return {
-        "type": SESSION_TYPE,
-        "starter": starter,
-        "week": week.number,
-        "day": day,
-        "sessions": week.sessions,
-        "plan_weeks": len(plan.weeks),
-        "template": plan.template,
-        "technique_focus": week.technique_focus,
-        "treadmill": (
-            {"speed_mph": week.treadmill.speed_mph, "incline_pct": week.treadmill.incline_pct}
-            if week.treadmill
-            else None
-        ),
-        "segments": [
-            {"kind": s.kind, "minutes": s.minutes, "cue": s.cue, "steps": s.steps}
-            for s in week.session.segments
-        ],
-        "backward_minutes": week.session.backward_minutes,
-        "total_minutes": week.session.total_minutes,
-    }
-
-
 def _requested_number(tracker: Tracker, entity: str) -> int | str | None:
     """A whole number from an intent-payload entity (``/todays_session{"week": 3}``).
 
@@ -206,7 +169,7 @@ def next_day(user_id: str, week: int, sessions: int) -> int:
     return min(logged + 1, sessions)
 
 
-def refusal_reason(result: ScreeningResult) -> str:
+def refusal_reason(result: ScreeningResult) -> NoSessionReason:
     """Why screening allows no walk: ``needs_clearance`` (a warning sign or a PAR-Q "yes"
     not yet cleared) or ``supervised_only`` (only with a physical therapist)."""
     return "supervised_only" if result.supervised_only else "needs_clearance"
@@ -218,20 +181,16 @@ def explain_no_plan(dispatcher: CollectingDispatcher, user_id: str) -> None:
     A user whose stored profile screens as needing clearance or supervision gets no walk:
     the screening message and a ``retrowalk_no_session`` payload with the reason. Anyone
     else gets the starter session (:func:`bot.plan.generate.starter_plan`) as text and as a
-    ``retrowalk_session`` payload marked ``starter``, which every walking client uses instead
-    of planning on its own.
+    ``retrowalk_session`` payload marked ``starter``
+    (:func:`bot.protocol.plan_sessions.starter_session`, also what a client walks offline),
+    which every walking client uses instead of planning on its own.
     """
     profile = storage().get_profile(user_id)
     result = screen(profile) if profile is not None else None
     if result is not None and not result.plan_allowed:
         dispatcher.utter_message(text=result.message)
-        dispatcher.utter_message(
-            json_message={
-                "type": NO_SESSION_TYPE,
-                "reason": refusal_reason(result),
-                "level": result.level,
-            }
-        )
+        refusal = NoSession(refusal_reason(result), level=result.level)
+        dispatcher.utter_message(json_message=refusal.to_payload())
         return
     plan = starter_plan()
     minutes = round(plan.weeks[0].session.total_minutes)
@@ -239,15 +198,15 @@ def explain_no_plan(dispatcher: CollectingDispatcher, user_id: str) -> None:
         text=f"{NO_PLAN}\n\nIf you'd like to try it now, here's a short starter session "
         f"of about {minutes} minutes:\n{plan.session_text(1)}"
     )
-    dispatcher.utter_message(json_message=session_payload(plan, 1, None, starter=True))
+    dispatcher.utter_message(json_message=starter_session().to_payload())
 
 
 class ActionTodaysSession(Action):
     """Today's session, or the one asked for by week and day: readable text plus a custom
-    payload for the voice coach (``session_payload``). With no plan yet, the starter session
-    or screening's refusal (:func:`explain_no_plan`). When the week or day asked for does
-    not exist, the text explains and a ``retrowalk_no_session`` payload says why
-    (``reason``: ``bad_week`` or ``bad_day``)."""
+    payload for the voice coach (:func:`bot.protocol.plan_sessions.plan_session`). With no
+    plan yet, the starter session or screening's refusal (:func:`explain_no_plan`). When the
+    week or day asked for does not exist, the text explains and a ``retrowalk_no_session``
+    payload says why (``reason``: ``bad_week`` or ``bad_day``)."""
 
     def name(self) -> str:
         """Action name, as in the domain."""
@@ -271,7 +230,7 @@ class ActionTodaysSession(Action):
                 f"You're in week {current}."
             )
             dispatcher.utter_message(
-                json_message={"type": NO_SESSION_TYPE, "reason": "bad_week", "plan_weeks": weeks}
+                json_message=NoSession("bad_week", plan_weeks=weeks).to_payload()
             )
             return []
         number = week if isinstance(week, int) else current
@@ -282,7 +241,7 @@ class ActionTodaysSession(Action):
                 f"{sessions}, not {day}."
             )
             dispatcher.utter_message(
-                json_message={"type": NO_SESSION_TYPE, "reason": "bad_day", "sessions": sessions}
+                json_message=NoSession("bad_day", sessions=sessions).to_payload()
             )
             return []
         if isinstance(day, int):
@@ -296,5 +255,5 @@ class ActionTodaysSession(Action):
         else:
             heading = f"Week {number}, session {chosen_day} of {sessions}:"
         dispatcher.utter_message(text=f"{heading}\n{plan.week_text(number)}")
-        dispatcher.utter_message(json_message=session_payload(plan, number, chosen_day))
+        dispatcher.utter_message(json_message=plan_session(plan, number, chosen_day).to_payload())
         return []

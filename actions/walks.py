@@ -6,7 +6,8 @@ Two ways in:
   read from the text; a missing number or feel is asked for first, then the walk is stored
   and the plan adapted.
 * A structured log from the voice coach, an intent payload
-  ``/log_walk{"minutes": 12.5, "completed": false, "source": "voice"}``: stored at once,
+  ``/log_walk{"minutes": 12.5, "completed": false, "source": "voice"}``
+  (:mod:`bot.protocol.walk_log`): stored at once,
   exactly as given (no text reading; ``minutes`` are backward minutes, 0 allowed for a walk
   stopped before any backward part), then the coach asks how it felt. The answer (any
   message routed here while ``awaiting`` is ``log_walk``) amends that walk's feel, RPE,
@@ -18,8 +19,7 @@ Two ways in:
 from __future__ import annotations
 
 import base64
-import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -33,12 +33,11 @@ from bot.plan.adapt import adapt
 from bot.profile import WalkLog
 from bot.progress import format_summary, summarize
 from bot.progress_chart import progress_chart_png
+from bot.protocol.fields import PayloadError
+from bot.protocol.walk_log import MAX_LOG_MINUTES, WALK_LOG_FIELDS, StructuredWalkLog
 from bot.storage import RPE_RANGE
 from bot.walk_report import feeling_topic, parse_walk_report
 
-MAX_LOG_MINUTES = 180
-STRUCTURED_ENTITIES = ("minutes", "completed", "source")
-SOURCES = ("voice", "app")
 SOURCE_NOTES = {"voice": "Logged by the voice coach.", "app": "Logged by an app."}
 
 
@@ -60,54 +59,27 @@ def _ask(state: dict[str, Any]) -> list[EventType]:
     return [SlotSet("awaiting", "log_walk"), SlotSet("pending", state)]
 
 
-@dataclass(frozen=True)
-class StructuredWalk:
-    """A walk logged with an intent payload.
-
-    Attributes:
-        minutes: Backward minutes, exactly as sent.
-        completed: Whether the planned session was completed.
-        source: Who sent it (``voice`` or ``app``).
-    """
-
-    minutes: float
-    completed: bool
-    source: str
-
-
-def structured_walk(message: dict[str, Any]) -> StructuredWalk | str | None:
-    """The structured walk in a ``/log_walk{...}`` payload.
+def structured_walk(message: dict[str, Any]) -> StructuredWalkLog | str | None:
+    """The structured walk in a ``/log_walk{...}`` payload
+    (:meth:`bot.protocol.walk_log.StructuredWalkLog.from_entities`).
 
     Returns:
         The walk; None when the message carries none of ``minutes``, ``completed`` and
         ``source`` (a typed report); or a plain-words problem when they are malformed.
     """
-    values = {
+    entities = {
         e.get("entity"): e.get("value")
         for e in message.get("entities") or []
-        if e.get("entity") in STRUCTURED_ENTITIES
+        if e.get("entity") in WALK_LOG_FIELDS
     }
-    if not values:
-        return None
-    minutes = values.get("minutes")
-    if (
-        isinstance(minutes, bool)
-        or not isinstance(minutes, (int, float))
-        or not math.isfinite(minutes)
-        or not 0 <= minutes <= MAX_LOG_MINUTES
-    ):
-        return f"minutes must be a number from 0 to {MAX_LOG_MINUTES}"
-    completed = values.get("completed", True)
-    if not isinstance(completed, bool):
-        return "completed must be true or false"
-    source = values.get("source", "app")
-    if source not in SOURCES:
-        return f"source must be one of {', '.join(SOURCES)}"
-    return StructuredWalk(float(minutes), completed, str(source))
+    try:
+        return StructuredWalkLog.from_entities(entities)
+    except PayloadError as error:
+        return error.reason
 
 
 def log_structured_walk(
-    dispatcher: CollectingDispatcher, tracker: Tracker, walk: StructuredWalk
+    dispatcher: CollectingDispatcher, tracker: Tracker, walk: StructuredWalkLog
 ) -> list[EventType]:
     """Store a structured walk exactly as sent, then ask how it felt."""
     found = stored_plan(tracker.sender_id)
@@ -187,7 +159,7 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
     """
     message = tracker.latest_message or {}
     structured = structured_walk(message)
-    if isinstance(structured, StructuredWalk):
+    if isinstance(structured, StructuredWalkLog):
         return log_structured_walk(dispatcher, tracker, structured)
     if isinstance(structured, str):
         dispatcher.utter_message(text=f"I couldn't log that walk: {structured}.")

@@ -30,20 +30,11 @@ SCRIPTS = "scripts"
 # a cycle, each with why it is left. Empty: keep it so, and fix a new cycle rather than list it.
 KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {}
 
-# The plan package. The voice coach must not plan (the bot does; voice/coach.py says so).
+# The plan package. The voice coach must not plan (the bot does; voice/coach.py says so): no
+# module under voice/ imports it. The bot's decisions reach the voice coach as data through
+# bot.protocol (the starter session included: bot.protocol.plan_sessions.starter_session).
 PLAN_PACKAGE = "bot.plan"
-# Voice modules that import from the plan package: for each, every plan module it imports and
-# the names it takes from it, with why; see the test below. Nothing else may be imported.
-KNOWN_PLAN_IMPORTS: dict[str, dict[str, frozenset[str]]] = {
-    # Issue 14: voice/session.py uses the plan types (Plan, Week, SEGMENT_KINDS) to read a
-    # session and starter_plan() for the offline starter walk (issue 14, open). These are the
-    # names it took from bot.progression before that module became the bot.plan package.
-    "voice.session": {
-        "bot.plan.generate": frozenset({"starter_plan"}),
-        "bot.plan.model": frozenset({"Plan"}),
-        "bot.plan.week": frozenset({"SEGMENT_KINDS", "Week"}),
-    },
-}
+VOICE_PACKAGE = "voice"
 
 
 @dataclass(frozen=True)
@@ -375,48 +366,55 @@ def test_project_modules_import_each_other_without_cycles() -> None:
     assert not cycles, f"import cycles between project modules:\n\n{report}"
 
 
-def _is_plan_module(name: str) -> bool:
-    return name == PLAN_PACKAGE or name.startswith(f"{PLAN_PACKAGE}.")
+def _in_package(module: str, package: str) -> bool:
+    return module == package or module.startswith(f"{package}.")
 
 
-def _plan_names_imported(path: Path) -> dict[str, set[str]]:
-    """The names a file takes from the plan package, by module (``import m`` counts as ``*``)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: dict[str, set[str]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            pairs = [(node.module, alias.name) for alias in node.names]
-        elif isinstance(node, ast.Import):
-            pairs = [(alias.name, "*") for alias in node.names]
-        else:
-            continue
-        for module, name in pairs:
-            if _is_plan_module(module):
-                names.setdefault(module, set()).add(name)
-    return names
+def imports_from(graph: Graph, importers: str, imported: str) -> dict[str, str]:
+    """The imports by modules of package ``importers`` of modules of package ``imported``.
 
+    Args:
+        graph: The import graph (``graph[module][imported module]`` is where).
+        importers: A package, e.g. ``voice``.
+        imported: A package, e.g. ``bot.plan`` (itself and every module under it).
 
-def test_the_voice_coach_does_not_import_the_plan_generator() -> None:
-    graph = import_graph()
-    importers = {
-        source: {target: where for target, where in targets.items() if _is_plan_module(target)}
-        for source, targets in graph.items()
-        if source.split(".")[0] == "voice"
+    Returns:
+        ``"importer -> imported"`` mapped to where the import is (``path:line``).
+    """
+    return {
+        f"{source} -> {target}": where
+        for source, targets in sorted(graph.items())
+        if _in_package(source, importers)
+        for target, where in sorted(targets.items())
+        if _in_package(target, imported)
     }
-    importers = {source: targets for source, targets in importers.items() if targets}
-    new = {source: where for source, where in importers.items() if source not in KNOWN_PLAN_IMPORTS}
-    assert not new, f"voice modules import the plan package {PLAN_PACKAGE}: {new}"
-    stale = sorted(set(KNOWN_PLAN_IMPORTS) - set(importers))
-    assert not stale, f"these no longer import {PLAN_PACKAGE}, drop them from the list: {stale}"
-    for source, known in KNOWN_PLAN_IMPORTS.items():
-        path = PROJECT_ROOT / Path(*source.split(".")).with_suffix(".py")
-        assert set(importers[source]) == set(known), (
-            f"{source} imports plan modules {sorted(importers[source])}, listed {sorted(known)}"
-        )
-        taken = _plan_names_imported(path)
-        assert taken == {module: set(names) for module, names in known.items()}, (
-            f"{source} takes {taken} from the plan package; listed: {known}"
-        )
+
+
+def test_imports_from_finds_a_voice_module_importing_the_plan_in_a_hand_made_graph() -> None:
+    graph = {
+        "voice.session": {"bot.protocol.session": "voice/session.py:3"},
+        "voice.coach": {"bot.plan.generate": "voice/coach.py:7", "bot.planner": "c.py:8"},
+        "voice.x": {"bot.plan": "voice/x.py:1"},
+        "voiceover": {"bot.plan.model": "voiceover.py:1"},
+        "bot.protocol.plan_sessions": {"bot.plan.generate": "bot/protocol/plan_sessions.py:9"},
+    }
+    assert imports_from(graph, VOICE_PACKAGE, PLAN_PACKAGE) == {
+        "voice.coach -> bot.plan.generate": "voice/coach.py:7",
+        "voice.x -> bot.plan": "voice/x.py:1",
+    }
+    del graph["voice.coach"]["bot.plan.generate"], graph["voice.x"]
+    assert imports_from(graph, VOICE_PACKAGE, PLAN_PACKAGE) == {}
+
+
+def test_the_voice_coach_does_not_import_the_plan_package() -> None:
+    graph = import_graph()
+    assert any(_in_package(module, PLAN_PACKAGE) for module in graph)
+    found = imports_from(graph, VOICE_PACKAGE, PLAN_PACKAGE)
+    report = "\n".join(f"  {edge}  ({where})" for edge, where in found.items())
+    assert not found, (
+        f"{VOICE_PACKAGE}/ imports {PLAN_PACKAGE} (the voice coach never plans; take the bot's "
+        f"decision as data from bot.protocol):\n{report}"
+    )
 
 
 # -- layers: the domain package imports neither the voice coach nor the operations code ------

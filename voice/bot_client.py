@@ -4,7 +4,8 @@ The voice coach is a client of the bot, not a second brain: today's session, ans
 questions and walk logging all come from the running Rasa bot through
 ``POST /webhooks/rest/webhook`` ``{"sender", "message"}``. Structured requests use intent
 payloads (``/todays_session{"week": 3, "day": 2}``, ``/log_walk{"minutes": 12.5, ...}``),
-so nothing the voice coach sends depends on the NLU model reading it right.
+so nothing the voice coach sends depends on the NLU model reading it right. What travels
+either way is written and read by :mod:`bot.protocol`, the same code the bot's actions use.
 
 Errors: an unreachable bot, a timeout, a 5xx answer or a reply that is not a JSON list
 raise :class:`BotUnavailable` (the caller tells the walker answers are unavailable); a
@@ -14,7 +15,6 @@ are skipped.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections.abc import Mapping
@@ -25,13 +25,16 @@ import requests
 
 from bot.env import env_float, env_text
 from bot.protocol import NO_SESSION_TYPE, SESSION_TYPE
+from bot.protocol.fields import PayloadError
+from bot.protocol.intents import session_request
+from bot.protocol.no_session import NoSession
+from bot.protocol.session import SessionPayload
+from bot.protocol.walk_log import StructuredWalkLog, WalkLogSource
 from voice.session import WalkSession
 from voice.workout import WorkoutResult
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
-# The bot's reasons for giving no walk at all (screening): the coach must not start one.
-REFUSAL_REASONS = ("needs_clearance", "supervised_only")
-SOURCE = "voice"
+SOURCE: WalkLogSource = "voice"
 
 
 class BotError(RuntimeError):
@@ -139,13 +142,6 @@ class BotReply:
         return reply
 
 
-def intent_payload(intent: str, entities: Mapping[str, Any] | None = None) -> str:
-    """``/intent{"entity": value}`` as the bot's REST channel takes it."""
-    if not entities:
-        return f"/{intent}"
-    return f"/{intent}{json.dumps(dict(entities), separators=(',', ':'), allow_nan=False)}"
-
-
 class BotClient:
     """Talks to the bot over REST as one user (the same ``sender`` as their chat).
 
@@ -240,24 +236,19 @@ class BotClient:
                 message is the bot's explanation, e.g. the plan's range), or sent no session.
             BotUnavailable: See the module docstring.
         """
-        entities: dict[str, int] = {}
-        for name, value in (("week", week), ("day", day)):
-            if value is not None:
-                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                    raise ValueError(f"{name} must be a whole number from 1, got {value!r}")
-                entities[name] = value
-        reply = self._send(intent_payload("todays_session", entities))
+        reply = self._send(session_request(week, day))
         payload = next((c for c in reply.custom if c.get("type") == SESSION_TYPE), None)
         if payload is not None:
-            if payload.get("starter") is True:
+            session = SessionPayload.from_payload(payload)
+            if session.starter:
                 source = "starter"
             else:
-                source = "week_day" if entities else "plan"
-            return WalkSession.from_payload(payload, source=source)
-        refusal = next((c for c in reply.custom if c.get("type") == NO_SESSION_TYPE), None)
-        if refusal is not None and refusal.get("reason") in REFUSAL_REASONS:
+                source = "week_day" if week is not None or day is not None else "plan"
+            return WalkSession.from_protocol(session, source)
+        refusal = _no_session(reply)
+        if refusal is not None and refusal.refuses_walk:
             raise WalkRefused(
-                str(refusal["reason"]),
+                refusal.reason,
                 reply.text or "Please check with a clinician before you walk backwards.",
             )
         raise ValueError(reply.text or "the bot sent no session")
@@ -265,8 +256,9 @@ class BotClient:
     def log_walk(self, result: WorkoutResult) -> BotReply:
         """Log a walk: backward minutes done and whether it was completed, exactly.
 
-        Sends ``result.minutes_to_log`` (backward minutes, rounded to 0.01) with
-        ``/log_walk{"minutes", "completed", "source": "voice"}``. The bot stores it at once
+        Sends ``result.minutes_to_log`` (backward minutes, rounded to 0.01) as the structured
+        walk log ``/log_walk{"minutes", "completed", "source": "voice"}``
+        (:class:`bot.protocol.walk_log.StructuredWalkLog`). The bot stores it at once
         and asks how it felt (the reply's texts and buttons); send the walker's answer
         with :meth:`ask`.
 
@@ -274,12 +266,12 @@ class BotClient:
             BotUnavailable: See the module docstring.
             BotRejectedError: See the module docstring.
         """
-        entities = {
-            "minutes": round(result.minutes_to_log, 2),
-            "completed": bool(result.completed),
-            "source": SOURCE,
-        }
-        return self._send(intent_payload("log_walk", entities))
+        log = StructuredWalkLog(
+            minutes=round(result.minutes_to_log, 2),
+            completed=bool(result.completed),
+            source=SOURCE,
+        )
+        return self._send(log.to_message())
 
     def health(self) -> bool:
         """Whether the bot's server answers (``GET /``) within the timeout."""
@@ -289,3 +281,15 @@ class BotClient:
         except requests.RequestException:
             return False
         return response.status_code == 200
+
+
+def _no_session(reply: BotReply) -> NoSession | None:
+    """The bot's ``retrowalk_no_session`` in ``reply``; None without one or when it is
+    malformed (then there is still no session: the caller says the bot's words)."""
+    payload = next((c for c in reply.custom if c.get("type") == NO_SESSION_TYPE), None)
+    if payload is None:
+        return None
+    try:
+        return NoSession.from_payload(payload)
+    except PayloadError:
+        return None

@@ -6,7 +6,9 @@ It decides only what must not wait for a server: local walk commands (pause, res
 repeat, time left, stop) and red-flag symptoms, which stop the walk with the bot's own safety
 message (``bot.safety``) even when the bot cannot be reached. It never plans: a user with no
 plan walks the bot's starter session, a user screening refuses gets no walk, and offline the
-coach walks the last session the bot gave it (:mod:`voice.last_session`).
+coach walks the last session the bot gave it (:mod:`voice.last_session`), refuses when that
+was a refusal, and walks the bot's starter session (as data, from
+:mod:`bot.protocol.plan_sessions`) when the bot never gave this device anything.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from bot.protocol import SAFETY_TYPE
+from bot.protocol.safety import first_stop, spoken_stop
 from bot.safety.assessment import assess
 from bot.safety.stop_message import Setting, stop_message
 from voice import phrases, sounds_like
@@ -26,10 +28,11 @@ from voice.audio.player import Playback, Player
 from voice.bot_client import BotClient, BotReply, BotUnavailable, WalkRefused
 from voice.clock import Clock
 from voice.commands import Command, parse_command
+from voice.cue_scheduler import Cue, build_cues
 from voice.events import EventLog
 from voice.last_session import LastSession
 from voice.pending_logs import PendingLogs, PendingWalk
-from voice.session import Cue, WalkSession, build_cues, starter_session
+from voice.session import WalkSession
 from voice.status_line import StatusLine
 from voice.tts.base import TtsError
 from voice.tts.speech import Speech
@@ -225,7 +228,7 @@ class VoiceCoach:
                 raise last from error
             if last is not None:
                 return last, phrases.OFFLINE_LAST
-            return starter_session(), phrases.OFFLINE_START
+            return WalkSession.starter(), phrases.OFFLINE_START
         except WalkRefused as refusal:
             self.last_session.remember(sender, refusal)
             raise
@@ -399,12 +402,10 @@ class VoiceCoach:
             self.events.add("bot_unavailable", during="question")
             self._say_and_wait([phrases.BOT_UNAVAILABLE])
             return
-        stop = next((c for c in reply.custom if c.get("type") == SAFETY_TYPE), None)
-        if stop is not None and stop.get("action") == "stop":
+        stop = first_stop(reply.custom)
+        if stop is not None:
             # The bot decided: stop, whatever the local check read.
-            spoken_stop = stop.get("spoken")
-            message = spoken_stop if isinstance(spoken_stop, str) and spoken_stop else reply.text
-            self._red_flag(text, message, tell_bot=False)
+            self._red_flag(text, spoken_stop(stop) or reply.text, tell_bot=False)
             self.events.add("answered", question=text)
             return
         spoken = _spoken(reply)

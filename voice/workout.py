@@ -27,7 +27,9 @@ from typing import Literal
 
 from bot.env import env_float
 from voice.clock import Clock
-from voice.session import Cue, WalkSession, build_cues, spoken_duration, summary_text
+from voice.cue_scheduler import Cue, build_cues
+from voice.session import WalkSession
+from voice.spoken_texts import spoken_duration, summary_text
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +201,7 @@ class Workout:
 
     Args:
         session: The session to walk.
-        cues: Its cues (default: :func:`voice.session.build_cues`).
+        cues: Its cues (default: :func:`voice.cue_scheduler.build_cues`).
         clock: The clock walk time runs on (e.g. :class:`voice.clock.MonotonicClock`).
         speak: ``speak(text, kind)``, see :data:`Speak`. It may block while speaking.
         on_status: Called with a :class:`StatusSnapshot` from the timer thread on every

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.env import env_text
-from bot.protocol import SAFETY_TYPE
+from bot.protocol.safety import UNKNOWN_KIND, SafetyStop
 from bot.safety.assessment import RedFlag
 from bot.safety.content import SafetyContent, default_content
 
@@ -117,13 +117,12 @@ def stop_message(
 
 
 def stop_payload(flag: RedFlag | None, message: StopMessage) -> dict[str, Any]:
-    """The stop decision as a custom payload, for clients to obey (never to re-parse text)."""
-    return {
-        "type": SAFETY_TYPE,
-        "action": "stop",
-        "kind": flag.kind if flag else "unknown",
-        "severity": flag.severity if flag else "emergency",
-        "who": flag.who if flag else "self",
-        "emergency_number": message.number,
-        "spoken": message.spoken,
-    }
+    """The stop decision as a custom payload (:class:`bot.protocol.safety.SafetyStop`), for
+    clients to obey (never to re-parse text)."""
+    return SafetyStop(
+        kind=flag.kind if flag else UNKNOWN_KIND,
+        severity=flag.severity if flag else "emergency",
+        who=flag.who if flag else "self",
+        emergency_number=message.number,
+        spoken=message.spoken,
+    ).to_payload()

@@ -20,15 +20,14 @@ from actions.plan import (
     ActionClinicianCleared,
     ActionShowPlan,
     ActionTodaysSession,
-    session_payload,
 )
 from actions.privacy import ActionAskDeleteConfirmation
 from actions.profile import ActionShowProfile, ActionUpdateProfile
 from actions.session import ActionSessionStart
 from actions.walks import ActionLogWalk, ActionProgress
-from bot.plan.generate import starter_plan
 from bot.plan.model import Plan
 from bot.profile import Profile, WalkLog
+from bot.protocol.plan_sessions import starter_session
 from tests.actions.conftest import user_event
 
 DOMAIN: dict[str, Any] = {"session_config": {"carry_over_slots_to_new_session": True}}
@@ -505,9 +504,7 @@ def test_todays_session_without_a_plan_is_the_bots_starter_session() -> None:
     assert "don't have a plan yet" in messages[0]["text"]
     assert "short starter session of about 10 minutes" in messages[0]["text"]
     assert custom_of(messages, "retrowalk_no_session") is None
-    assert custom_of(messages, "retrowalk_session") == session_payload(
-        starter_plan(), 1, None, starter=True
-    )
+    assert custom_of(messages, "retrowalk_session") == starter_session().to_payload()
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from actions.plan import session_payload
 from bot.plan.generate import generate_plan, starter_plan
 from bot.profile import Profile
+from bot.protocol.plan_sessions import plan_session, starter_session
 from tests.conftest import LiveCoach
 from tests.integration.rest_client import Conversation
 from tests.integration.test_coaching import fill_profile
@@ -27,9 +27,8 @@ from voice.bot_client import (
     BotReply,
     BotUnavailable,
     WalkRefused,
-    intent_payload,
 )
-from voice.session import build_cues
+from voice.cue_scheduler import build_cues
 from voice.workout import WorkoutResult
 
 # -- against the real coach -----------------------------------------------------------------
@@ -119,7 +118,7 @@ def test_a_closed_port_is_unavailable_within_the_timeout() -> None:
 def test_requests_are_intent_payloads_as_the_same_user(stand_in: StandIn) -> None:
     plan = generate_plan(Profile(minutes_per_session=30), weeks=8)
     stand_in.answer = reply_with(
-        [{"text": "Week 2, session 3 of 3:"}, {"custom": session_payload(plan, 2, 3)}]
+        [{"text": "Week 2, session 3 of 3:"}, {"custom": plan_session(plan, 2, 3).to_payload()}]
     )
     client = BotClient(stand_in.url + "/", "ann", timeout_s=5)
     session = client.todays_session(week=2, day=3)
@@ -211,9 +210,7 @@ def test_the_bots_reason_for_no_session_is_a_refusal_or_an_error(stand_in: Stand
 
 
 def test_a_starter_payload_is_the_starter_session(stand_in: StandIn) -> None:
-    stand_in.answer = reply_with(
-        [{"custom": session_payload(starter_plan(), 1, None, starter=True)}]
-    )
+    stand_in.answer = reply_with([{"custom": starter_session().to_payload()}])
     session = BotClient(stand_in.url, "ann").todays_session(week=3)
     assert (session.source, session.week, session.day) == ("starter", 1, None)
 
@@ -247,7 +244,6 @@ def test_arguments_are_checked() -> None:
         client.ask("   ")
     with pytest.raises(ValueError, match="week must be a whole number"):
         client.todays_session(week=0)
-    assert intent_payload("todays_session") == "/todays_session"
 
 
 def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:

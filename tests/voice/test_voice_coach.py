@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 import requests
 
-from actions.plan import session_payload
 from bot.plan.generate import starter_plan
+from bot.protocol.plan_sessions import plan_session, starter_session
 from bot.safety.assessment import RedFlag, assess
 from bot.safety.stop_message import stop_message, stop_payload
 from operations.ports import free_port
@@ -39,6 +39,7 @@ from voice.audio.settings import AudioSettings
 from voice.bot_client import BotClientSettings, WalkRefused
 from voice.coach import WalkOutcome
 from voice.listen.settings import ListenSettings
+from voice.session import WalkSession
 from voice.settings import VoiceSettings
 from voice.tts.settings import TtsSettings
 
@@ -347,7 +348,7 @@ def bot_that_stops(stand_in: StandIn, flag: RedFlag) -> None:
     """The stand-in gives the starter session, and answers anything else with the bot's
     stop reply for ``flag`` (text and ``retrowalk_safety`` payload, as action_red_flag)."""
     stop = stop_message(flag, "walking", "US")
-    session = session_payload(starter_plan(), 1, None, starter=True)
+    session = starter_session().to_payload()
 
     def answer(body: dict[str, object]) -> tuple[int, bytes]:
         message = str(body.get("message"))
@@ -440,7 +441,7 @@ def test_offline_walk_uses_the_last_session_the_bot_gave(
 ) -> None:
     monkeypatch.setenv("RETROWALK_VAR_DIR", str(tmp_path))
     plan = starter_plan()
-    given = session_payload(plan, 1, 2)
+    given = plan_session(plan, 1, 2).to_payload()
     given["technique_focus"] = "A focus only this test's bot gives."
     stand_in.answer = lambda body: (
         200,
@@ -462,3 +463,21 @@ def test_offline_walk_uses_the_last_session_the_bot_gave(
     assert second.session.technique_focus == "A focus only this test's bot gives."
     said = [e.data["text"] for e in walk.app.coach.events.all("said")]
     assert phrases.OFFLINE_LAST in said
+
+
+def test_offline_walk_with_no_session_from_the_bot_is_the_bots_starter_session(
+    tts_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETROWALK_VAR_DIR", str(tmp_path))
+    dead = f"http://127.0.0.1:{free_port()}"
+    walk = start_walk(text_walk_settings(dead, tts_cache, "walker-never-online"), text_only=True)
+    assert walk.app.coach.events.wait_for("cue", 120)
+    walk.app.coach.on_typed("stop")
+    outcome = walk.wait()
+    # The bot's decision as data: its starter session, not one the voice coach made up.
+    assert outcome.session == WalkSession.from_payload(
+        starter_session().to_payload(), source="starter"
+    )
+    said = [e.data["text"] for e in walk.app.coach.events.all("said")]
+    assert phrases.OFFLINE_START in said
+    assert not outcome.logged

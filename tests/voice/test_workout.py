@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from voice.clock import ScaledClock
-from voice.session import WalkSession, build_cues
+from voice.cue_scheduler import build_cues
+from voice.session import WalkSession
 from voice.status_line import StatusLine, clock_text, render_status
 from voice.workout import (
     StatusSnapshot,
