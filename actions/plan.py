@@ -14,7 +14,7 @@ from actions.store import storage
 from bot.env import env_int
 from bot.plan.generate import generate_plan, starter_plan
 from bot.plan.model import Plan
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.protocol.no_session import NoSession, NoSessionReason
 from bot.protocol.plan_sessions import plan_session, starter_session
 from bot.safety.screening import ScreeningResult, screen

@@ -17,8 +17,8 @@ from actions.profile_slots import (
     profile_from_slots,
 )
 from actions.store import storage
-from bot.profile_parsing import parse_answers
-from bot.profile_summary import describe_answers, describe_changes, describe_profile
+from bot.profile.describe import describe_answers, describe_changes, describe_profile
+from bot.profile.parse import parse_answers
 from bot.safety.advice import condition_disclaimer
 
 NO_PROFILE = (

@@ -13,8 +13,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
 from actions.tracker_reading import latest_intent
-from bot.profile_parsing import ParsedAnswer, looks_like_question, parse_answers
-from bot.profile_summary import describe_changes
+from bot.profile.describe import describe_changes
+from bot.profile.parse import parse_answers
+from bot.profile.questions import looks_like_question
+from bot.profile.slots import ParsedAnswer
 from bot.safety.advice import condition_disclaimer
 from bot.safety.assessment import assess_rules
 

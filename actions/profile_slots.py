@@ -1,4 +1,4 @@
-"""Conversion between the profile slots and :class:`bot.profile.Profile`."""
+"""Conversion between the profile slots and :class:`bot.profile.model.Profile`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from bot.profile import CAUTIOUS_PROFILE, Profile
-from bot.profile_summary import SKIPPED
+from bot.profile.describe import SKIPPED
+from bot.profile.model import CAUTIOUS_PROFILE, Profile
 
 # Required by the profile form, in the order asked.
 FORM_SLOTS = (

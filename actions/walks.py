@@ -30,7 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.plan import save_plan, stored_plan
 from actions.store import storage
 from bot.plan.adapt import adapt
-from bot.profile import WalkLog
+from bot.profile.model import WalkLog
 from bot.progress import format_summary, summarize
 from bot.progress_chart import progress_chart_png
 from bot.protocol.fields import PayloadError

@@ -29,11 +29,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.profile import WEIGHT_KG_RANGE
-
-KG_PER_LB = 0.45359237
-KG_PER_STONE = 14 * KG_PER_LB
-KMH_PER_MPH = 1.609344
+from bot.nlp import units
+from bot.nlp.units import KG_PER_LB, KG_PER_STONE, KMH_PER_MPH
+from bot.profile.model import WEIGHT_KG_RANGE
 
 MAX_MINUTES = 300.0
 MAX_SPEED_MPH = 10.0
@@ -68,36 +66,16 @@ _FORWARD_LEVEL: tuple[_ForwardCode, ...] = (
     _ForwardCode("17190", 2.8, 3.5, "walking, 2.8-3.2 mph, moderate pace"),
 )
 
-_WEIGHT_UNITS: dict[str, tuple[str, float]] = {
-    **dict.fromkeys(
-        ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes"),
-        ("kg", 1.0),
-    ),
-    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), ("lb", KG_PER_LB)),
-    **dict.fromkeys(("st", "stone", "stones"), ("stone", KG_PER_STONE)),
+# Unit spellings and factors: the one table in bot.nlp.units ("lbs", "km/h", "miles an hour").
+_WEIGHT_UNITS: dict[tuple[str, ...], tuple[str, float]] = {
+    **{(word,): ("kg", 1.0) for word in units.KG_WORDS},
+    **{(word,): ("lb", KG_PER_LB) for word in units.LB_WORDS},
+    **{(word,): ("stone", KG_PER_STONE) for word in units.STONE_WORDS},
 }
-
-_SPEED_UNITS: dict[str, tuple[str, float]] = {
-    **dict.fromkeys(
-        ("mph", "mi/h", "mile per hour", "miles per hour", "miles an hour", "mile an hour"),
-        ("mph", 1.0),
-    ),
-    **dict.fromkeys(
-        (
-            "km/h",
-            "kmh",
-            "kph",
-            "km/hr",
-            "km per hour",
-            "kilometre per hour",
-            "kilometres per hour",
-            "kilometer per hour",
-            "kilometers per hour",
-            "kilometres an hour",
-            "kilometers an hour",
-        ),
-        ("km/h", 1.0 / KMH_PER_MPH),
-    ),
+_SPEED_UNITS: dict[tuple[str, ...], tuple[str, float]] = {
+    spelling: unit
+    for spelling, unit in units.speed_units().items()
+    if unit[0] in (units.MPH, units.KMH)
 }
 
 
@@ -155,8 +133,9 @@ class _Met:
     notes: tuple[str, ...]
 
 
-def _unit_key(unit: str) -> str:
-    return " ".join(unit.lower().replace(".", "").split())
+def _unit_key(unit: str) -> tuple[str, ...]:
+    """ "km/h" -> ("km", "per", "h"); "LBS." -> ("lbs",)."""
+    return tuple(unit.lower().replace(".", "").replace("/", " per ").split())
 
 
 def _check_number(value: float, what: str) -> float:

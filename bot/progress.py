@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.profile import WalkLog
+from bot.profile.model import WalkLog
 
 RECENT_PAIN_DAYS = 14
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.profile import WalkLog
+from bot.profile.model import WalkLog
 from bot.progress import minutes_of, walk_day_of, week_start
 
 CHART_SIZE_PX = (900, 450)  # width, height of the PNG

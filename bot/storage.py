@@ -53,7 +53,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from bot.env import env_float, env_text
-from bot.profile import Profile, WalkLog
+from bot.profile.model import Profile, WalkLog
 from bot.settings import default_database_url, default_var_dir
 
 logger = logging.getLogger(__name__)

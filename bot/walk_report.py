@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.nlp.quantities import parse_quantity
+from bot.nlp.quantities.parse import parse_quantity
 
 Feel = Literal["easy", "ok", "hard"]
 

@@ -11,7 +11,7 @@ Entity conventions (read ``doc.ents``):
   the canonical value ("knee", "knee osteoarthritis", "dizziness", "treadmill");
   ``ent._.side`` gives "left"/"right"/"both" when the span names a side ("left knee").
 * Quantity labels ``duration``, ``weight``, ``age``, ``speed``, ``incline``:
-  ``ent._.quantity`` is a :class:`bot.nlp.quantities.Quantity` (value in min, kg, years, mph,
+  ``ent._.quantity`` is a :class:`bot.nlp.quantities.kinds.Quantity` (value in min, kg, years, mph,
   % grade) and ``ent.ent_id_`` its canonical string ("30 min").
 
 Importing this package does not import spaCy.
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.nlp.quantities import KINDS
+from bot.nlp.quantities.kinds import KINDS
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -14,10 +14,11 @@ interpreter with ``--no-deps --no-index`` (nothing is downloaded). Artifacts go 
 ``package/`` and ``dist/en_retrowalk-<version>-py3-none-any.whl``.
 
 The package version is ``0.1.0+<hash>``, where the hash covers the pattern files, the pipeline
-code (``__init__``, ``build``, ``components``, ``quantities``) and the spaCy version: a changed
-pattern set gives a new version (usable in Rasa's fingerprint). The custom component is
-resolved at load time through the ``spacy_factories`` entry point of the ``retrowalk-coach``
-project (``pyproject.toml``), so the project itself must be installed (``uv pip install -e .``).
+code (``__init__``, ``build``, ``components``, ``units``, the ``quantities`` package) and the
+spaCy version: a changed pattern set gives a new version (usable in Rasa's fingerprint). The
+custom component is resolved at load time through the ``spacy_factories`` entry point of the
+``retrowalk-coach`` project (``pyproject.toml``), so the project itself must be installed
+(``uv pip install -e .``).
 """
 
 from __future__ import annotations
@@ -90,8 +91,15 @@ class BuildResult:
     seconds: float
 
 
-# The code that defines the pipeline (other modules in bot/nlp do not change it).
-CODE_FILES = ("__init__.py", "build.py", "components.py", "quantities.py")
+# The code that defines the pipeline (other modules in bot/nlp do not change it), relative to
+# NLP_DIR: the component, the quantity parsers it runs and the unit table they read.
+CODE_FILES = (
+    "__init__.py",
+    "build.py",
+    "components.py",
+    "units.py",
+    *(path.relative_to(NLP_DIR).as_posix() for path in sorted(NLP_DIR.glob("quantities/*.py"))),
+)
 
 
 def _hashed_files() -> list[Path]:

@@ -16,7 +16,7 @@ It runs after the ``entity_ruler`` (vocabulary labels ``body_part``, ``condition
    longer span when a quantity and a vocabulary entity overlap (the vocabulary on a tie).
 
 Quantity entities carry the kind as label, the canonical value as entity id
-(``ent.ent_id_ == "30 min"``) and the parsed :class:`~bot.nlp.quantities.Quantity` as
+(``ent.ent_id_ == "30 min"``) and the parsed :class:`~bot.nlp.quantities.kinds.Quantity` as
 ``ent._.quantity``. ``span._.side`` reads "left", "right" or "both" from any span's text.
 
 Extensions are registered when the component is created, never at import.
@@ -33,19 +33,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from bot.nlp import QUANTITY_LABELS, VOCAB_LABELS
-from bot.nlp.quantities import (
-    AGE,
-    DURATION,
-    INCLINE,
-    KINDS,
-    WEIGHT,
-    Quantity,
-    is_number_token,
-    is_quantity_token,
-    is_unit_token,
-    parse_quantity,
-    tokenize,
-)
+from bot.nlp.quantities.kinds import AGE, DURATION, INCLINE, KINDS, WEIGHT, Quantity
+from bot.nlp.quantities.parse import parse_quantity
+from bot.nlp.quantities.tokens import is_number_token, is_quantity_token, is_unit_token, tokenize
 
 __all__ = [
     "FACTORY_NAME",
@@ -262,7 +252,7 @@ def span_quantity(span: Span) -> Quantity | None:
         span: Any span; only spans labelled with a quantity kind have a quantity.
 
     Returns:
-        The :class:`~bot.nlp.quantities.Quantity` parsed from the span's text, or ``None``.
+        The :class:`~bot.nlp.quantities.kinds.Quantity` parsed from the span's text, or ``None``.
     """
     if span.label_ not in QUANTITY_LABELS:
         return None

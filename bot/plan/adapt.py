@@ -1,7 +1,8 @@
 """Adapting a plan to the logged walks: advance, repeat, step back or pause (§5.2, §3.3).
 
 :func:`adapt` reads the walker's logs for the week just done; a balance scare is found in a
-log's note with its own small negation check ("no wobbles" is not a scare).
+log's note, read with the shared negation helper :func:`bot.nlp.negation.negated` ("no
+wobbles" is not a scare).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.nlp.negation import negated
 from bot.plan.model import Plan
-from bot.profile import WalkLog
+from bot.profile.model import WalkLog
 
 AdaptAction = Literal["advance", "repeat", "step_back", "pause"]
 
@@ -38,12 +40,29 @@ _BALANCE_SCARE = re.compile(
     r"\b(lost (my )?balance|(nearly|almost) (fell|fall|tripped)|tripped|stumbled|fell|"
     r"wobbl\w*|unsteady)\b"
 )
-_NEGATED = re.compile(r"\b(no|not|never|didn't|did not|without)\s+(\w+\s+){0,2}$")
+# "no wobbles", "didn't stumble", "never lost my balance": a negation word up to two words
+# before the scare. The note's scope is narrower than a profile answer's: any punctuation ends
+# it, and so does an apostrophe other than the one of "didn't" ("I wasn't wobbly" is read as
+# it always was here: a scare).
+_SCARE_NEGATORS = frozenset({"no", "not", "never", "didn't", "without"})
+_NOTE_BREAKS = re.compile(r"[^\w\s']|(?<!\bdidn)'|'(?!t\b)")
+_NOTE_WORD_RE = re.compile(r"[\w']+")
 
 
 def _balance_scare(note: str) -> bool:
     text = note.lower().replace("’", "'")
-    return any(not _NEGATED.search(text[: m.start()]) for m in _BALANCE_SCARE.finditer(text))
+    return any(
+        not negated(
+            text,
+            m.start(),
+            3,
+            negators=_SCARE_NEGATORS,
+            scope_ends=frozenset(),
+            breaks=_NOTE_BREAKS,
+            word_re=_NOTE_WORD_RE,
+        )
+        for m in _BALANCE_SCARE.finditer(text)
+    )
 
 
 def _is_hard(log: WalkLog) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.plan.templates import TEMPLATE_C, TEMPLATE_D
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.safety.advice import condition_disclaimer
 from bot.safety.content import default_content
 

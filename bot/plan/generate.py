@@ -54,7 +54,7 @@ from bot.plan.templates import (
     sessions_per_week,
 )
 from bot.plan.week import ProgressionKind, TreadmillSetting, Week
-from bot.profile import (
+from bot.profile.model import (
     CAUTIOUS_PROFILE,
     DAYS_RANGE,
     MINUTES_RANGE,
@@ -209,7 +209,7 @@ def generate_plan(
 
     Raises:
         ValueError: If ``weeks`` is outside 1-16 or the profile's minutes or days are outside
-            their ranges in ``bot.profile``.
+            their ranges in ``bot.profile.model``.
     """
     _validate(profile, weeks)
     choice = choose_template(profile, conservative=conservative)
@@ -250,10 +250,10 @@ def starter_plan() -> Plan:
     """The starter session for someone with no plan yet, as a one-week plan.
 
     Week 1 of the cautious template for the coach's cautious default
-    (:data:`bot.profile.CAUTIOUS_PROFILE`) with :data:`bot.profile.STARTER_SESSION_MINUTES`
-    sessions: a warm-up, rounds of supported backward steps at a counter or wall, a cool-down.
-    Every client that walks without a plan gets this from the bot (the voice coach offline
-    too, through this same function).
+    (:data:`bot.profile.model.CAUTIOUS_PROFILE`) with
+    :data:`bot.profile.model.STARTER_SESSION_MINUTES` sessions: a warm-up, rounds of supported
+    backward steps at a counter or wall, a cool-down. Every client that walks without a plan
+    gets this from the bot (the voice coach offline too, through this same function).
     """
     profile = replace(CAUTIOUS_PROFILE, minutes_per_session=STARTER_SESSION_MINUTES)
     return generate_plan(profile, weeks=1, conservative=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.safety.advice import condition_labels
 
 TEMPLATE_A = "older_or_low_confidence"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.nlp.units import KMH_PER_MPH
+
 SegmentKind = Literal["warmup", "backward", "forward", "supported_steps", "cooldown"]
 ProgressionKind = Literal["start", "duration", "speed", "incline", "hold", "consolidate"]
 
@@ -28,8 +30,6 @@ PROGRESSIONS: tuple[ProgressionKind, ...] = (
     "hold",
     "consolidate",
 )
-
-KMH_PER_MPH = 1.609344
 
 
 @dataclass(frozen=True)

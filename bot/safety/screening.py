@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.safety.advice import advice_for_conditions, condition_disclaimer
 from bot.safety.assessment import assess_rules
 from bot.safety.content import ConditionAdvice, default_content

@@ -26,7 +26,7 @@ from actions.profile import ActionShowProfile, ActionUpdateProfile
 from actions.session import ActionSessionStart
 from actions.walks import ActionLogWalk, ActionProgress
 from bot.plan.model import Plan
-from bot.profile import Profile, WalkLog
+from bot.profile.model import Profile, WalkLog
 from bot.protocol.plan_sessions import starter_session
 from tests.actions.conftest import user_event
 

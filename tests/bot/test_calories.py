@@ -10,14 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.calories import (
-    KG_PER_LB,
-    KG_PER_STONE,
-    KMH_PER_MPH,
     CalorieEstimate,
     CalorieInputError,
     estimate_calories,
     format_estimate,
 )
+from bot.nlp.units import KG_PER_LB, KG_PER_STONE, KMH_PER_MPH
 
 
 def _sentences(text: str) -> int:

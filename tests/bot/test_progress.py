@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.profile import WalkLog
+from bot.profile.model import WalkLog
 from bot.progress import ProgressSummary, format_summary, summarize, week_start
 
 TODAY = date(2024, 5, 8)  # a Wednesday; its week starts on Monday 2024-05-06

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bot.profile import WalkLog
+from bot.profile.model import WalkLog
 from bot.progress_chart import (
     CHART_SIZE_PX,
     LINE_BLUE,

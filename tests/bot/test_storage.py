@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.profile import Profile, WalkLog
+from bot.profile.model import Profile, WalkLog
 from bot.settings import PROJECT_ROOT
 from bot.storage import DeletionReport, Storage, database_url
 

@@ -21,7 +21,7 @@ from bot.channels.media import (
     normalize_public_url,
     sniff,
 )
-from bot.profile import WalkLog
+from bot.profile.model import WalkLog
 from bot.progress_chart import progress_chart_png
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64

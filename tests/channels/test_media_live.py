@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from bot.channels.media import MediaSettings, MediaStore, decode_data_uri
-from bot.profile import WalkLog
+from bot.profile.model import WalkLog
 from bot.progress_chart import progress_chart_png
 from bot.storage import Storage
 from tests.conftest import LiveCoach

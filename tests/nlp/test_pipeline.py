@@ -85,6 +85,7 @@ def test_content_hash_changes_with_patterns(
     nlp_dir = tmp_path / "nlp"
     (nlp_dir / "patterns").mkdir(parents=True)
     for name in nlp_build.CODE_FILES:
+        (nlp_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (nlp_dir / name).write_bytes((nlp_build.NLP_DIR / name).read_bytes())
     for path in nlp_build.PATTERNS_DIR.glob("*.jsonl"):
         (nlp_dir / "patterns" / path.name).write_bytes(path.read_bytes())

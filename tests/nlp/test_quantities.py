@@ -1,4 +1,4 @@
-"""Unit tests of bot.nlp.quantities (pure Python: no spaCy needed)."""
+"""Unit tests of the bot.nlp.quantities package (pure Python: no spaCy needed)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.nlp import quantities as q
-from bot.nlp.quantities import Quantity, parse_quantity
+from bot.nlp.quantities.age import parse_age
+from bot.nlp.quantities.duration_weight import parse_duration, parse_weight
+from bot.nlp.quantities.incline import parse_incline
+from bot.nlp.quantities.kinds import CANONICAL_UNITS, KINDS, Quantity
+from bot.nlp.quantities.numbers import parse_number
+from bot.nlp.quantities.parse import parse_quantity
+from bot.nlp.quantities.speed import parse_speed
+from bot.nlp.quantities.tokens import is_number_token, is_quantity_token, is_unit_token, tokenize
 
 LB = 0.45359237
 KMH = 1 / 1.609344
@@ -134,7 +140,7 @@ def test_parses_to_canonical_value(kind: str, text: str, expected: float) -> Non
     result = parse_quantity(kind, text)
     assert result is not None, f"{kind}: {text!r} not parsed"
     assert result.kind == kind
-    assert result.unit == q.CANONICAL_UNITS[kind]
+    assert result.unit == CANONICAL_UNITS[kind]
     assert result.text == text
     assert result.value == pytest.approx(expected, abs=1e-3)
 
@@ -185,15 +191,15 @@ def test_rejects(kind: str, text: str) -> None:
 
 
 def test_per_kind_helpers_match_parse_quantity() -> None:
-    assert q.parse_duration("half an hour") == parse_quantity("duration", "half an hour")
-    assert q.parse_weight("80 kg") == parse_quantity("weight", "80 kg")
-    assert q.parse_age("65") == parse_quantity("age", "65")
-    assert q.parse_speed("2 mph") == parse_quantity("speed", "2 mph")
-    assert q.parse_incline("5%") == parse_quantity("incline", "5%")
+    assert parse_duration("half an hour") == parse_quantity("duration", "half an hour")
+    assert parse_weight("80 kg") == parse_quantity("weight", "80 kg")
+    assert parse_age("65") == parse_quantity("age", "65")
+    assert parse_speed("2 mph") == parse_quantity("speed", "2 mph")
+    assert parse_incline("5%") == parse_quantity("incline", "5%")
 
 
 def test_quantity_is_frozen_and_has_canonical_string() -> None:
-    result = q.parse_duration("half an hour")
+    result = parse_duration("half an hour")
     assert result == Quantity(kind="duration", value=30.0, unit="min", text="half an hour")
     assert result.canonical == "30 min"
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -222,7 +228,7 @@ def test_quantity_is_frozen_and_has_canonical_string() -> None:
     ],
 )
 def test_parse_number(text: str, expected: float | None) -> None:
-    assert q.parse_number(text) == (None if expected is None else pytest.approx(expected))
+    assert parse_number(text) == (None if expected is None else pytest.approx(expected))
 
 
 @pytest.mark.parametrize(
@@ -243,9 +249,9 @@ def test_parse_number(text: str, expected: float | None) -> None:
     ],
 )
 def test_token_predicates(text: str, quantity: bool, number: bool, unit: bool) -> None:
-    assert q.is_quantity_token(text) is quantity
-    assert q.is_number_token(text) is number
-    assert q.is_unit_token(text) is unit
+    assert is_quantity_token(text) is quantity
+    assert is_number_token(text) is number
+    assert is_unit_token(text) is unit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +268,7 @@ QUANTITY_ALPHABET = st.sampled_from(
     ]
 )
 quantity_like_text = st.lists(QUANTITY_ALPHABET, max_size=25).map("".join)
-any_kind = st.sampled_from([*q.KINDS, "", "DURATION", "nonsense"])
+any_kind = st.sampled_from([*KINDS, "", "DURATION", "nonsense"])
 # No example database: these tests write nothing into the working tree.
 quick = settings(database=None, deadline=None)
 fast = settings(quick, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -273,7 +279,7 @@ def _check_result(kind: str, text: str, result: Quantity | None) -> None:
         return
     assert result.kind == kind
     assert result.text == text
-    assert result.unit == q.CANONICAL_UNITS[kind]
+    assert result.unit == CANONICAL_UNITS[kind]
     assert math.isfinite(result.value)
 
 
@@ -292,11 +298,11 @@ def test_parse_quantity_never_raises_on_quantity_like_text(kind: str, text: str)
 @fast
 @given(text=st.one_of(st.text(max_size=50), quantity_like_text))
 def test_helpers_never_raise(text: str) -> None:
-    q.parse_number(text)
-    q.tokenize(text)
-    q.is_number_token(text)
-    q.is_unit_token(text)
-    q.is_quantity_token(text)
+    parse_number(text)
+    tokenize(text)
+    is_number_token(text)
+    is_unit_token(text)
+    is_quantity_token(text)
 
 
 @quick
@@ -312,7 +318,7 @@ def test_parse_quantity_never_raises_on_non_strings(kind: str, value: object) ->
     glue=st.sampled_from(["", " ", "  "]),
 )
 def test_minutes_round_trip(n: int, unit: str, glue: str) -> None:
-    result = q.parse_duration(f"{n}{glue}{unit}")
+    result = parse_duration(f"{n}{glue}{unit}")
     assert result is not None
     assert result.value == n
 
@@ -323,7 +329,7 @@ def test_minutes_round_trip(n: int, unit: str, glue: str) -> None:
     unit=st.sampled_from(["kg", "kgs", "kilos"]),
 )
 def test_kilograms_round_trip(value: object, unit: str) -> None:
-    result = q.parse_weight(f"{value} {unit}")
+    result = parse_weight(f"{value} {unit}")
     assert result is not None
     assert result.value == pytest.approx(float(str(value)), abs=1e-4)
 
@@ -360,7 +366,7 @@ def test_number_words_match_digits(n: int) -> None:
         spelled = tens[n // 10]
     else:
         spelled = f"{tens[n // 10]}-{words[n % 10]}"
-    assert q.parse_number(spelled) == n
-    age = q.parse_age(spelled)
+    assert parse_number(spelled) == n
+    age = parse_age(spelled)
     assert age is not None
     assert age.value == n

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from bot.profile import (
+from bot.profile.model import (
     AGE_RANGE,
     DAYS_RANGE,
     EXPERIENCES,

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.plan.adapt import adapt
 from bot.plan.generate import generate_plan
 from bot.plan.model import Plan
-from bot.profile import Profile, WalkLog
+from bot.profile.model import Profile, WalkLog
 from tests.plan.profiles import profiles
 
 

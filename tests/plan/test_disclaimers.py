@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.plan.generate import generate_plan
-from bot.profile import Profile
+from bot.profile.model import Profile
 
 
 def test_disclaimers() -> None:

@@ -14,7 +14,7 @@ from bot.plan.generate import generate_plan
 from bot.plan.model import Plan
 from bot.plan.templates import TEMPLATE_A, TEMPLATE_B, TEMPLATE_C, TEMPLATE_D
 from bot.plan.week import Session
-from bot.profile import MINUTES_RANGE, Profile
+from bot.profile.model import MINUTES_RANGE, Profile
 from tests.plan.profiles import profiles
 
 

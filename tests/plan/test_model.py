@@ -8,7 +8,7 @@ import pytest
 
 from bot.plan.generate import generate_plan
 from bot.plan.model import Plan
-from bot.profile import Profile
+from bot.profile.model import Profile
 
 # --- Serialisation and text ---------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.plan.generate import generate_plan
-from bot.profile import Profile
+from bot.profile.model import Profile
 
 
 def test_summary_and_week_text() -> None:

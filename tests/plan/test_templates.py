@@ -6,7 +6,7 @@ import pytest
 
 from bot.plan.generate import generate_plan
 from bot.plan.templates import TEMPLATE_A, TEMPLATE_B, TEMPLATE_C, TEMPLATE_D, choose_template
-from bot.profile import Profile
+from bot.profile.model import Profile
 
 # --- Template choice ------------------------------------------------------------------------
 

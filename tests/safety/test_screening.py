@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.safety.screening import screen
 
 

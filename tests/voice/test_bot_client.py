@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.plan.generate import generate_plan, starter_plan
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.protocol.plan_sessions import plan_session, starter_session
 from tests.conftest import LiveCoach
 from tests.integration.rest_client import Conversation

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from bot.profile import Profile
+from bot.profile.model import Profile
 
 SKIPPED: Final = "skipped"
 

@@ -1,0 +1,114 @@
+"""Age: "I'm 70", "70 years old", "aged 70", "in my sixties", "39, birthday last week"."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from bot.nlp.negation import clause_before
+from bot.nlp.quantities.kinds import AGE
+from bot.nlp.quantities.parse import parse_quantity
+from bot.profile.model import AGE_RANGE
+from bot.profile.slots import AGE_SLOT
+from bot.profile.text import (
+    NUM,
+    TAG_ACT,
+    TAG_NUM,
+    Results,
+    Text,
+    finite_number,
+    in_range,
+    rx,
+    unmasked,
+)
+
+_AGE_SUFFIX: Final = (
+    r"(?:\s*-?\s*(?:years?|yrs?|yr)(?:\s*-?\s*(?:old|young|of\s+age))?|\s*(?:yo|y/o|y\.o\.?)\b)?"
+)
+_AGE_RULES: Final[tuple[re.Pattern[str], ...]] = (
+    rx(
+        r"\b(?:i'm|i\s+am|im|i\s+m)\s+(?:now\s+|currently\s+|just\s+|nearly\s+|almost\s+"
+        r"|about\s+|around\s+|turning\s+|aged\s+)?"
+        rf"(?P<n>{NUM}){_AGE_SUFFIX}"
+    ),
+    rx(
+        rf"(?P<n>{NUM})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*(?:old|young|of\s+age)\b"
+        rf"|(?P<m>{NUM})\s*(?:yo|y/o|y\.o\.?)(?![a-z])"
+    ),
+    rx(
+        r"\b(?:aged|age|age\s+is|my\s+age\s+is|turning|just\s+turned|turned|i'll\s+be"
+        r"|i\s+will\s+be)\s*[:=-]?\s*(?:about\s+|around\s+|roughly\s+|approx\.?\s+"
+        rf"|approximately\s+|nearly\s+|almost\s+)?(?P<n>{NUM}){_AGE_SUFFIX}"
+    ),
+)
+_DECADE_RE: Final = rx(
+    r"\b(?P<in>in\s+(?:my|his|her|their)\s+)?(?:(?:early|mid|late)\s*-?\s*)?"
+    r"(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|[1-9]0\s*'?s)\b"
+)
+_NOT_AGE_AFTER_RE: Final = re.compile(
+    r"\s*-?\s*(?:minutes?|mins?|min\b|hours?|hrs?|h\b|seconds?|secs?|days?|weeks?|wks?|months?"
+    r"|kgs?|kilos?|kilograms?|lbs?|pounds?|stones?|st\b|foot|feet|ft\b|cm\b|m\b|inch|'|\"|%"
+    r"|percent|times|x\b|of\b|out\b|miles?|mi\b|km|k\b|steps|degrees|mph|laps|rounds|sessions"
+    r"|reps|calories|kcal|am\b|pm\b|o'clock|:[0-9]|[.,][0-9]|/|more|less|years?\s+(?:ago|since)"
+    r"|or\s+so\b)"
+)
+OTHER_PERSON_RE: Final = re.compile(
+    r"\b(?:my|our|his|her|their)\s+(?:mum|mom|mother|dad|father|husband|wife|partner|son"
+    r"|daughter|kids?|children|child|friend|sister|brother|grand\w*|dog|cat|neighbou?r|boss"
+    r"|aunt|uncle|spouse|wife's|husband's)\b|\b(?:he|she|they|he's|she's|they're)\b"
+)
+
+
+def ages(t: Text, asked: str | None, out: Results) -> None:
+    """Age from "I'm 70", "70 years old", "aged 70", "in my sixties"."""
+    for index, pattern in enumerate(_AGE_RULES):
+        view = t.view(TAG_NUM, TAG_ACT)
+        for m in unmasked(pattern, view):
+            number = m.groupdict().get("n") or m.groupdict().get("m") or ""
+            if _NOT_AGE_AFTER_RE.match(view, m.end()) or not number:
+                continue
+            t.claim(m.start(), m.end(), TAG_NUM)
+            if index > 0 and OTHER_PERSON_RE.search(clause_before(view, m.start())):
+                continue
+            value = finite_number(number)
+            if value is not None:
+                out.add(AGE_SLOT, value, t.source(m.start(), m.end()), m.start())
+    _decades(t, asked, out)
+    _birthday_age(t, out)
+
+
+_BIRTHDAY_RE: Final = re.compile(r"\b(?:birthday|bday|b-day)\b", re.IGNORECASE)
+_BARE_NUMBER_RE: Final = re.compile(r"(?<![\w.,/-])(?P<n>[0-9]{2,3})(?![\w/%-]|[.,][0-9]|\s*[0-9])")
+
+
+def _birthday_age(t: Text, out: Results) -> None:
+    """ "actually 39, birthday last week": a lone number beside a birthday is the age."""
+    view = t.view(TAG_NUM, TAG_ACT)
+    if out.has(AGE_SLOT) or not _BIRTHDAY_RE.search(view):
+        return
+    numbers = [
+        m
+        for m in _BARE_NUMBER_RE.finditer(view)
+        if not _NOT_AGE_AFTER_RE.match(view, m.end()) and in_range(float(m.group("n")), AGE_RANGE)
+    ]
+    if len(numbers) == 1 and not OTHER_PERSON_RE.search(view):
+        m = numbers[0]
+        t.claim(m.start(), m.end(), TAG_NUM)
+        out.add(AGE_SLOT, float(m.group("n")), t.source(m.start(), m.end()), m.start())
+
+
+def _decades(t: Text, asked: str | None, out: Results) -> None:
+    """ "in my sixties", "early 70s" (a bare decade only when the age was asked)."""
+    view = t.view(TAG_NUM, TAG_ACT)
+    for m in unmasked(_DECADE_RE, view):
+        if not m.group("in") and asked != AGE_SLOT:
+            continue
+        text = m.group() if m.group("in") else f"in my {m.group()}"
+        quantity = parse_quantity(AGE, text)
+        t.claim(m.start(), m.end(), TAG_NUM)
+        if quantity is not None and not OTHER_PERSON_RE.search(m.group()):
+            out.add(AGE_SLOT, quantity.value, t.source(m.start(), m.end()), m.start())
+
+
+# --------------------------------------------------------------------------------------------
+# Weight without a unit

@@ -1,0 +1,109 @@
+"""The walker's goal: balance, joints, fitness, rehab or curiosity, stated as a goal."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from bot.nlp.negation import negated, words_before
+from bot.profile.slots import GOAL
+from bot.profile.text import TAG_ACT, TAG_PLACE, Results, Text, rx, unmasked
+
+_GOAL_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
+    (rx(pattern), goal, self_cued)
+    for pattern, goal, self_cued in (
+        (r"\b(?:just\s+)?(?:curious|curiosity|intrigued)\b", "curiosity", True),
+        (r"\b(?:just\s+)?for\s+(?:the\s+)?(?:fun|laughs?|novelty)\b", "curiosity", True),
+        (
+            r"\bjust\s+(?:trying|testing|seeing|want(?:ed)?\s+to\s+try)\b|\btry(?:ing)?\s+it\s+out"
+            r"\b|\bgive\s+it\s+a\s+(?:go|try|whirl)\b|\bsomething\s+(?:new|different)\b"
+            r"|\bsee\s+what\s+(?:it's|it\s+is)\s+like\b|\bheard\s+(?:about|of)\s+it\b"
+            r"|\bfor\s+a\s+change\b|\bwhy\s+not\b|\bfun\b|\binterest(?:ed|ing)\b",
+            "curiosity",
+            False,
+        ),
+        (
+            r"\bweight\s+loss\b|\blos(?:e|ing)\s+(?:some\s+|a\s+bit\s+of\s+)?weight\b"
+            r"|\blos(?:e|ing)\s+(?:a\s+few\s+|some\s+)?(?:[0-9]+\s*)?(?:kgs?|kilos?|pounds|lbs?"
+            r"|stones?)\b",
+            "fitness",
+            True,
+        ),
+        (r"\brehab(?:ilitation)?\b", "rehab", True),
+        (  # "keep my knees healthy", "healthy joints": the joints, not general fitness
+            r"\b(?:knees?|joints?|hips?|ankles?)\s+(?:healthy|strong|supple|moving|mobile"
+            r"|in\s+(?:good\s+)?shape)\b|\b(?:healthy|healthier|strong|stronger|supple)\s+"
+            r"(?:knees?|joints?|hips?|ankles?)\b",
+            "joints",
+            True,
+        ),
+        (
+            r"\brecover(?:y|ing)?\b|\bafter\s+(?:my\s+|the\s+|an?\s+)?(?:surgery|operation|op"
+            r"|injury|(?:knee|hip)\s+replacement|stroke|fracture|accident)\b|\bpost\s*-?\s*op"
+            r"\b|\bpost\s*-?\s*surgery\b|\bphysio(?:therapy|therapist)?\b"
+            r"|\bphysical\s+therap(?:y|ist)\b|\b(?:get|getting)\s+back\s+on\s+my\s+feet\b",
+            "rehab",
+            True,
+        ),
+        (
+            r"\bbalance\b|\bsteadi(?:er|ness)\b|\bsteady\b|\bstability\b|\bstable\b"
+            r"|\bunsteady\b|\bwobbly\b|\bfall(?:s|ing)?\b|\btrip(?:s|ping)?\b"
+            r"|\bco-?ordination\b|\bagility\b|\bproprioception\b",
+            "balance",
+            False,
+        ),
+        (
+            r"\bknees?\b|\bjoints?\b|\barthritis\b|\barthritic\b|\bhips?\b|\bankles?\b"
+            r"|\bcartilage\b|\b(?:my|bad|lower|sore)\s+back\b|\bback\s+pain\b|\bmobility\b"
+            r"|\bstiffness\b",
+            "joints",
+            False,
+        ),
+        (
+            # not a place or a thing: "a keep-fit class", "the fitness centre", "my fitness app"
+            r"\bfit(?:ter|ness)?\b(?!\s*-?\s*(?:class|classes|club|group|session|sessions"
+            r"|instructor|centre|center|studio|app|tracker|watch|band|programme|video|videos)\b)"
+            r"|\bcalories\b|\bcardio\b|\brunning\b(?!\s*(?:club|group|shoes|track)\b)"
+            r"|\bstamina\b"
+            r"|\bendurance\b|\bin\s+shape\b|\bburn\s+fat\b|\bfat\s+burning\b|\btone\b"
+            r"|\btoning\b|\bhealth(?:y|ier)?\b|\bheart\s+health\b|\bslim(?:\s+down)?\b",
+            "fitness",
+            False,
+        ),
+    )
+)
+_GOAL_CUES: Final = frozenset(
+    {"for", "to", "want", "wants", "wanted", "like", "goal", "aim", "aiming", "hope", "hoping"}
+    | {"help", "helps", "helping", "improve", "improving", "better", "boost", "build", "on"}
+    | {"strengthen", "protect", "ease", "relieve", "reduce", "prevent", "avoid", "stop", "so"}
+    | {"mainly", "mostly", "because", "get", "keep", "stay", "looking", "trying", "interested"}
+    | {"focus", "about", "benefit", "good", "main", "purpose", "reason", "fix", "work"}
+)
+_CUE_WINDOW: Final = 5
+_NO_NEGATION_GOALS: Final = frozenset({"balance"})
+
+
+def _goal_ok(view: str, m: re.Match[str], goal: str, cued: bool, asked: str | None) -> bool:
+    """Whether a goal keyword is stated as a goal here (cue, self-cued phrase or asked)."""
+    if goal not in _NO_NEGATION_GOALS and negated(view, m.start(), 2):
+        return False
+    if cued or asked == GOAL:
+        return True
+    return any(word in _GOAL_CUES for word in words_before(view, m.start(), _CUE_WINDOW))
+
+
+def goals(t: Text, asked: str | None, out: Results) -> None:
+    """Goal keywords stated as goals."""
+    view = t.view(TAG_PLACE, TAG_ACT)
+    taken: list[tuple[int, int]] = []
+    for pattern, goal, cued in _GOAL_RULES:
+        for m in unmasked(pattern, view):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if _goal_ok(view, m, goal, cued, asked):
+                out.add(GOAL, goal, t.source(m.start(), m.end()), m.start())
+
+
+# --------------------------------------------------------------------------------------------
+# Experience

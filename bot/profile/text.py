@@ -1,0 +1,202 @@
+"""The message being read: normalised text, the stretches already read, what was found.
+
+Every extractor works on a :class:`Text` (the message lower-cased character by character, so
+offsets stay valid) and records candidates in :class:`Results`; the shared regex pieces
+(``NUM``, ``WEEK``) and small helpers live here too. Clauses and negation come from
+:mod:`bot.nlp.negation`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from bot.nlp.negation import WORD_RE, clause_before
+from bot.nlp.quantities.numbers import parse_number
+from bot.profile.slots import MAX_TEXT_CHARS, Rejection
+
+_MASK: Final = "\x00"
+_CHAR_MAP: Final[dict[str, str]] = {
+    "’": "'",
+    "‘": "'",
+    "`": "'",
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "‐": "-",
+}
+
+# Claim tags: which extractor family read a stretch of text.
+TAG_NUM: Final = "num"
+TAG_PLACE: Final = "place"
+TAG_COND: Final = "cond"
+TAG_ACT: Final = "act"
+
+
+# Words a speech recogniser or a hurried typist splits in two ("tread mill", "in doors",
+# "back words"): joined, the space moved after the word so that offsets stay valid.
+_SPLIT_WORDS: Final[dict[str, str]] = {
+    "treadmill": "treadmill",
+    "treadmills": "treadmills",
+    "indoors": "indoors",
+    "outdoors": "outdoors",
+    "outside": "outside",
+    "backwards": "backwards",
+    "backward": "backward",
+    "backwords": "backwards",
+    "handrail": "handrail",
+    "handrails": "handrails",
+    "hallway": "hallway",
+    "footpath": "footpath",
+    "sidewalk": "sidewalk",
+    "walkway": "walkway",
+}
+_SPLIT_PAIR_RE: Final = re.compile(r"\b([a-z]+) ([a-z]+)\b")
+
+
+def _join_split_words(lower: str) -> str:
+    def join(m: re.Match[str]) -> str:
+        word = _SPLIT_WORDS.get(m.group(1) + m.group(2))
+        return f"{word} " if word else m.group()
+
+    return _SPLIT_PAIR_RE.sub(join, lower)
+
+
+def normalise(text: str) -> str:
+    """Lower-case ``text`` character by character, keeping its length (offsets stay valid),
+    and join words split in two ("tread mill")."""
+    out = []
+    for char in text:
+        char = _CHAR_MAP.get(char, char)
+        low = char.lower()
+        if char.isspace() or char == _MASK:
+            out.append(" ")
+        else:
+            out.append(low if len(low) == 1 else char)
+    return _join_split_words("".join(out))
+
+
+@dataclass
+class Text:
+    """The message, its normalised form and the stretches already read ("claims")."""
+
+    original: str
+    lower: str
+    claims: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        """Wrap a message (cut to :data:`MAX_TEXT_CHARS`)."""
+        text = text[:MAX_TEXT_CHARS]
+        return cls(text, normalise(text))
+
+    def view(self, *tags: str) -> str:
+        """The normalised text with the stretches claimed under ``tags`` masked out."""
+        chars = list(self.lower)
+        for start, end, tag in self.claims:
+            if tag in tags:
+                chars[start:end] = _MASK * (end - start)
+        return "".join(chars)
+
+    def is_free(self, start: int, end: int, *tags: str) -> bool:
+        """Whether ``[start, end)`` overlaps no claim made under ``tags``."""
+        return all(end <= s or start >= e for s, e, tag in self.claims if tag in tags)
+
+    def claim(self, start: int, end: int, tag: str) -> None:
+        """Mark ``[start, end)`` as read by the ``tag`` family."""
+        self.claims.append((start, end, tag))
+
+    def source(self, start: int, end: int) -> str:
+        """The original words of ``[start, end)``, whitespace collapsed."""
+        return " ".join(self.original[start:end].split())
+
+
+@dataclass
+class Found:
+    """A candidate value for a slot."""
+
+    slot: str
+    value: Any
+    text: str
+    start: int = 0
+    weak: bool = False
+
+
+@dataclass
+class Results:
+    """Everything the extractors found in one message."""
+
+    found: list[Found] = field(default_factory=list)
+    problems: list[Rejection] = field(default_factory=list)
+    no_conditions: str | None = None
+
+    def add(self, slot: str, value: Any, text: str, start: int = 0, weak: bool = False) -> None:
+        """Record a candidate value."""
+        self.found.append(Found(slot, value, text, start, weak))
+
+    def of(self, slot: str) -> list[Found]:
+        """The candidates for ``slot``, in text order."""
+        return sorted((f for f in self.found if f.slot == slot), key=lambda f: f.start)
+
+    def has(self, slot: str) -> bool:
+        """Whether any candidate for ``slot`` was found."""
+        return any(f.slot == slot for f in self.found)
+
+    def problem(self, slot: str, reason: str) -> None:
+        """Record a reason to ask ``slot`` again (used only if the slot has no candidate)."""
+        self.problems.append(Rejection(slot, reason))
+
+
+_UNIT_WORDS_RE: Final = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    "|fifteen|sixteen|seventeen|eighteen|nineteen"
+)
+_TENS_RE: Final = "twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety"
+_WORD_NUMBER: Final = (
+    rf"(?:(?:a |one )?hundred(?: and (?:(?:{_TENS_RE})(?:[ -](?:{_UNIT_WORDS_RE}))?"
+    rf"|{_UNIT_WORDS_RE}))?|(?:{_TENS_RE})(?:[ -](?:one|two|three|four|five|six|seven|eight"
+    rf"|nine)\b)?|{_UNIT_WORDS_RE})"
+)
+#: A number in digits ("70", "2.5", "-3") or words ("seventy-five", "a hundred and ten").
+NUM: Final = rf"(?:(?<![\w.])-?[0-9]+(?:[.,][0-9]+)?(?![0-9])|\b{_WORD_NUMBER}\b)"
+
+WEEK: Final = r"(?:\s*(?:a|an|per|each|every|in\s+a|/)\s*(?:week|wk)s?\b|\s+weekly\b)"
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    """Compile a rule pattern (all rules match normalised, lower-case text)."""
+    return re.compile(pattern)
+
+
+def finite_number(text: str) -> float | None:
+    """A finite number from digits or words ("70", "seventy", "-3"), else ``None``."""
+    value = parse_number(text)
+    return value if value is not None and math.isfinite(value) else None
+
+
+def adjacent_words(text: str, pos: int, count: int) -> list[str]:
+    """The last ``count`` words before ``pos`` with no masked (already read) text between."""
+    before = clause_before(text, pos)
+    return WORD_RE.findall(before[before.rfind(_MASK) + 1 :])[-count:]
+
+
+def fmt_number(value: float) -> str:
+    """A number for a message: "70", "2.5", "-3"."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:g}"
+
+
+def in_range(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
+def unmasked(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """Matches of ``pattern`` in ``text`` that contain no masked character."""
+    return (m for m in pattern.finditer(text) if _MASK not in m.group())
+
+
+# --------------------------------------------------------------------------------------------
