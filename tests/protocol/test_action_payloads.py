@@ -23,7 +23,7 @@ from actions.calories import ActionCalories
 from actions.health import ActionRedFlag
 from actions.plan import ActionBuildPlan, ActionTodaysSession
 from actions.walks import ActionLogWalk
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.protocol import CALORIES_TYPE, NO_SESSION_TYPE, SAFETY_TYPE, SESSION_TYPE
 from bot.protocol.calories import CaloriesPayload
 from bot.protocol.intents import session_request

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.plan.generate import generate_plan, starter_plan
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.protocol.plan_sessions import plan_session, starter_session
 
 # The wire format of the starter session, written out: a change to the payload's keys or

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.plan.generate import generate_plan
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.protocol.fields import PayloadError
 from bot.protocol.plan_sessions import plan_session
 from bot.protocol.session import MAX_SEGMENTS, Segment, SessionPayload, Treadmill

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.plan.generate import generate_plan
 from bot.plan.model import Plan
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.protocol.plan_sessions import plan_session
 
 OUTDOOR = Profile(

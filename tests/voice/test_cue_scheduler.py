@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from bot.profile import Profile
+from bot.profile.model import Profile
 from bot.protocol.plan_sessions import plan_session
 from tests.voice.plans import (
     OUTDOOR,
