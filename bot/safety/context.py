@@ -7,6 +7,11 @@ their scope. medspaCy implements it for clinical notes, but its 1.3 release need
 ("denies", "r/o"), not for what walkers say. This module applies the same idea to lay
 messages: triggers come from ``bot/content/safety_lexicon.yml``, scopes are the sentence
 and the clause, and where a past and a present marker compete the nearer one wins.
+
+It is not :mod:`bot.nlp.negation` (the profile parser's and the plan adaptation's helper):
+that asks whether a few words before an answer say "not"; this decides whether a symptom is
+happening to the walker now, with pseudo-negations, negations inside the
+mention ("heart's not racing"), time and who, from the safety lexicon.
 """
 
 from __future__ import annotations
