@@ -10,9 +10,11 @@ what must not wait for a server: walk commands (pause, resume, skip, repeat, tim
 :mod:`voice.commands`) and red-flag symptoms, which stop the walk with the bot's own safety
 message.
 
-Parts: :mod:`voice.session` and :mod:`voice.workout` (the cues and the walk's clock),
-:mod:`voice.tts` (speech synthesis), :mod:`voice.audio` (speaker and microphone, with a
-text-only fallback), :mod:`voice.listen` (wake phrase or push-to-talk, offline speech
-recognition) and :mod:`voice.keyboard` (Enter is push-to-talk, a typed line is said).
+Parts: :mod:`voice.session` (the bot's session on a timeline), :mod:`voice.cue_scheduler`
+(which cue is said when) with :mod:`voice.spoken_texts` (their words), :mod:`voice.workout`
+(the walk's clock), :mod:`voice.tts` (speech synthesis), :mod:`voice.audio` (speaker and
+microphone, with a text-only fallback), :mod:`voice.listen` (wake phrase or push-to-talk,
+offline speech recognition) and :mod:`voice.keyboard` (Enter is push-to-talk, a typed line is
+said).
 Importing this package loads none of them.
 """
