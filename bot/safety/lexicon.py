@@ -215,4 +215,33 @@ def normalise(text: str, lexicon: Lexicon | None = None) -> str:
     lowered = re.sub(r"\bmy hard\b(?! (time|day|work|enough|one|part))", "my heart", lowered)
     lowered = _DIALECT_ME.sub("my ", lowered)  # "me chest", "me ticker's racing"
     fixed = _TOKEN.sub(lambda m: _fix_token(m.group(0), lexicon), lowered)
-    return re.sub(r"\s+", " ", fixed).strip()
+    return _join_split_words(re.sub(r"\s+", " ", fixed).strip(), lexicon)
+
+
+_SPLIT_PAIR = re.compile(r"\b([a-z]{2,}) ([a-z]{2,})\b")
+
+
+def _join_split_words(text: str, lexicon: Lexicon) -> str:
+    """Join a word a recogniser split in two ("war farin", "claudi cation") when the joined
+    word is one the patterns rely on (``fuzzy_words``, or one slip away from one)."""
+
+    def joined(first: str, second: str) -> str | None:
+        word = first + second
+        if len(word) < 7:
+            return None
+        if word in lexicon.fuzzy_words:
+            return word
+        fixed = _fix_token(word, lexicon)
+        return fixed if fixed in lexicon.fuzzy_words else None
+
+    position = 0
+    while True:
+        match = _SPLIT_PAIR.search(text, position)
+        if match is None:
+            return text
+        word = joined(match.group(1), match.group(2))
+        if word is None:
+            position = match.start(2)  # the second word may start the next pair
+            continue
+        text = text[: match.start()] + word + text[match.end() :]
+        position = match.start() + len(word)

@@ -205,10 +205,20 @@ def test_no_uv_and_no_python3_stops_with_the_commands(tmp_path: Path) -> None:
     assert "no python3 on PATH to install uv with" in run.stderr
 
 
+def bootstrap_uv() -> str:
+    """The uv scripts/bootstrap.sh installed with: a `uv` on PATH, else its private one."""
+    on_path = shutil.which("uv")
+    if on_path is not None:
+        return on_path
+    tools = Path(os.environ.get("RETROWALK_TOOLS_DIR", PROJECT_ROOT / ".tools"))
+    private = (tools if tools.is_absolute() else PROJECT_ROOT / tools) / "uv-venv" / "bin" / "uv"
+    assert private.is_file(), f"no uv on PATH and no private uv at {private} (make venv installs it)"
+    return str(private)
+
+
 def test_real_uv_answers_find_as_the_stand_in_does(tmp_path: Path) -> None:
     """The stand-in's "not found" answer is the real uv's (same stream, text, status)."""
-    real_uv = shutil.which("uv", path=str(Path(sys.executable).parent))
-    assert real_uv is not None, "the venv's uv (installed by scripts/bootstrap.sh)"
+    real_uv = bootstrap_uv()
     env = hidden_env(tmp_path, SYSTEM_PATH)
     real = subprocess.run(
         [real_uv, "python", "find", "3.10"],

@@ -38,6 +38,7 @@ from voice.audio.player import TextOnlyPlayer
 from voice.audio.settings import AudioSettings
 from voice.bot_client import BotClientSettings, WalkRefused
 from voice.coach import WalkOutcome
+from voice.events import EventLog
 from voice.listen.settings import ListenSettings
 from voice.session import WalkSession
 from voice.settings import VoiceSettings
@@ -109,6 +110,11 @@ def speak(pulse: PulseAudio, text: str) -> float:
     speech.wait()
     assert speech.finished_at is not None
     return speech.finished_at
+
+
+def since(events: EventLog, mark: int) -> list[tuple[str, object]]:
+    """The events after ``mark`` with their text, for an assertion message."""
+    return [(e.name, e.data.get("text")) for e in events.all()[mark:]]
 
 
 def ready(walk: Walk) -> None:
@@ -225,18 +231,21 @@ def test_questions_and_commands_by_voice_mid_walk(
     mark = events.count()
     speak(pulse, "hey coach, pause")
     command = events.wait_for("command", 60, after=mark)
-    assert command is not None and command.data["command"] == "pause"
+    assert command is not None, since(events, mark)
+    assert command.data["command"] == "pause"
     left_before = walk.app.coach._workout.time_left()  # type: ignore[union-attr]
     mark = events.count()
     speak(pulse, "hey coach, how much time is left")
     command = events.wait_for("command", 60, after=mark)
-    assert command is not None and command.data["command"] == "time_left"
+    assert command is not None, since(events, mark)
+    assert command.data["command"] == "time_left"
     assert walk.app.coach._workout.time_left() == pytest.approx(left_before)  # type: ignore[union-attr]
 
     mark = events.count()
     speak(pulse, "hey coach, stop the walk")
     command = events.wait_for("command", 60, after=mark)
-    assert command is not None and command.data["command"] == "stop"
+    assert command is not None, since(events, mark)
+    assert command.data["command"] == "stop"
     # Asked how it felt; say nothing: the walk ends after the feedback time-out.
     outcome = walk.wait()
     assert not outcome.result.completed

@@ -73,6 +73,17 @@ def test_fires_on_the_wake_phrase_with_mild_noise(
     assert abs(detector.last_onset_sample / 16000 - start) < 0.3
 
 
+@pytest.mark.parametrize("quiet_s", [40.0, 90.0])
+def test_fires_after_a_long_quiet_stretch(verifiers: list[Recognizer], quiet_s: float) -> None:
+    # Mid-walk, minutes can pass between questions; the VAD must not have gone deaf meanwhile.
+    phrase = synthesize("hey coach, pause", "piper")
+    stream = with_noise(concat(quiet_s, phrase, 1.5), 40.0, seed=1)
+    detector = build_wake_detector(SETTINGS, verifiers)
+    found = detections(detector, stream)
+    assert len(found) == 1, found
+    assert quiet_s < found[0] <= quiet_s + 1.5
+
+
 def test_silent_on_a_minute_of_other_speech(verifiers: list[Recognizer]) -> None:
     parts: list[Clip | float] = []
     for index, text in enumerate(OTHER_SPEECH * 2):
