@@ -2,7 +2,9 @@
 
 Each user is one sender that sends its messages one after the other (the next only after
 the reply to the previous one), as a person in a chat does, optionally pausing before each
-message (think time); all users run at once over one aiohttp session. Every turn is
+message (think time); all users run at once over one aiohttp session (keeping connections
+alive; a request that never reached the server whole, on a connection the server had closed,
+is sent again once, as browsers do). Every turn is
 recorded (status, replies, latency), so a caller can check that nothing was lost,
 duplicated, reordered or sent to the wrong user, and compute throughput and latency
 percentiles.
@@ -102,6 +104,39 @@ class LoadResult:
         )
 
 
+def _never_sent(failure: BaseException) -> bool:
+    """Whether ``failure`` says the request never reached the server whole.
+
+    A kept-alive connection the server closed in the meantime (nginx closes its idle ones
+    when a reload retires a worker) fails while the request body is written; the server saw
+    at most part of a request and answered nothing, so sending it again cannot duplicate a
+    message. Browsers retry such a request on a fresh connection as well.
+    """
+    return isinstance(failure, aiohttp.ClientOSError) and str(failure.strerror).startswith(
+        "Can not write request body"
+    )
+
+
+async def _send(
+    session: aiohttp.ClientSession, url: str, sender: str, text: str
+) -> tuple[int, list[dict[str, Any]], str]:
+    """POST one message: (status, replies, error); retried once if it was never sent."""
+    for attempt in (1, 2):
+        status = 0
+        try:
+            async with session.post(url, json={"sender": sender, "message": text}) as response:
+                status = response.status
+                body = await response.json(content_type=None)
+                if status == 200 and isinstance(body, list):
+                    return status, body, ""
+                return status, [], f"HTTP {status}: {str(body)[:200]}"
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as failure:
+            if attempt == 1 and _never_sent(failure):
+                continue
+            return status, [], f"{type(failure).__name__}: {failure}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 async def _user(
     session: aiohttp.ClientSession,
     url: str,
@@ -115,17 +150,7 @@ async def _user(
         if think is not None:
             await asyncio.sleep(think(sender, index))
         sent_at = time.monotonic()
-        status, replies, error = 0, [], ""
-        try:
-            async with session.post(url, json={"sender": sender, "message": text}) as response:
-                status = response.status
-                body = await response.json(content_type=None)
-                if status == 200 and isinstance(body, list):
-                    replies = body
-                else:
-                    error = f"HTTP {status}: {str(body)[:200]}"
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as failure:
-            error = f"{type(failure).__name__}: {failure}"
+        status, replies, error = await _send(session, url, sender, text)
         turn = Turn(
             sender=sender,
             index=index,
