@@ -120,7 +120,7 @@ class SafetyAssessment:
 
 
 def _read_mention(
-    text: str, start: int, end: int, mild_ok: bool, lexicon: Lexicon
+    text: str, start: int, end: int, mild_ok: bool, lexicon: Lexicon, unblanked: str
 ) -> tuple[Status, Who | None]:
     p = lexicon.context
     mention = Span(start, end)
@@ -134,12 +134,14 @@ def _read_mention(
     when = time_status(text, sentence, clause, mention, p)
     if when != "current":
         return when, who
-    if mild_ok and is_mild(text, sentence, clause, mention, p):
+    # Softeners are read in the text before figures of speech were blanked: "feeling good"
+    # is blanked as a symptom but still softens "sweating like a pig but feeling good".
+    if mild_ok and is_mild(unblanked, sentence, clause, mention, p):
         return "mild", who
     return "current", who
 
 
-def _mentions(text: str, lexicon: Lexicon) -> list[SymptomMention]:
+def _mentions(text: str, lexicon: Lexicon, unblanked: str | None = None) -> list[SymptomMention]:
     found: list[tuple[int, SymptomMention]] = []
     taken: list[tuple[int, int]] = []
     last_who: Who = "self"
@@ -153,7 +155,9 @@ def _mentions(text: str, lexicon: Lexicon) -> list[SymptomMention]:
             readings.append((start, end, symptom))
     readings.sort(key=lambda item: item[0])
     for start, end, symptom in readings:
-        status, who = _read_mention(text, start, end, symptom.mild_ok, lexicon)
+        status, who = _read_mention(
+            text, start, end, symptom.mild_ok, lexicon, text if unblanked is None else unblanked
+        )
         if symptom.needs_report and status == "current":
             sentence = sentence_of(text, start)
             if lexicon.context.question_start.search(text[sentence.start : sentence.end].strip()):
@@ -248,7 +252,9 @@ def with_reading(
     the lexicon found no mention it read as asked about or in the past, and did not read
     the classifier's kind as denied ("she's on the floor, she didn't bang her head" is
     still a fall), and the message speaks of the body or health at all (the lexicon's
-    ``health_words``: on "probably the park" the classifier's reading is a guess). Its kind is
+    ``health_words``: on "probably the park" the classifier's reading is a guess), and the
+    message as a whole is not told as past or habitual with nothing saying now ("once saw
+    stars getting out of a hot bath", "legs went heavy but recovered quick"). Its kind is
     the classifier's; who is read from the message (the first person it names).
     """
     lexicon = lexicon or default_lexicon()
@@ -260,6 +266,9 @@ def with_reading(
         return rules  # the lexicon knows this for a figure of speech ("fell asleep")
     if not lexicon.health_words.search(view):
         return rules  # nothing about the body or health: the reading is a guess ("the park")
+    whole = Span(0, len(view))
+    if time_status(view, whole, whole, whole, lexicon.context) != "current":
+        return rules  # told as past or habitual, and nothing says now ("once saw stars")
     for mention in rules.mentions:
         if mention.status in CALM_STATUSES and (
             mention.status != "negated" or mention.kind == reading.kind
@@ -294,7 +303,7 @@ def assess_rules(
     lexicon = lexicon or default_lexicon()
     normalised = normalise(text, lexicon)
     searched = blank(lexicon.exclusions, normalised)
-    mentions = _recurred(searched, _mentions(searched, lexicon), lexicon)
+    mentions = _recurred(searched, _mentions(searched, lexicon, normalised), lexicon)
     current = [m for m in mentions if m.status == "current"]
     acute = None
     if current:

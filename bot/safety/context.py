@@ -83,7 +83,7 @@ def blank(pattern: re.Pattern[str], text: str) -> str:
 
 
 _INSIDE_NEGATION = re.compile(
-    r"(\b(not|no|never)\b|\b(is|are|was|does|do|did|has|have)n't\b)(?! ("
+    r"(\b(not|no|never)\b|\b(is|are|was|were|does|do|did|has|have|ai)n't\b)(?! ("
     r"responding|respond|answering|answer|waking|wake|breathing|moving|reacting|"
     r"making sense|able|enough|coming|getting|slowing|stopping|going away|easing|"
     r"felt|feel|feeling|kicking|know|knowing|recognise|recognize|doing|working|helping|"
@@ -117,7 +117,14 @@ def is_question(text: str, sentence: Span, clause: Span, mention: Span, p: Conte
     """
     current = _has_current(text, clause, p)
     before = text[sentence.start : mention.start]
-    if p.hypothetical.search(before) and not current:
+    triggers = list(p.hypothetical.finditer(before))
+    # A trigger's scope ends at a sign of now after it ("... what to do for tea, and now my
+    # vision's going black").
+    if (
+        triggers
+        and not current
+        and not _has_current(text, Span(sentence.start + triggers[-1].end(), mention.start), p)
+    ):
         return True
     sentence_text = text[sentence.start : sentence.end].strip()
     asks = sentence_text.endswith("?") or p.question_start.search(sentence_text) is not None
@@ -138,12 +145,15 @@ def time_status(
     """Past, habitual or now.
 
     Markers in the mention's own clause decide when they agree; otherwise the nearest
-    marker in the sentence wins; now by default.
+    marker in the sentence wins; now by default. A date that belongs to an operation or a
+    journey ("had her hip done last month", "2 weeks post op", "off a flight yesterday")
+    dates that event, not the symptom: it is not a sign of the past.
     """
     blanked = blank(p.not_current, text)
+    dated = blank(p.event_time, text)  # "had her hip done last month": the operation's date
     in_clause = {
         "current": p.current.search(blanked, clause.start, clause.end) is not None,
-        "history": p.historical.search(text, clause.start, clause.end) is not None
+        "history": p.historical.search(dated, clause.start, clause.end) is not None
         or p.resolved.search(text, clause.start, clause.end) is not None,
         "habitual": p.habitual.search(text, clause.start, clause.end) is not None,
     }
@@ -151,7 +161,7 @@ def time_status(
     if len(found) == 1:
         return found[0]  # type: ignore[return-value]
     current = _nearest_distance(p.current, blanked, sentence, mention)
-    past = _nearest_distance(p.historical, text, sentence, mention)
+    past = _nearest_distance(p.historical, dated, sentence, mention)
     resolved = _nearest_distance(p.resolved, text, sentence, mention)
     habitual = _nearest_distance(p.habitual, text, sentence, mention)
     candidates: list[tuple[int, Literal["current", "history", "habitual"]]] = []

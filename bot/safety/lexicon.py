@@ -60,6 +60,7 @@ class ContextPatterns:
     current: re.Pattern[str]
     not_current: re.Pattern[str]
     historical: re.Pattern[str]
+    event_time: re.Pattern[str]
     resolved: re.Pattern[str]
     habitual: re.Pattern[str]
     mild: re.Pattern[str]
@@ -214,10 +215,12 @@ def normalise(text: str, lexicon: Lexicon | None = None) -> str:
     lowered = re.sub(r"[“”]", '"', lowered)
     lowered = re.sub(r"\bmy hard\b(?! (time|day|work|enough|one|part))", "my heart", lowered)
     lowered = _DIALECT_ME.sub("my ", lowered)  # "me chest", "me ticker's racing"
+    lowered = _DROPPED_G.sub(r"\1ing", lowered)  # "racin'", "makin' sense"
     fixed = _TOKEN.sub(lambda m: _fix_token(m.group(0), lexicon), lowered)
     return _join_split_words(re.sub(r"\s+", " ", fixed).strip(), lexicon)
 
 
+_DROPPED_G = re.compile(r"\b([a-z]{2,})in'(?![a-z])")
 _SPLIT_PAIR = re.compile(r"\b([a-z]{2,}) ([a-z]{2,})\b")
 
 

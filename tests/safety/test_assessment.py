@@ -124,3 +124,44 @@ def test_history_in_the_conditions_answer_becomes_a_condition() -> None:
 @given(st.text(max_size=300))
 def test_assess_never_raises(text: str) -> None:
     assess(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # The date belongs to the operation, not to the symptom.
+        ("had my knee replaced six weeks ago and my calf is swollen and hot", "blood_clot"),
+        ("2 weeks post op and my chest feels really tight", "chest"),
+        # Dropped g's and words a recogniser split in two.
+        ("me heart's racin' and skippin'", "heart_rhythm"),
+        ("I'm on war farin and I fell and hit my head", "head_injury"),
+        # A hypothetical's scope ends where the message turns to now.
+        ("I was wondering what to do if I get dizzy, and now the room is spinning", "dizziness"),
+        # Breathlessness in the words patients use.
+        ("feels like drowning on dry land", "breathing"),
+        ("as if I'm being smothered, I can't stop", "breathing"),
+    ],
+)
+def test_reports_told_around_other_times_and_spellings_stop(text: str, kind: str) -> None:
+    flag = assess(text, "walking").acute
+    assert flag is not None and flag.kind == kind
+
+
+def test_drowning_as_a_figure_of_speech_is_calm() -> None:
+    assert assess("drowning in paperwork today, can I walk tomorrow instead?", "chat").acute is None
+
+
+def test_a_date_of_the_symptom_itself_is_still_history() -> None:
+    assert assess("my calf was swollen and hot six weeks ago", "walking").acute is None
+
+
+def test_a_split_word_is_joined_only_into_a_known_word() -> None:
+    from bot.safety.lexicon import normalise
+
+    assert "warfarin" in normalise("I'm on war farin")
+    assert normalise("the war film was long") == "the war film was long"
+
+
+def test_softeners_are_read_before_figures_of_speech_are_blanked() -> None:
+    assessment = assess("sweating like a pig but feeling good", "walking")
+    assert not assessment.stop

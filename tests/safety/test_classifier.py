@@ -81,7 +81,7 @@ def test_embeddings_are_unit_vectors_that_group_meaning() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("feels like drowning on dry land", "breathing"),
+        ("every breath is a fight", "breathing"),
         ("my heart is running like a horse and I'm only standing", "heart_rhythm"),
     ],
 )
@@ -158,3 +158,15 @@ def test_a_denied_sign_does_not_hide_another() -> None:
 
 def test_the_weights_file_is_small() -> None:
     assert WEIGHTS_PATH.stat().st_size < 200_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["once saw stars getting out of a hot bath", "legs went heavy last week but recovered quick"],
+)
+def test_a_message_told_as_past_is_not_stopped_by_the_classifier(text: str) -> None:
+    rules = assess_rules(text)
+    assert rules.acute is None
+    assert with_reading(rules, text, reading(0.99, "fainting"), THRESHOLDS).acute is None
+    now = text + " and it's happening again right now"
+    assert with_reading(assess_rules(now), now, reading(0.99, "fainting"), THRESHOLDS).acute

@@ -212,7 +212,7 @@ def bootstrap_uv() -> str:
         return on_path
     tools = Path(os.environ.get("RETROWALK_TOOLS_DIR", PROJECT_ROOT / ".tools"))
     private = (tools if tools.is_absolute() else PROJECT_ROOT / tools) / "uv-venv" / "bin" / "uv"
-    assert private.is_file(), f"no uv on PATH and no private uv at {private} (make venv installs it)"
+    assert private.is_file(), f"no uv on PATH and no private uv at {private} (make venv makes it)"
     return str(private)
 
 

@@ -17,8 +17,9 @@ after a silence of 1, 10, 40 and 80 s: the first speech frame came 0, 47, 191 an
 the peak probability fell from 0.98 to 0.81, and the share of speech frames in the phrase's
 first 0.8 s from 0.84 to 0.44-0.48; a "hey coach" after a long quiet stretch then failed the
 wake detector's pause gate. The coach therefore resets the state after ``silence_reset_s`` of
-frames below the threshold (5 s by default), as silero's own ``VADIterator`` starts each stream from a fresh state: with
-the reset, the same onsets come 0-16 ms late with a peak of 0.96-0.98 and a share of 0.76-0.84.
+frames below the threshold (5 s by default), as silero's own ``VADIterator`` starts each stream
+from a fresh state: with the reset, the same onsets come 0-16 ms late with a peak of 0.96-0.98
+and a share of 0.76-0.84.
 The price, in very loud white noise (level 0.2, -14 dBFS; 3 minutes, 5,625 frames): 3 stray
 speech frames instead of 1 (reset after 3 s: 11), never two in a row; at level 0.1 none either
 way (tests/voice/test_vad.py).
