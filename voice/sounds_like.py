@@ -4,6 +4,8 @@ A recogniser turns a word it did not expect into one that sounds alike, or split
 :func:`respell` puts back the command word when a heard word, or two neighbours together,
 are pronounced within one phone of it (CMU pronouncing dictionary, stress ignored). It only
 proposes a reading: :mod:`voice.commands` still decides whether that reading is a command.
+:func:`first_sound_dropped` serves the wake phrase's verification: whisper often writes an
+unstressed "hey" as "a".
 """
 
 from __future__ import annotations
@@ -205,6 +207,20 @@ def _sounds_like(pronunciations: Iterable[tuple[str, ...]], heard: str = "") -> 
             if not (heard and heard.startswith(word)) and _one_phone_away(phones, target):
                 return word
     return None
+
+
+def first_sound_dropped(heard: str, word: str) -> bool:
+    """Whether ``heard`` is pronounced as ``word`` without its first sound ("a" for "hey").
+
+    An unstressed initial /h/ is often dropped, and recognisers then write the vowel alone.
+    False when either word is not in the dictionary (or there is no dictionary).
+    """
+    dictionary = _dictionary()
+    return any(
+        len(b) >= 2 and a == b[1:]
+        for a in dictionary.get(heard, ())
+        for b in dictionary.get(word, ())
+    )
 
 
 def warm() -> None:

@@ -119,6 +119,10 @@ def test_strip_wake_phrase() -> None:
     assert strip_wake_phrase("hey coach", "hey coach") == ""
     assert strip_wake_phrase("hey coaching tips", "hey coach") == "hey coaching tips"
     assert strip_wake_phrase("pause", "hey coach") == "pause"
+    # As whisper often writes it (a dropped h); but no other sound-alike.
+    assert strip_wake_phrase("A coach. Pause.", "hey coach") == "Pause."
+    assert strip_wake_phrase("They coach kids", "hey coach") == "They coach kids"
+    assert strip_wake_phrase("We took a coach", "hey coach") == "We took a coach"
 
 
 def test_wake_then_question_gives_a_transcript(

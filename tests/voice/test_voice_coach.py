@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -38,7 +39,6 @@ from voice.audio.player import TextOnlyPlayer
 from voice.audio.settings import AudioSettings
 from voice.bot_client import BotClientSettings, WalkRefused
 from voice.coach import WalkOutcome
-from voice.events import EventLog
 from voice.listen.settings import ListenSettings
 from voice.session import WalkSession
 from voice.settings import VoiceSettings
@@ -112,9 +112,17 @@ def speak(pulse: PulseAudio, text: str) -> float:
     return speech.finished_at
 
 
-def since(events: EventLog, mark: int) -> list[tuple[str, object]]:
-    """The events after ``mark`` with their text, for an assertion message."""
-    return [(e.name, e.data.get("text")) for e in events.all()[mark:]]
+def since(walk: Walk, mark: int) -> list[object]:
+    """The events after ``mark`` with their text, and the microphone's and wake detector's
+    counters, for an assertion message (the wake detector's debug log is captured too)."""
+    listener = walk.app.listener
+    events = walk.app.coach.events
+    heard: list[object] = [(e.name, e.data.get("text")) for e in events.all()[mark:]]
+    if listener is not None:
+        heard.append(getattr(listener.source, "stats", None))
+        if listener.wake is not None:
+            heard.append(("wake", listener.wake.candidates, listener.wake.detections))
+    return heard
 
 
 def ready(walk: Walk) -> None:
@@ -203,7 +211,9 @@ def test_questions_and_commands_by_voice_mid_walk(
     pulse: PulseAudio,
     speaker_recording: SpeakerRecorder,
     tts_cache: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="voice.listen")
     settings = voice_settings(live_coach.settings.rasa_url, tts_cache, speed=2.0)
     walk = start_walk(settings)
     events = walk.app.coach.events
@@ -231,20 +241,20 @@ def test_questions_and_commands_by_voice_mid_walk(
     mark = events.count()
     speak(pulse, "hey coach, pause")
     command = events.wait_for("command", 60, after=mark)
-    assert command is not None, since(events, mark)
+    assert command is not None, since(walk, mark)
     assert command.data["command"] == "pause"
     left_before = walk.app.coach._workout.time_left()  # type: ignore[union-attr]
     mark = events.count()
     speak(pulse, "hey coach, how much time is left")
     command = events.wait_for("command", 60, after=mark)
-    assert command is not None, since(events, mark)
+    assert command is not None, since(walk, mark)
     assert command.data["command"] == "time_left"
     assert walk.app.coach._workout.time_left() == pytest.approx(left_before)  # type: ignore[union-attr]
 
     mark = events.count()
     speak(pulse, "hey coach, stop the walk")
     command = events.wait_for("command", 60, after=mark)
-    assert command is not None, since(events, mark)
+    assert command is not None, since(walk, mark)
     assert command.data["command"] == "stop"
     # Asked how it felt; say nothing: the walk ends after the feedback time-out.
     outcome = walk.wait()

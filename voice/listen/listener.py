@@ -46,7 +46,7 @@ from voice.listen.endpointer import Endpointer
 from voice.listen.recognizer import FallbackRecognizer, Recognizer, Transcript
 from voice.listen.settings import ListenSettings
 from voice.listen.vad import SileroVad, Vad
-from voice.listen.wake import WakeWordDetector
+from voice.listen.wake import WakeWordDetector, phrase_at
 
 LOG = logging.getLogger(__name__)
 
@@ -72,12 +72,20 @@ class ListenerState(str, enum.Enum):
 
 
 def strip_wake_phrase(text: str, phrase: str) -> str:
-    """``text`` without a leading wake phrase ("Hey, Coach. How much..." -> "How much...")."""
+    """``text`` without a leading wake phrase ("Hey, Coach. How much..." -> "How much...").
+
+    The phrase is recognised as the wake detector's verification hears it
+    (:func:`voice.listen.wake.phrase_at`): "A coach. Pause." -> "Pause.".
+    """
     words = phrase.lower().split()
     if not words:
         return text.strip()
-    pattern = r"^\W*" + r"\W+".join(re.escape(word) for word in words) + r"\b[\s,.!?:;-]*"
-    return re.sub(pattern, "", text.strip(), flags=re.IGNORECASE).strip()
+    opening = re.match(
+        r"^\W*" + r"\W+".join([r"([\w']+)"] * len(words)) + r"\b[\s,.!?:;-]*", text.strip()
+    )
+    if opening is None or not phrase_at([w.lower() for w in opening.groups()], words):
+        return text.strip()
+    return text.strip()[opening.end() :].strip()
 
 
 class Listener:

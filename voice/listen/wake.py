@@ -11,7 +11,9 @@
 3. **Verification** (with ``verifiers``: the domain pocketsphinx recogniser, whose language
    model contains the wake phrase, then whisper when configured): once ``VERIFY_WINDOW_S`` of
    audio from the speech onset has arrived (or the speech has stopped), that window is
-   transcribed, and a transcript must begin with the wake phrase. The verifiers are asked in
+   transcribed, and a transcript must begin with the wake phrase (one stray word before it
+   allowed, and one of its words may be heard without its first sound: whisper often writes
+   "hey coach" as "A coach"; see :func:`phrase_at`). The verifiers are asked in
    order until one hears the phrase: pocketsphinx is cheap but mishears noisy speech ("fake
    go"); whisper is asked only for the candidates pocketsphinx turned down. The spotter often
    fires before the phrase ends, so the window, not the spotter's segment, is verified.
@@ -24,6 +26,7 @@ silent synthetic audio otherwise upsets the decoder's front end.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Sequence
@@ -52,9 +55,33 @@ MIN_SPEECH_SHARE = 0.5
 VERIFY_BEFORE_S = 0.2
 VERIFY_WINDOW_S = 1.3
 
+LOG = logging.getLogger(__name__)
+
 
 def _words(text: str) -> list[str]:
     return re.sub(r"[^a-z' ]+", " ", text.lower()).split()
+
+
+def phrase_at(heard: Sequence[str], wanted: Sequence[str], start: int = 0) -> bool:
+    """Whether the words ``wanted`` are ``heard[start:]``'s first words.
+
+    Each word must be heard as it is, except that in a phrase of two words or more one of them
+    may be heard without its first sound ("a coach" for "hey coach": an unstressed /h/ is
+    often dropped). Not forgiven: other sound-alikes ("they coach the under twelves", "hey
+    couch"), or two words misheard.
+    """
+    from voice.sounds_like import first_sound_dropped
+
+    window = heard[start : start + len(wanted)]
+    if len(window) != len(wanted):
+        return False
+    dropped = 0
+    for got, word in zip(window, wanted, strict=True):
+        if got != word:
+            if len(wanted) < 2 or not first_sound_dropped(got, word):
+                return False
+            dropped += 1
+    return dropped <= 1
 
 
 class WakeWordDetector:
@@ -130,6 +157,10 @@ class WakeWordDetector:
             self._load()
         for verifier in self.verifiers:
             verifier.warm_up()
+        if self.verifiers:
+            from voice.sounds_like import warm
+
+            warm()  # the pronouncing dictionary phrase_at reads (about a second)
 
     def reset(self) -> None:
         """Start afresh: nothing heard before now can complete a phrase."""
@@ -225,7 +256,15 @@ class WakeWordDetector:
         for verifier in self.verifiers:
             heard = _words(verifier.transcribe(Clip(audio, RATE)).text)
             # The phrase must open the transcript (one stray leading word allowed).
-            if any(heard[i : i + len(wanted)] == wanted for i in range(2)):
+            accepted = any(phrase_at(heard, wanted, i) for i in range(2))
+            LOG.debug(
+                "wake candidate at %.2f s: %s heard %r (%s)",
+                onset / RATE,
+                type(verifier).__name__,
+                " ".join(heard),
+                "accepted" if accepted else "turned down",
+            )
+            if accepted:
                 return True
         return False
 
@@ -290,6 +329,12 @@ class WakeWordDetector:
             self._restart(decoder, end)
             if self._pending is None:
                 onset = self._speech_onset(start, end)
+                LOG.debug(
+                    "wake spotter candidate %.2f-%.2f s: %s",
+                    start / RATE,
+                    end / RATE,
+                    "to verify" if onset is not None else "no pause before it, or not speech",
+                )
                 if onset is not None:
                     self._pending = (onset, end)
             return self._decide_pending()
