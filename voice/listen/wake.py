@@ -38,6 +38,8 @@ from voice.audio.clip import Clip
 from voice.listen.recognizer import Recognizer
 from voice.listen.settings import ListenSettings
 from voice.listen.vad import Vad
+from voice.sounds_like import first_sound_dropped
+from voice.sounds_like import warm as warm_pronunciations
 
 RATE = 16000
 FRAME_SAMPLES = 160  # pocketsphinx: 100 frames per second
@@ -70,8 +72,6 @@ def phrase_at(heard: Sequence[str], wanted: Sequence[str], start: int = 0) -> bo
     often dropped). Not forgiven: other sound-alikes ("they coach the under twelves", "hey
     couch"), or two words misheard.
     """
-    from voice.sounds_like import first_sound_dropped
-
     window = heard[start : start + len(wanted)]
     if len(window) != len(wanted):
         return False
@@ -158,9 +158,7 @@ class WakeWordDetector:
         for verifier in self.verifiers:
             verifier.warm_up()
         if self.verifiers:
-            from voice.sounds_like import warm
-
-            warm()  # the pronouncing dictionary phrase_at reads (about a second)
+            warm_pronunciations()  # the pronouncing dictionary phrase_at reads (about a second)
 
     def reset(self) -> None:
         """Start afresh: nothing heard before now can complete a phrase."""
