@@ -13,6 +13,7 @@ Commands:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import signal
 import sys
@@ -30,12 +31,38 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
+VOICE_MODULES = ("sounddevice", "piper", "pocketsphinx", "faster_whisper")
+"""Top-level modules of the voice dependency group (``requirements/voice.lock``)."""
+
+
+def missing_voice_module() -> str | None:
+    """The first module of the voice group that is not installed, or None."""
+    for name in VOICE_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a broken or blocked install
+            found = False
+        if not found:
+            return name
+    return None
+
+
 def _build_voice_model(settings: Settings) -> None:
     """What the voice coach needs from the bot's files, built ahead of any walk.
 
     The speech-recognition language model (from the same training data) and the bot's fixed
     answers rendered into the clip cache (so an answer asked for mid-walk plays at once).
+    Skipped, with a line saying so, where the voice group is not installed (a runtime-only
+    install serves chat, the web page and the channels).
     """
+    missing = missing_voice_module()
+    if missing is not None:
+        _say(
+            f"==> Voice walk not installed ({missing} is missing): its language model and "
+            "answer clips are skipped; chat, the web page and the channels work without them. "
+            "For the voice walk install requirements/voice.lock (make venv does)."
+        )
+        return
     from voice.answers import prerender_answers
     from voice.listen.language_model import ensure_language_model
     from voice.listen.settings import ListenSettings
