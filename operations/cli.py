@@ -223,6 +223,14 @@ def main(argv: list[str] | None = None) -> int:
             _build_voice_model(settings)
             return 0
         if args.command == "walk":
+            missing = missing_voice_module()
+            if missing is not None:
+                print(
+                    f"error: the voice walk is not installed ({missing} is missing); install "
+                    "requirements/voice.lock (make venv does)",
+                    file=sys.stderr,
+                )
+                return 1
             from voice import app as voice_app
 
             return voice_app.walk(args)

@@ -30,3 +30,13 @@ def test_a_runtime_only_install_skips_the_voice_preparation_and_says_so(
     assert f"Voice walk not installed ({module} is missing)" in out
     assert "requirements/voice.lock" in out
     assert not (tmp_path / "lm").exists()  # nothing was built
+
+
+def test_the_walk_without_the_voice_group_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "pocketsphinx", None)
+    assert cli.main(["walk", "--text-only"]) == 1
+    err = capsys.readouterr().err
+    assert "the voice walk is not installed (pocketsphinx is missing)" in err
+    assert "requirements/voice.lock" in err
