@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from bot.nlp.negation import WORD_RE, clause_before
 from bot.nlp.quantities.numbers import parse_number
+from bot.nlp.split_words import join_split_words
 from bot.profile.slots import MAX_TEXT_CHARS, Rejection
 
 _MASK: Final = "\x00"
@@ -54,15 +55,6 @@ _SPLIT_WORDS: Final[dict[str, str]] = {
     "sidewalk": "sidewalk",
     "walkway": "walkway",
 }
-_SPLIT_PAIR_RE: Final = re.compile(r"\b([a-z]+) ([a-z]+)\b")
-
-
-def _join_split_words(lower: str) -> str:
-    def join(m: re.Match[str]) -> str:
-        word = _SPLIT_WORDS.get(m.group(1) + m.group(2))
-        return f"{word} " if word else m.group()
-
-    return _SPLIT_PAIR_RE.sub(join, lower)
 
 
 def normalise(text: str) -> str:
@@ -76,7 +68,7 @@ def normalise(text: str) -> str:
             out.append(" ")
         else:
             out.append(low if len(low) == 1 else char)
-    return _join_split_words("".join(out))
+    return join_split_words("".join(out), _SPLIT_WORDS.get, keep_length=True)
 
 
 @dataclass

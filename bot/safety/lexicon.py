@@ -16,6 +16,8 @@ from typing import Literal
 
 import yaml
 
+from bot.nlp.split_words import join_split_words
+
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "content" / "safety_lexicon.yml"
 
 Severity = Literal["emergency", "urgent"]
@@ -221,15 +223,13 @@ def normalise(text: str, lexicon: Lexicon | None = None) -> str:
 
 
 _DROPPED_G = re.compile(r"\b([a-z]{2,})in'(?![a-z])")
-_SPLIT_PAIR = re.compile(r"\b([a-z]{2,}) ([a-z]{2,})\b")
 
 
 def _join_split_words(text: str, lexicon: Lexicon) -> str:
     """Join a word a recogniser split in two ("war farin", "claudi cation") when the joined
     word is one the patterns rely on (``fuzzy_words``, or one slip away from one)."""
 
-    def joined(first: str, second: str) -> str | None:
-        word = first + second
+    def known(word: str) -> str | None:
         if len(word) < 7:
             return None
         if word in lexicon.fuzzy_words:
@@ -237,14 +237,4 @@ def _join_split_words(text: str, lexicon: Lexicon) -> str:
         fixed = _fix_token(word, lexicon)
         return fixed if fixed in lexicon.fuzzy_words else None
 
-    position = 0
-    while True:
-        match = _SPLIT_PAIR.search(text, position)
-        if match is None:
-            return text
-        word = joined(match.group(1), match.group(2))
-        if word is None:
-            position = match.start(2)  # the second word may start the next pair
-            continue
-        text = text[: match.start()] + word + text[match.end() :]
-        position = match.start() + len(word)
+    return join_split_words(text, known)

@@ -402,6 +402,8 @@ CASES: list[Case] = [
     ("I walk at weekends", None, [], {"days_per_week": 2}, set()),
     # Words a recogniser splits in two are read whole.
     ("tread mill at the gym", None, [], {"location": "treadmill"}, set()),
+    # After an odd number of words too (each neighbouring pair is tried).
+    ("have never walked back words", None, [], {"experience": "none"}, set()),
     ("in doors holding the kitchen bench", None, [], {"location": "indoor_support"}, set()),
     ("i have never walked back words", None, [], {"experience": "none"}, set()),
     # "no" before a health word is about it, not about the place after it.
