@@ -141,7 +141,9 @@ def _read_mention(
     return "current", who
 
 
-def _mentions(text: str, lexicon: Lexicon, unblanked: str | None = None) -> list[SymptomMention]:
+def _mentions(text: str, lexicon: Lexicon, unblanked: str) -> list[SymptomMention]:
+    """Symptom mentions in ``text`` (figures of speech blanked) with their reading;
+    ``unblanked`` is the same text before the blanking (softeners are read there)."""
     found: list[tuple[int, SymptomMention]] = []
     taken: list[tuple[int, int]] = []
     last_who: Who = "self"
@@ -155,9 +157,7 @@ def _mentions(text: str, lexicon: Lexicon, unblanked: str | None = None) -> list
             readings.append((start, end, symptom))
     readings.sort(key=lambda item: item[0])
     for start, end, symptom in readings:
-        status, who = _read_mention(
-            text, start, end, symptom.mild_ok, lexicon, text if unblanked is None else unblanked
-        )
+        status, who = _read_mention(text, start, end, symptom.mild_ok, lexicon, unblanked)
         if symptom.needs_report and status == "current":
             sentence = sentence_of(text, start)
             if lexicon.context.question_start.search(text[sentence.start : sentence.end].strip()):
