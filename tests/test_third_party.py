@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -66,7 +67,7 @@ def test_every_direct_dependency_is_listed_with_a_licence() -> None:
 def test_the_tables_are_what_the_script_writes_from_the_installed_metadata() -> None:
     """Fails when a lock changed without `scripts/licences.py` being run again."""
     document = DOC.read_text(encoding="utf-8")
-    assert licences.updated(document, licences.render(licences.rows())) == document
+    assert licences.updated(document, licences.render(licences.rows(), licences.web_rows())) == document
 
 
 def test_no_gpl_package_in_the_runtime_lock() -> None:
@@ -88,3 +89,51 @@ def test_model_wheels_are_pinned_by_hash_and_recorded(package: str) -> None:
     for digest in hashes:
         assert f"`{digest[:8]}…{digest[-6:]}`" in row, f"{package}: {digest} not recorded"
     assert "Hugging Face" in row  # the upstream source of the weights is named
+
+
+def test_the_web_widget_and_what_it_needs_are_listed_and_none_is_copyleft() -> None:
+    listed, counts = licences.web_rows()
+    names = [row.name for row in listed]
+    assert names[0] == "rasa-webchat" and {"react", "react-dom", "socket.io-client"} <= set(names)
+    assert sum(counts.values()) > len(listed)
+    assert not [name for name in counts if re.search(r"GPL|MPL|EPL|CDDL|SSPL|EUPL", name)]
+
+
+def test_web_rows_resolve_nested_packages_as_node_does(tmp_path: Path) -> None:
+    lock = {
+        "packages": {
+            "": {"name": "page"},
+            "node_modules/rasa-webchat": {
+                "version": "1.0.1",
+                "license": "Apache-2.0",
+                "dependencies": {"a": "^1"},
+                "peerDependencies": {"react": "^16", "maybe": "*"},
+                "peerDependenciesMeta": {"maybe": {"optional": True}},
+            },
+            "node_modules/a": {"version": "1.0.0", "license": "MIT", "dependencies": {"b": "*"}},
+            "node_modules/a/node_modules/b": {"version": "2.0.0", "license": "ISC"},
+            "node_modules/b": {"version": "1.0.0", "license": "BSD-3-Clause"},
+            "node_modules/react": {"version": "16.14.0"},
+        }
+    }
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "package-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+
+    listed, counts = licences.web_rows(tmp_path)
+
+    assert [(r.name, r.version, r.licence) for r in listed] == [
+        ("rasa-webchat", "1.0.1", "Apache-2.0"),
+        ("a", "1.0.0", "MIT"),
+        ("react", "16.14.0", "not recorded in the lock"),
+    ]
+    # a's own nested b 2.0.0 (ISC) is the one loaded, not the top-level b; optional peers skipped
+    assert counts == {"Apache-2.0": 1, "MIT": 1, "ISC": 1, "not recorded in the lock": 1}
+
+
+def test_web_rows_name_a_package_the_lock_lacks(tmp_path: Path) -> None:
+    lock = {"packages": {"node_modules/rasa-webchat": {"version": "1", "dependencies": {"x": "*"}}}}
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "package-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+
+    with pytest.raises(SystemExit, match="needs x"):
+        licences.web_rows(tmp_path)

@@ -315,8 +315,13 @@ def test_prerender_without_disk_cache_keeps_clips_in_memory(
     assert gtts_standin.texts == [CUE, "Not prerendered.", "Not prerendered."]
 
 
-def test_progress_bar_draws_on_one_line() -> None:
-    stream = io.StringIO()
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_one_line_on_a_terminal() -> None:
+    stream = _Terminal()
     draw = progress_bar(stream)
 
     for done in range(11):
@@ -328,10 +333,28 @@ def test_progress_bar_draws_on_one_line() -> None:
     assert text.count("\n") == 1
 
 
+def test_progress_bar_writes_a_line_every_10_s_to_a_log() -> None:
+    """A file or pipe gets whole lines, the first, one per 10 s and the last, no redraws."""
+    stream = io.StringIO()
+    now = [0.0]
+    draw = progress_bar(stream, label="    voice answers", clock=lambda: now[0])
+
+    for done in range(247):
+        now[0] = done * 0.25  # 246 answers in about a minute
+        draw(done, 246)
+
+    lines = stream.getvalue().splitlines()
+    assert "\r" not in stream.getvalue()
+    assert lines[0] == "    voice answers [----------] 0/246"
+    assert lines[-1] == "    voice answers [##########] 246/246"
+    assert len(lines) == 8  # at 0, 10, 20, 30, 40, 50, 60 s and the end
+    assert lines[1] == "    voice answers [##--------] 40/246"
+
+
 def test_progress_bar_defaults_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     progress_bar()(0, 0)
 
-    assert capsys.readouterr().err == "\rPreparing cues [##########] 0/0\n"
+    assert capsys.readouterr().err == "Preparing cues [##########] 0/0\n"
 
 
 # -- sentences -----------------------------------------------------------------------------

@@ -395,25 +395,44 @@ class Speech:
 
 
 def progress_bar(
-    stream: TextIO | None = None, label: str = "Preparing cues", width: int = 10
+    stream: TextIO | None = None,
+    label: str = "Preparing cues",
+    width: int = 10,
+    every_s: float = 10.0,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ProgressCallback:
-    """A ``(done, total)`` callback drawing ``Preparing cues [#####-----] 5/10`` on one line.
+    """A ``(done, total)`` callback drawing ``Preparing cues [#####-----] 5/10``.
+
+    On a terminal the bar is redrawn in place on one line. Anywhere else (a log file, a pipe,
+    CI) a redraw would add a line per step, so it writes a whole line at the first step, then
+    at most one every ``every_s`` seconds, and the last.
 
     Args:
         stream: Where to draw; default ``sys.stderr`` (looked up when drawing).
         label: Text before the bar.
         width: Characters in the bar.
+        every_s: Least time between two lines when ``stream`` is not a terminal.
+        clock: Seconds, for ``every_s``.
 
     Returns:
         The callback for :meth:`Speech.prerender`; it ends the line when ``done == total``.
     """
+    last_line: list[float] = []
 
     def draw(done: int, total: int) -> None:
         out = stream if stream is not None else sys.stderr
         filled = width if total <= 0 else min(width, round(width * done / total))
-        out.write(f"\r{label} [{'#' * filled}{'-' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            out.write("\n")
+        bar = f"{label} [{'#' * filled}{'-' * (width - filled)}] {done}/{total}"
+        finished = done >= total
+        isatty = getattr(out, "isatty", None)
+        if callable(isatty) and isatty():
+            out.write(f"\r{bar}" + ("\n" if finished else ""))
+        else:
+            now = clock()
+            if not (finished or not last_line or now - last_line[-1] >= every_s):
+                return
+            last_line[:] = [now]
+            out.write(f"{bar}\n")
         out.flush()
 
     return draw
