@@ -49,18 +49,20 @@ def earlier_answers(tracker: Tracker, given: set[str]) -> list[ParsedAnswer]:
     Only first-person messages since the conversation (re)started count, the latest answer
     to a slot wins, slots already set or ``given`` in the current message are left alone.
     """
-    texts: list[str] = []
+    messages: list[tuple[str, list[Any]]] = []
     for event in tracker.events:
         if event.get("event") in ("restart", "session_started"):
-            texts = []  # a deletion restarts the conversation: nothing before it counts
+            messages = []  # a deletion restarts the conversation: nothing before it counts
         elif event.get("event") == "user":
-            texts.append(str(event.get("text") or ""))
-    texts = texts[-EARLIER_MESSAGES - 1 : -1]
+            entities = (event.get("parse_data") or {}).get("entities") or []
+            messages.append((str(event.get("text") or ""), list(entities)))
+    messages = messages[-EARLIER_MESSAGES - 1 : -1]
     found: dict[str, ParsedAnswer] = {}
-    for text in texts:
+    for text, entities in messages:
         if not _FIRST_PERSON.search(text):
             continue
-        for answer in parse_answers(text)[0]:
+        # read as the message was read when it came: with its entities
+        for answer in parse_answers(text, entities)[0]:
             unknown = answer.slot not in given and tracker.get_slot(answer.slot) is None
             if answer.slot in PROFILE_SLOTS and unknown:
                 found[answer.slot] = answer

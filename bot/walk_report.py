@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.nlp.negation import negated
 from bot.nlp.quantities.parse import parse_quantity
 
 Feel = Literal["easy", "ok", "hard"]
@@ -52,7 +53,9 @@ _TIRED = re.compile(
     r"\b(tired|exhausted|knackered|shattered|worn out|fatigued|no energy|drained)\b"
 )
 _WORRY = re.compile(r"\b(worried|nervous|scared|afraid|anxious|frightened|fear)\b")
-_NEGATED_FEEL = re.compile(r"\bnot\s+(too\s+|that\s+|very\s+)?(hard|tough|difficult|easy)\b")
+# "not too hard", "wasn't that easy": a feel word negated (bot.nlp.negation) within two words.
+_FEEL_WORD = re.compile(r"\b(hard|tough|difficult|easy)\b")
+_FEEL_NEGATORS = frozenset({"not", "wasn't", "wasnt", "isn't", "isnt", "never"})
 
 
 @dataclass(frozen=True)
@@ -110,9 +113,10 @@ def _feel(text: str, rpe: int | None) -> Feel | None:
     rest = _OPENING_MARKER.sub("", text)
     if _WALKED.search(rest) or _DURATION_SPAN.search(rest):
         text = rest
-    negated = _NEGATED_FEEL.search(text)
-    if negated:
-        return "easy" if negated.group(2) != "easy" else "ok"
+    words = list(_FEEL_WORD.finditer(text))
+    denied = [w for w in words if negated(text, w.start(), window=2, negators=_FEEL_NEGATORS)]
+    if denied and len(denied) == len(words):  # "not too hard"; but "hard, not easy" is hard
+        return "easy" if denied[0].group(1) != "easy" else "ok"
     if _HARD.search(text):
         return "hard"
     if _EASY.search(text):

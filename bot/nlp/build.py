@@ -97,6 +97,7 @@ CODE_FILES = (
     "__init__.py",
     "build.py",
     "components.py",
+    "idioms.py",
     "units.py",
     *(path.relative_to(NLP_DIR).as_posix() for path in sorted(NLP_DIR.glob("quantities/*.py"))),
 )

@@ -33,6 +33,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from bot.nlp import QUANTITY_LABELS, VOCAB_LABELS
+from bot.nlp.idioms import WordContext, is_idiom
 from bot.nlp.quantities.kinds import AGE, DURATION, INCLINE, KINDS, WEIGHT, Quantity
 from bot.nlp.quantities.parse import parse_quantity
 from bot.nlp.quantities.tokens import is_number_token, is_quantity_token, is_unit_token, tokenize
@@ -132,75 +133,6 @@ _DECADE_RE: Final = (
     r"^([2-9]0s|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)$"
 )
 
-# --- vocabulary false positives -------------------------------------------------------------
-_POSSESSIVE_OR_ADJ: Final = frozenset(
-    {
-        "my",
-        "your",
-        "his",
-        "her",
-        "their",
-        "our",
-        "the",
-        "a",
-        "bad",
-        "sore",
-        "stiff",
-        "painful",
-        "aching",
-        "achy",
-        "whole",
-        "weak",
-        "injured",
-        "dodgy",
-        "hurt",
-        "strong",
-        "straight",
-        "flat",
-        "upright",
-    }
-)
-_BACK_OK_NEXT: Final = frozenset(
-    {
-        "pain",
-        "pains",
-        "ache",
-        "aches",
-        "muscle",
-        "muscles",
-        "problem",
-        "problems",
-        "injury",
-        "spasm",
-        "spasms",
-        "hurts",
-        "hurt",
-        "feels",
-        "straight",
-    }
-)
-_TRACK_OK_PREV: Final = _POSSESSIVE_OR_ADJ | {
-    "an",
-    "this",
-    "that",
-    "running",
-    "athletics",
-    "local",
-    "school",
-    "indoor",
-    "outdoor",
-    "race",
-    "sports",
-    "jogging",
-    "walking",
-    "oval",
-    "dirt",
-}
-_VERB_NEXT: Final = frozenset({"my", "your", "his", "her", "our", "their", "it", "up", "the"})
-_FELL_IDIOMS: Final = frozenset({"asleep", "apart", "through", "behind", "short", "silent", "for"})
-_STROKE_IDIOM_PREV: Final = frozenset(
-    {"breast", "back", "swimming", "swim", "brush", "master", "paddle", "golf", "single"}
-)
 _SIDES: Final[dict[str, str]] = {
     "left": "left",
     "l": "left",
@@ -545,39 +477,14 @@ class QuantityRecognizer:
         """A few idioms that the (context-free) entity ruler matches but should not."""
         if len(ent) != 1:
             return False
-        text = ent.text.lower()
-        prev = _next_lower(doc, ent.start - 1)
-        prev_tok = doc[ent.start - 1] if ent.start > 0 else None
-        nxt = _next_lower(doc, ent.end)
-        label = ent.label_
-        if label == "body_part":
-            if text in ("back", "backs"):  # "walk back", "come back", "back then"
-                return prev not in _POSSESSIVE_OR_ADJ and nxt not in _BACK_OK_NEXT
-            if text in ("foot", "feet"):  # "5 foot 10", "on foot", "a few feet behind"
-                return prev in ("on", "few") or bool(prev_tok is not None and prev_tok.like_num)
-            if text in ("joint", "joints"):  # "a joint effort"
-                return prev == "a"
-        if label == "place":
-            if text in ("track", "tracks"):  # "keep track", "on track", "track my steps"
-                return prev not in _TRACK_OK_PREV or nxt in ("of", "my", "your", "it")
-            if text in ("park", "parks"):  # "I park my car"
-                return nxt in _VERB_NEXT
-            if text in ("inside", "outside"):  # "the inside of my knee"
-                return nxt in ("of", "my", "your", "the") or prev in ("the", "on", "an")
-            if text in ("yard", "yards"):  # "100 yards"
-                return bool(prev_tok is not None and prev_tok.like_num)
-            if text in ("counter", "counters"):  # "over the counter"
-                return prev == "the" and _next_lower(doc, ent.start - 2) == "over"
-            if text in ("hall", "halls"):  # "hall of fame"
-                return nxt == "of"
-        if label == "symptom":
-            if text in ("fell", "fallen"):  # "fell asleep"
-                return nxt in _FELL_IDIOMS
-            if text in ("weak", "hurt"):  # "weak signal", "hurt feelings"
-                return nxt in ("signal", "spot", "point", "link", "feelings", "wifi")
-        if label == "condition" and text in ("stroke", "strokes"):  # "breast stroke"
-            return prev in _STROKE_IDIOM_PREV or nxt == "of"
-        return False
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        context = WordContext(
+            before=_next_lower(doc, ent.start - 1),
+            before2=_next_lower(doc, ent.start - 2),
+            after=_next_lower(doc, ent.end),
+            before_is_number=bool(before is not None and before.like_num),
+        )
+        return is_idiom(ent.label_, ent.text.lower(), context)
 
     @staticmethod
     def _merge(vocab: list[Span], quantities: list[Span]) -> list[Span]:

@@ -1,11 +1,12 @@
-"""Is a word negated? The one negation helper of the profile parser and the plan adaptation.
+"""Is a word negated? The one negation helper of the profile parser, plan adaptation, walk report.
 
 :func:`negated` looks at the few words of the clause just before a position: a negation
 word there ("no", "never", "didn't", "instead of"...) negates what follows, unless a word
 that ends the negation's scope ("so", "and"...) or the thing the negation is about comes
 first. The profile parser (:mod:`bot.profile.parse`) reads answers with it ("no knee problems",
 "not the treadmill"); the plan adaptation (:mod:`bot.plan.adapt`) reads a walk note with it
-("no wobbles today" is not a balance scare), with its own shorter list of negation words.
+("no wobbles today" is not a balance scare), with its own shorter list of negation words;
+the walk report (:mod:`bot.walk_report`) reads the feel with it ("not too hard").
 
 The safety assessment has its own reading (:mod:`bot.safety.context`): a ConText-style
 model with pseudo-negations, scope terminators and sentence scopes, whose trigger words live

@@ -3,92 +3,40 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Final
 
+from bot.nlp.idioms import context_in_text, is_idiom
 from bot.nlp.negation import negated, words_before
+from bot.nlp.vocabulary import label_regex, phrase_matcher
 from bot.profile.entities import Entity
 from bot.profile.slots import CONDITIONS
 from bot.profile.text import TAG_COND, Results, Text, rx, unmasked
 
-_BODY: Final = (
-    r"(?:knees?|hips?|(?:lower\s+|upper\s+)?back|ankles?|feet|foot|hamstrings?|calf|calves"
-    r"|shoulders?|neck|achilles|heels?|shins?|legs?|wrists?|toes?|spine|pelvis|groin|quads?"
-    r"|glutes?|joints?)"
-)
 _SIDE: Final = r"(?:(?:left|right|both)\s+)?"
-_FREE_CONDITION_RULES: Final[tuple[re.Pattern[str], ...]] = (
-    rx(
-        r"\b(?:bad|dodgy|weak|sore|stiff|painful|injured|gammy|creaky|wonky|dicky|arthritic"
-        r"|replaced|torn|sprained|broken|twisted|pulled|tight|achy|aching|troublesome|problem"
-        rf"|fused|bionic|new|false|unstable|swollen|damaged|operated)\s+{_SIDE}{_BODY}\b"
-    ),
-    rx(
-        rf"\b{_SIDE}{_BODY}\s+(?:pain|problems?|issues?|trouble|injur(?:y|ies)|surgery"
-        r"|replacement|operation|op|arthritis|reconstruction|sprain|strain|fracture|niggle)\b"
-    ),
-    rx(
-        r"\b(?:pain|problems?|trouble|issues?|arthritis|injur(?:y|ies))\s+(?:in|with|on)\s+"
-        rf"(?:my|the|both)\s+{_SIDE}{_BODY}\b"
-    ),
-    rx(
-        rf"\b{_SIDE}{_BODY}\s+(?:hurts?|hurting|aches?|aching|(?:is|are|get|gets)\s+"
-        r"(?:sore|stiff|painful|swollen)|gives?\s+way|clicks?|locks?)\b"
-    ),
+_FREE_CONDITION_RULES: Final = (
+    r"\b(?:bad|dodgy|weak|sore|stiff|painful|injured|gammy|creaky|wonky|dicky|arthritic"
+    r"|replaced|torn|sprained|broken|twisted|pulled|tight|achy|aching|troublesome|problem"
+    r"|fused|bionic|new|false|unstable|swollen|damaged|operated)\s+{side}{body}\b",
+    r"\b{side}{body}\s+(?:pain|problems?|issues?|trouble|injur(?:y|ies)|surgery"
+    r"|replacement|operation|op|arthritis|reconstruction|sprain|strain|fracture|niggle)\b",
+    r"\b(?:pain|problems?|trouble|issues?|arthritis|injur(?:y|ies))\s+(?:in|with|on)\s+"
+    r"(?:my|the|both)\s+{side}{body}\b",
+    r"\b{side}{body}\s+(?:hurts?|hurting|aches?|aching|(?:is|are|get|gets)\s+"
+    r"(?:sore|stiff|painful|swollen)|gives?\s+way|clicks?|locks?)\b",
 )
-#: Named conditions and their canonical names, which are ids of bot/nlp/patterns/condition.jsonl
-#: or symptom.jsonl (tests/profile/test_vocabulary.py checks it).
-NAMED_CONDITIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
-    (rx(pattern), name)
-    for pattern, name in (
-        (r"\brheumatoid\s+arthritis\b", "rheumatoid arthritis"),
-        (r"\bosteo\s*-?\s*arthritis\b", "osteoarthritis"),
-        (r"\barthritis\b", "arthritis"),
-        (r"\bosteoporosis\b", "osteoporosis"),
-        (r"\bosteopenia\b", "osteopenia"),
-        (r"\basthma(?:tic)?\b", "asthma"),
-        (r"\bdiabet(?:es|ic)\b", "diabetes"),
-        (r"\bhigh\s+blood\s+pressure\b|\bhypertension\b", "high blood pressure"),
-        (r"\blow\s+blood\s+pressure\b", "low blood pressure"),
-        (r"\bheart\s+(?:condition|problems?|disease|failure|attack)\b", "heart condition"),
-        (r"\bangina\b", "angina"),
-        (r"\bacl\s+(?:reconstruction|repair|surgery|graft)\b", "acl reconstruction"),
-        (r"\bacl\b", "acl injury"),
-        (r"\bmenisc(?:us|al)\s+tear\b|\btorn\s+menisc(?:us|i)\b", "meniscus tear"),
-        (r"\b(?:herniated|slipped|bulging)\s+disc\b", "herniated disc"),
-        (r"\bspinal\s+stenosis\b", "spinal stenosis"),
-        (r"\bscoliosis\b", "scoliosis"),
-        (r"\bbursitis\b", "bursitis"),
-        (r"\bhernia\b", "hernia"),
-        (r"\bfear\s+of\s+fall(?:ing|s)?\b", "fear of falling"),
-        (r"\bpost\s*-?\s*partum\b|\bjust\s+had\s+a\s+baby\b", "postpartum"),
-        (r"\bcancer\b", "cancer"),
-        (r"\bcopd\b|\bemphysema\b", "copd"),
-        (r"\bvertigo\b", "vertigo"),
-        (r"\bdizz(?:y\s+spells|iness)\b", "dizziness"),
-        (r"\bparkinson'?s\b", "parkinson's disease"),
-        (r"\bmultiple\s+sclerosis\b", "multiple sclerosis"),
-        (r"\bstroke\b", "stroke"),
-        (r"\bepilep(?:sy|tic)\b", "epilepsy"),
-        (r"\bsciatica\b", "sciatica"),
-        (r"\bplantar\s+fasciitis\b", "plantar fasciitis"),
-        (r"\bshin\s+splints\b", "shin splints"),
-        (r"\bpregnan(?:t|cy)\b", "pregnancy"),
-        (r"\b(?:poor|bad)\s+balance\b|\bbalance\s+problems?\b", "balance disorder"),
-        (r"\bhad\s+(?:a\s+)?(?:few\s+)?falls?\b|\bhistory\s+of\s+falls\b", "history of falls"),
-        (r"\bneuropathy\b", "peripheral neuropathy"),
-        (r"\bfibromyalgia\b", "fibromyalgia"),
-        (r"\bgout\b", "gout"),
-        (r"\btendon?itis\b", "tendinitis"),
-        (r"\blong\s+covid\b", "long covid"),
-        (r"\bdementia\b", "dementia"),
-        (r"\bpacemaker\b", "pacemaker"),
-        (
-            r"\b(?:had|recent|recovering\s+from|after\s+(?:my|the|an?))\s+(?:an?\s+)?"
-            r"(?:surgery|operation)\b",
-            "surgery",
-        ),
-    )
-)
+
+
+@cache
+def _free_rules() -> tuple[re.Pattern[str], ...]:
+    """The wording rules around a body part ("bad knee", "pain in my hip"), compiled once.
+
+    The body parts are those of ``bot/nlp/patterns/body_part.jsonl``.
+    """
+    body = label_regex("body_part")
+    return tuple(rx(rule.format(side=_SIDE, body=body)) for rule in _FREE_CONDITION_RULES)
+
+
 _PREVENT: Final = frozenset(
     {"prevent", "preventing", "avoid", "avoiding", "reduce", "reducing", "stop", "fewer", "less"}
     | {"lower", "risk", "fear"}
@@ -137,15 +85,24 @@ def condition_entities(t: Text, ents: list[Entity], out: Results) -> None:
 
 
 def condition_text(t: Text, out: Results) -> None:
-    """Free-text conditions: "bad knee", "knee pain", named conditions."""
-    rules: list[tuple[re.Pattern[str], str | None]] = [(p, None) for p in _FREE_CONDITION_RULES]
-    rules += list(NAMED_CONDITIONS)
-    for pattern, name in rules:
+    """Conditions in free text: the condition and symptom phrases of ``bot/nlp/patterns``
+    left unread (the same words, ids and idiom rule as the spaCy pipeline), then wordings
+    around a body part ("bad knee", "knee pain", "pain in my hip")."""
+    view = t.view(TAG_COND)
+    for phrase in phrase_matcher("condition", "symptom").finditer(view):
+        word = t.lower[phrase.start : phrase.end]
+        context = context_in_text(t.lower, phrase.start, phrase.end)
+        if " " not in word and is_idiom(phrase.label, word, context):
+            continue
+        t.claim(phrase.start, phrase.end, TAG_COND)
+        if _condition_ok(view, phrase.start):
+            out.add(CONDITIONS, phrase.id, t.source(phrase.start, phrase.end), phrase.start)
+    for pattern in _free_rules():
         view = t.view(TAG_COND)
         for m in unmasked(pattern, view):
             t.claim(m.start(), m.end(), TAG_COND)
             if _condition_ok(view, m.start()):
-                value = name or " ".join(m.group().split())
+                value = " ".join(m.group().split())
                 out.add(CONDITIONS, value, t.source(m.start(), m.end()), m.start())
 
 

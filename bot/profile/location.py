@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bot.nlp.idioms import context_in_text, is_idiom
 from bot.nlp.negation import negated
+from bot.nlp.vocabulary import phrase_matcher
 from bot.profile.entities import Entity
 from bot.profile.slots import LOCATION
-from bot.profile.text import TAG_ACT, TAG_PLACE, Results, Text, rx, unmasked
+from bot.profile.text import TAG_ACT, TAG_PLACE, Results, Text
 
 _PLACE_NEGATION_WINDOW: Final = 5
 # What "no" is about in "no injuries treadmill at the gym": not the place that follows.
@@ -43,50 +45,6 @@ _WEAK_PLACES: Final = frozenset(
     {"gym", "mall", "wall", "handrail", "chair", "stairs", "kitchen counter", "counter"}
 )
 
-_PLACE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = (
-    (rx(r"\btread\s*-?\s*mills?\b|\b(?:walking|running)\s+machines?\b"), "treadmill", False),
-    (
-        rx(
-            r"(?:^\W*|\b(?:running|athletics|race|school|walking|indoor|outdoor|the|a|an|my|our"
-            r"|local)\s+)tracks?\b(?!\s+(?:my|your|his|her|our|of|it|this|that|how)\b)"
-        ),
-        "outdoor",
-        False,
-    ),
-    (
-        rx(
-            r"\b(?:car\s+)?parks?\b|\b(?:foot|tow|bike|cycle)?paths?\b|\btrails?\b|\broads?\b"
-            r"|\bstreets?\b|\bpavements?\b|\bsidewalks?\b|\bbeach(?:es)?\b|\bpromenade\b"
-            r"|\bseafront\b|\bgrass(?:y)?\b|\blawns?\b|\bfields?\b|\bpitch\b|\bout\s*doors\b"
-            r"|\boutside\b(?!\s+(?:of\s+)?my\s+comfort)|\bgardens?\b|\b(?:back)?yard\b|\bhills?\b"
-            r"|\bsand\b|\baround\s+the\s+block\b|\bneighbou?rhood\b|\bparking\s+lot\b"
-            r"|\bwoods\b|\bforest\b|\bcountryside\b|\bcanal\b|\bplayground\b|\bin\s+the\s+open\b"
-        ),
-        "outdoor",
-        False,
-    ),
-    (
-        rx(
-            r"\bhall(?:way)?s?\b|\bcorridors?\b|\bin\s*doors\b|\binside\b(?!\s+(?:of\b|my\s+(?:knee|hip|leg|head|body)))"
-            r"|\bkitchen\b(?!\s+(?:counter|worktop|bench|table))|\bliving\s*room\b|\blounge\b"
-            r"|\bbedroom\b"
-        ),
-        "indoor_support",
-        False,
-    ),
-    (
-        rx(
-            r"\bgyms?\b|\bgymnasium\b|\b(?:leisure|fitness|sports|rec|recreation)\s+cent(?:re|er)\b"
-            r"|\bhealth\s+club\b|\b(?:at|around|in)\s+(?:my\s+|the\s+)?(?:home|house|flat|apartment)\b"
-            r"|\bmalls?\b|\bshopping\s+cent(?:re|er)\b"
-            r"|\b(?:kitchen\s+)?(?:counter|worktop)s?\b|\bwalls?\b|\b(?:hand\s*)?rails?\b"
-            r"|\brailings?\b|\bbann?isters?\b|\bchairs?\b|\bstairs\b|\bgrab\s+bars?\b"
-        ),
-        "indoor_support",
-        True,
-    ),
-)
-
 
 def place_location(value: str) -> tuple[str, bool] | None:
     """Map a canonical place entity value to (location, weak); ``None`` for unusable places.
@@ -105,23 +63,31 @@ def place_location(value: str) -> tuple[str, bool] | None:
     return None
 
 
+def _read_place(t: Text, view: str, value: str, start: int, end: int, out: Results) -> None:
+    """Claim the place and add its location unless it is negated."""
+    t.claim(start, end, TAG_PLACE)
+    mapped = place_location(value)
+    if mapped is None:
+        return
+    if negated(view, start, _PLACE_NEGATION_WINDOW, _HEALTH_NOUNS):
+        return
+    weak = mapped[1] or _is_home(t.lower[start:end])
+    out.add(LOCATION, mapped[0], t.source(start, end), start, weak)
+
+
 def place_entities(t: Text, ents: list[Entity], out: Results) -> None:
     """Locations from ``place`` entities (negated ones are read but ignored)."""
     for ent in ents:
         if ent.label != "place":
             continue
-        mapped = place_location(ent.value)
         if ent.span is None:
+            mapped = place_location(ent.value)
             if mapped:
                 out.add(LOCATION, mapped[0], ent.value, len(t.lower), mapped[1])
             continue
         start, end = ent.span
-        if not t.is_free(start, end, TAG_PLACE, TAG_ACT):
-            continue
-        t.claim(start, end, TAG_PLACE)
-        weak = mapped is not None and (mapped[1] or _is_home(t.lower[start:end]))
-        if mapped and not negated(t.lower, start, _PLACE_NEGATION_WINDOW, _HEALTH_NOUNS):
-            out.add(LOCATION, mapped[0], t.source(start, end), start, weak)
+        if t.is_free(start, end, TAG_PLACE, TAG_ACT):
+            _read_place(t, t.lower, ent.value, start, end, out)
 
 
 def _is_home(text: str) -> bool:
@@ -129,13 +95,17 @@ def _is_home(text: str) -> bool:
 
 
 def place_text(t: Text, out: Results) -> None:
-    """Locations from place words in the text."""
-    for pattern, location, weak in _PLACE_RULES:
-        view = t.view(TAG_PLACE, TAG_ACT)
-        for m in unmasked(pattern, view):
-            t.claim(m.start(), m.end(), TAG_PLACE)
-            if not negated(view, m.start(), _PLACE_NEGATION_WINDOW, _HEALTH_NOUNS):
-                out.add(LOCATION, location, t.source(m.start(), m.end()), m.start(), weak)
+    """Locations from the place words of ``bot/nlp/patterns/place.jsonl`` left unread.
 
-
-# --------------------------------------------------------------------------------------------
+    The same words, ids and idiom rule (:mod:`bot.nlp.idioms`) as the spaCy pipeline, so a
+    caller without entities gets the same reading; with entities, this finds only what their
+    spans missed.
+    """
+    view = t.view(TAG_PLACE, TAG_ACT)
+    for phrase in phrase_matcher("place").finditer(view):
+        word = t.lower[phrase.start : phrase.end]
+        if " " not in word and is_idiom(
+            "place", word, context_in_text(t.lower, phrase.start, phrase.end)
+        ):
+            continue
+        _read_place(t, view, phrase.id, phrase.start, phrase.end, out)

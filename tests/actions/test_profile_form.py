@@ -188,6 +188,16 @@ def test_a_plan_request_keeps_what_was_said_about_oneself_before() -> None:
     assert slots["conditions"] == ()
 
 
+def test_what_was_said_before_is_read_with_its_entities() -> None:
+    """An earlier message is read as it was when it came, with its entities: "MS" is an
+    entity of the pipeline (case-sensitive) that the raw words alone cannot give."""
+    ms = {"entity": "condition", "value": "multiple sclerosis", "start": 7, "end": 9}
+    before = [user_event("I have MS and I'm 52", "inform", entities=[ms])]
+    _, slots = validate("make me a plan", "start_plan", requested=None, before=before)
+    assert slots["conditions"] == ("multiple sclerosis",)
+    assert slots["age"] == 52
+
+
 def test_nothing_said_before_a_restart_is_kept() -> None:
     before = [user_event("I'm 39 and I've never tried it", "inform"), {"event": "restart"}]
     _, slots = validate("make me a plan", "start_plan", requested=None, before=before)

@@ -18,6 +18,9 @@ from bot.walk_report import parse_walk_report
         ("finished today's session, knees a bit sore", None, None, True),
         ("half an hour, tough going", 30, "hard", False),
         ("15 minutes, not too hard", 15, "easy", False),
+        ("20 minutes, wasn't that hard", 20, "easy", False),
+        ("10 mins, not really easy", 10, "ok", False),
+        ("it was hard, not easy", None, "hard", False),
         ("20 minutes and my ankle hurts", 20, None, True),
         # An opening "ok" or "great" is a discourse marker, not the feel of the walk...
         ("ok anyway just did 10 min backwards in the hall", 10, None, False),

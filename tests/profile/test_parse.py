@@ -10,7 +10,9 @@ from bot.profile.parse import parse_answers
 from bot.profile.slots import SLOTS, ParsedAnswer
 from tests.profile.answers import ent, parsed
 
-# (text, asked, entities, expected answers, expected rejected slots)
+# (text, asked, entities, expected answers, expected rejected slots). Without entities the
+# places and conditions are read with the pattern files' ids, as the spaCy pipeline reads them
+# ("bad knee" -> "knee pain"), so both give the same answers.
 Case = tuple[str, "str | None", "list[dict[str, Any]]", "dict[str, Any]", "set[str]"]
 CASES: list[Case] = [
     # --- combined answers
@@ -35,7 +37,7 @@ CASES: list[Case] = [
         [],
         {
             "age": 68,
-            "conditions": ("bad left knee",),
+            "conditions": ("knee pain",),
             "location": "treadmill",
             "days_per_week": 2,
             "minutes_per_session": 30,
@@ -96,7 +98,13 @@ CASES: list[Case] = [
     # --- disambiguation of numbers
     ("I'm 70 kg", None, [], {"weight_kg": 70.0}, set()),
     ("I'm 5 foot 6", None, [], {}, set()),
-    ("I'm 6 weeks post op", None, [], {"goal": "rehab"}, set()),
+    (
+        "I'm 6 weeks post op",
+        None,
+        [],
+        {"goal": "rehab", "conditions": ("recent surgery",)},
+        set(),
+    ),
     ("I'm 70 and my wife is 68", None, [], {"age": 70}, set()),
     ("my mum is 95 years old", None, [], {}, set()),
     ("I'm 1 of 3 kids", None, [], {}, set()),
@@ -150,11 +158,11 @@ CASES: list[Case] = [
     ),
     ("I've had arthritis for years", None, [], {"conditions": ("arthritis",)}, set()),
     # --- conditions
-    ("I have a bad knee and asthma", None, [], {"conditions": ("bad knee", "asthma")}, set()),
+    ("I have a bad knee and asthma", None, [], {"conditions": ("knee pain", "asthma")}, set()),
     ("no injuries", None, [], {"conditions": ()}, set()),
     ("I'm healthy", None, [], {"conditions": ()}, set()),
     ("no injuries but I have asthma", None, [], {"conditions": ("asthma",)}, set()),
-    ("I had a fall last year", None, [], {"conditions": ("history of falls",)}, set()),
+    ("I had a fall last year", None, [], {"conditions": ("fall",)}, set()),
     (
         "I have a bad knee and arthritis, no treadmill",
         None,
@@ -202,7 +210,7 @@ CASES: list[Case] = [
     ("I want to improve my balance", None, [], {"goal": "balance"}, set()),
     ("to prevent falls", None, [], {"goal": "balance"}, set()),
     ("for my knees", None, [], {"goal": "joints"}, set()),
-    ("I have arthritis in my knees", None, [], {"conditions": ("arthritis in my knees",)}, set()),
+    ("I have arthritis in my knees", None, [], {"conditions": ("knee osteoarthritis",)}, set()),
     ("to lose weight", None, [], {"goal": "fitness"}, set()),
     ("just curious", None, [], {"goal": "curiosity"}, set()),
     ("fitness and fun", "goal", [], {"goal": "fitness"}, set()),
@@ -278,7 +286,7 @@ CASES: list[Case] = [
         "Hi! I'm Jane, 63 years young, I've got osteoarthritis in my right hip",
         None,
         [],
-        {"age": 63, "conditions": ("osteoarthritis",)},
+        {"age": 63, "conditions": ("hip osteoarthritis",)},
         set(),
     ),
     ("I don't have access to a treadmill", None, [], {}, set()),
@@ -291,7 +299,7 @@ CASES: list[Case] = [
         set(),
     ),
     ("I run 5k three times a week", None, [], {"regularly_active": True}, set()),
-    ("My knees hurt when I walk forwards", None, [], {"conditions": ("knees hurt",)}, set()),
+    ("My knees hurt when I walk forwards", None, [], {"conditions": ("knee pain",)}, set()),
     ("Don't have any", "conditions", [], {"conditions": ()}, set()),
     ("not really", "experience", [], {"experience": "none"}, set()),
     ("I can manage 10-15 minutes at a time", None, [], {"minutes_per_session": 10}, set()),
