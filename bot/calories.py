@@ -22,6 +22,8 @@ Every number comes from the fact sheet ``shared/domain/retro-walking-facts.md``:
   1.66 L/min after 4 weeks of practice, §1.9 and §2.3 rule 2).
 * Caveats always shown (§2.3 rules 3-4): it is an estimate; MET values ignore individual
   differences; holding treadmill rails lowers the real cost.
+
+One concept (hence over 400 lines): the calorie estimate, its MET rules and inputs, and its wording.
 """
 
 from __future__ import annotations

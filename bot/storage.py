@@ -33,6 +33,8 @@ Robustness:
     * Parameters are hidden from SQLAlchemy's error messages (``hide_parameters``), and
       this module logs neither user ids, message text nor health data; retries are logged
       at WARNING with the error's class name only.
+
+One concept (hence over 400 lines): the coach's SQL storage of profiles, plans and walk logs.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ plan walks the bot's starter session, a user screening refuses gets no walk, and
 coach walks the last session the bot gave it (:mod:`voice.last_session`), refuses when that
 was a refusal, and walks the bot's starter session (as data, from
 :mod:`bot.protocol.plan_sessions`) when the bot never gave this device anything.
+
+One concept (hence over 400 lines): the guided walk as a client of the bot.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ event that every command sets, and the speaker thread waits on a condition.
 Red flags are decided by the caller (the voice coach, with the bot's own
 :func:`bot.safety.assessment.assess`, or the bot's stop payload); :meth:`Workout.red_flag`
 then stops the walk at once and speaks the safety message before anything else.
+
+One concept (hence over 400 lines): the walk's state machine and its two threads.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ is a thin adapter over it).
 
 Graph API version: ``v25.0`` by default (released February 2026, available until July
 2028); ``RETROWALK_MESSENGER_GRAPH_VERSION`` picks another.
+
+One concept (hence over 400 lines): the Messenger platform, as settings, parsing, replies and
+its client.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ is a thin adapter over it).
 - Text is split at 4,096 UTF-16 units (``bot.channels.text``); the chart's ``data:`` URI is
   decoded and checked by ``bot.channels.data_uri``.
 - :func:`register_webhook` calls ``setWebhook`` with the secret token (for a CLI command).
+
+One concept (hence over 400 lines): the Telegram platform, as settings, parsing, replies and its
+client.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ Quantity entities carry the kind as label, the canonical value as entity id
 ``ent._.quantity``. ``span._.side`` reads "left", "right" or "both" from any span's text.
 
 Extensions are registered when the component is created, never at import.
+
+One concept (hence over 400 lines): the quantity component of the spaCy pipeline.
 """
 
 import re

@@ -7,8 +7,9 @@ The whole plan is :class:`bot.plan.model.Plan`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from bot.nlp.units import KMH_PER_MPH
 
@@ -49,6 +50,26 @@ class Segment:
     steps: int | None = None
 
 
+class _Timed(Protocol):
+    """A segment as the plan or the session payload holds it."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def minutes(self) -> float: ...
+
+
+def backward_minutes(segments: Iterable[_Timed]) -> float:
+    """Minutes of free backward walking (supported steps are counted separately)."""
+    return sum(s.minutes for s in segments if s.kind == "backward")
+
+
+def total_minutes(segments: Iterable[_Timed]) -> float:
+    """Minutes of the whole session, warm-up and cool-down included."""
+    return sum(s.minutes for s in segments)
+
+
 @dataclass(frozen=True)
 class Session:
     """One session: its segments in order."""
@@ -57,13 +78,13 @@ class Session:
 
     @property
     def backward_minutes(self) -> float:
-        """Minutes of free backward walking (supported steps are counted separately)."""
-        return sum(s.minutes for s in self.segments if s.kind == "backward")
+        """Minutes of free backward walking (:func:`backward_minutes`)."""
+        return backward_minutes(self.segments)
 
     @property
     def total_minutes(self) -> float:
-        """Minutes of the whole session, warm-up and cool-down included."""
-        return sum(s.minutes for s in self.segments)
+        """Minutes of the whole session (:func:`total_minutes`)."""
+        return total_minutes(self.segments)
 
     @property
     def supported_steps(self) -> int:

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.plan import week
 from bot.plan.week import SEGMENT_KINDS
 from bot.protocol import SESSION_TYPE
 from bot.protocol.fields import (
@@ -172,13 +173,13 @@ class SessionPayload:
 
     @property
     def backward_minutes(self) -> float:
-        """Minutes of free backward walking (supported steps are counted apart)."""
-        return sum(s.minutes for s in self.segments if s.kind == "backward")
+        """Minutes of free backward walking, as the plan counts them."""
+        return week.backward_minutes(self.segments)
 
     @property
     def total_minutes(self) -> float:
         """Minutes of the whole session, warm-up and cool-down included."""
-        return sum(s.minutes for s in self.segments)
+        return week.total_minutes(self.segments)
 
     def to_payload(self) -> dict[str, Any]:
         """The payload as the bot sends it (every key, in the wire order)."""

@@ -10,6 +10,8 @@ over one device block so they do not click.
 finishes when it would have with sound, so the walk's timing logic is the same. When the
 speaker fails mid-walk, :class:`SoundDevicePlayer` tells its ``on_error`` callback once and
 carries on with the same clock-driven timing.
+
+One concept (hence over 400 lines): playing clips on channels, with or without a device.
 """
 
 from __future__ import annotations

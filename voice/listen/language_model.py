@@ -17,6 +17,8 @@ Output, in a directory named by a fingerprint of all inputs:
 ``ensure_language_model`` reuses a build whose fingerprint matches and builds otherwise, so the
 model is regenerated exactly when the training data (or this recipe) changes. Command line:
 ``python -m voice.listen.language_model [--project-root DIR] [--out DIR]``.
+
+One concept (hence over 400 lines): the recogniser's language model, its corpus and its build.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ A failed engine (say gTTS with no network) is skipped for ``retry_after_s``, so 
 costs one timeout, not one per utterance; the next engine speaks the same utterance in the same
 call, so a cue is never lost. :meth:`Speech.prerender` renders a walk's cues into the cache
 before the walk, so the walk itself needs no network.
+
+One concept (hence over 400 lines): speaking an utterance, with its cache, failover, breaker and
+prerender.
 """
 
 from __future__ import annotations
