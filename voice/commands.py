@@ -362,9 +362,26 @@ def parse_command(text: str) -> Command | None:
         respelled = respell(heard)
         if respelled != heard:
             command = _read(" ".join(respelled))
-    if command is not None and _names_a_symptom(text):
+    if command is not None and (_names_a_symptom(text) or _said_to_someone_else(text, command)):
         return None
     return command
+
+
+# Phrases with a command word that are not said to the coach: "wait up" and "wait for me,
+# Sarah" are said to a companion, "next week" or "next time" is about a later day.
+_COMPANION = re.compile(r"\bwait up\b|\bwait for (?:me|us) (?!please|coach|thanks|now)\w+")
+_LATER = re.compile(
+    r"\bnext (?:week|weekend|time|day|month|year|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|morning|evening)\b"
+)
+
+
+def _said_to_someone_else(text: str, command: Command) -> bool:
+    """Whether the command word is said to a companion or about another day."""
+    normalised = _normalise(text)
+    if command is Command.PAUSE and _COMPANION.search(normalised):
+        return True
+    return command is Command.SKIP and _LATER.search(normalised) is not None
 
 
 # Words, and the punctuation that ends a clause as a token of its own.

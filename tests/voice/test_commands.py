@@ -93,13 +93,38 @@ def command_figures(name: str) -> tuple[float, int]:
 
 
 @pytest.mark.parametrize(
-    ("name", "floor"),
-    [("voice_commands_test", 0.84), ("voice_commands_dev", 0.98), ("voice_commands_dev2", 0.92)],
+    ("name", "floor", "taken_ceiling"),
+    [
+        ("voice_commands_test", 0.84, 0),
+        ("voice_commands_dev", 0.98, 0),
+        ("voice_commands_dev2", 0.92, 0),
+        # written 2026-12-06 by a fourth writer (recogniser-style text, companions, children):
+        # 212/252 and 4 non-commands taken before the companion and later-day rules, 215 and
+        # 1 ("we can continue this conversation at home") after; the target is 0
+        ("voice_commands_dev3", 0.85, 1),
+    ],
 )
-def test_independent_command_lists(name: str, floor: float) -> None:
+def test_independent_command_lists(name: str, floor: float, taken_ceiling: int) -> None:
     rate, taken = command_figures(name)
-    assert taken == 0  # a question or a symptom is never taken for a command
+    assert taken <= taken_ceiling  # a question or a remark taken for a command: never more
     assert rate >= floor  # regression floor under today's figure
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "wait up, Tom",  # said to a companion
+        "hang on, wait for me Priya",
+        "next week I'll go further",  # about another day ("week" sounds like "walk")
+        "next time I'll bring a drink",
+    ],
+)
+def test_words_said_to_a_companion_or_about_another_day_are_no_commands(phrase: str) -> None:
+    assert parse_command(phrase) is None
+
+
+def test_wait_for_me_said_to_the_coach_is_a_pause() -> None:
+    assert parse_command("hold on, wait for me please") is Command.PAUSE
 
 
 @pytest.mark.parametrize(
