@@ -206,10 +206,21 @@ def test_no_uv_and_no_python3_stops_with_the_commands(tmp_path: Path) -> None:
 
 
 def bootstrap_uv() -> str:
-    """The uv scripts/bootstrap.sh installed with: a `uv` on PATH, else its private one."""
+    """The real uv scripts/bootstrap.sh installed with: a `uv` on PATH, else its private one.
+
+    A stand-in on PATH (a whole `make test` measured with only the Python download replaced)
+    hands its other commands to the real uv it names in STANDIN_UV_REAL: that one is used.
+    """
     on_path = shutil.which("uv")
     if on_path is not None:
-        return on_path
+        version = subprocess.run(
+            [on_path, "--version"], capture_output=True, text=True, check=False
+        ).stdout
+        if "(stand-in)" not in version:
+            return on_path
+        real = os.environ.get("STANDIN_UV_REAL")
+        if real:
+            return real
     tools = Path(os.environ.get("RETROWALK_TOOLS_DIR", PROJECT_ROOT / ".tools"))
     private = (tools if tools.is_absolute() else PROJECT_ROOT / tools) / "uv-venv" / "bin" / "uv"
     assert private.is_file(), f"no uv on PATH and no private uv at {private} (make venv makes it)"
