@@ -369,7 +369,9 @@ def parse_command(text: str) -> Command | None:
 
 # Phrases with a command word that are not said to the coach: "wait up" and "wait for me,
 # Sarah" are said to a companion, "next week" or "next time" is about a later day.
-_COMPANION = re.compile(r"\bwait up\b|\bwait for (?:me|us) (?!please|coach|thanks|now)\w+")
+_COMPANION = re.compile(
+    r"\bwait up\b|\bwait for (?:me|us) (?!please|coach|thanks|now|mate|dear|love)\w+$"
+)
 _LATER = re.compile(
     r"\bnext (?:week|weekend|time|day|month|year|monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday|morning|evening)\b"

@@ -123,8 +123,11 @@ def test_words_said_to_a_companion_or_about_another_day_are_no_commands(phrase: 
     assert parse_command(phrase) is None
 
 
-def test_wait_for_me_said_to_the_coach_is_a_pause() -> None:
-    assert parse_command("hold on, wait for me please") is Command.PAUSE
+@pytest.mark.parametrize(
+    "phrase", ["hold on, wait for me please", "wait for me I need to tie my shoe"]
+)
+def test_wait_for_me_said_to_the_coach_is_a_pause(phrase: str) -> None:
+    assert parse_command(phrase) is Command.PAUSE
 
 
 @pytest.mark.parametrize(
