@@ -304,9 +304,19 @@ def _join_split_words(words: list[str]) -> list[str]:
     return out
 
 
+# The wake phrase as a recogniser may write it at the start ("a coach", "hey coat"), and
+# "time's" for "time is".
+_WAKE = re.compile(r"^(?:(?:hey|hay|a|ay|hi|okay|ok) (?:coach|coat|couch)(?:es|'s)?\b ?)+")
+_CONTRACTED = {"time's": "time is"}
+
+
 def _normalise(text: str) -> str:
     text = _PUNCT.sub(" ", text.lower().replace("’", "'").replace("-", " "))
-    return " ".join(_fix(word) for word in _join_split_words(text.split()))
+    text = _WAKE.sub("", text.strip())
+    words = [_fix(word) for word in _join_split_words(text.split())]
+    # A word said twice in a row ("paws paws", "stop stop") is said once.
+    words = [word for index, word in enumerate(words) if index == 0 or word != words[index - 1]]
+    return " ".join(_CONTRACTED.get(word, word) for word in words)
 
 
 def _core(text: str) -> str:

@@ -99,9 +99,10 @@ def command_figures(name: str) -> tuple[float, int]:
         ("voice_commands_dev", 0.98, 0),
         ("voice_commands_dev2", 0.92, 0),
         # written 2026-12-06 by a fourth writer (recogniser-style text, companions, children):
-        # 212/252 and 4 non-commands taken before the companion and later-day rules, 215 and
-        # 1 ("we can continue this conversation at home") after; the target is 0
-        ("voice_commands_dev3", 0.85, 1),
+        # 212/252 and 4 non-commands taken before the companion and later-day rules and the
+        # wake-phrase slips, 219 and 1 ("we can continue this conversation at home") after;
+        # the target is 0
+        ("voice_commands_dev3", 0.86, 1),
     ],
 )
 def test_independent_command_lists(name: str, floor: float, taken_ceiling: int) -> None:
@@ -121,6 +122,18 @@ def test_independent_command_lists(name: str, floor: float, taken_ceiling: int) 
 )
 def test_words_said_to_a_companion_or_about_another_day_are_no_commands(phrase: str) -> None:
     assert parse_command(phrase) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "command"),
+    [
+        ("a coach paws", Command.PAUSE),  # the wake phrase as a recogniser writes it
+        ("hey coat pause", Command.PAUSE),
+        ("a coach resume resume", Command.RESUME),  # and a word said twice
+    ],
+)
+def test_wake_phrase_slips_and_repeats(phrase: str, command: Command) -> None:
+    assert parse_command(phrase) is command
 
 
 @pytest.mark.parametrize(
