@@ -98,6 +98,32 @@ class Phrase:
     end: int
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _first_words(pattern: Sequence[Mapping[str, Any]] | str) -> set[str] | None:
+    """The words a match of ``pattern`` can start with; None when one is not a plain word.
+
+    Raises:
+        VocabularyError: A match could start with punctuation ("-", "'s").
+    """
+    if isinstance(pattern, str):
+        words = {pattern.lower().split()[0]} if pattern.strip() else set()
+    else:
+        words = set()
+        for index, token in enumerate(pattern):
+            words |= set(_alternatives(token))
+            if index + 1 < len(pattern) and _attached(_alternatives(pattern[index + 1])):
+                return None  # "ca" + "n't", "runner" + "s": the text's word is longer
+            if str(token.get("OP", "")) not in ("?", "*"):
+                break
+    if not words or not all(re.match(r"\w", word) for word in words):
+        raise VocabularyError(f"a phrase of {pattern!r} could start with punctuation")
+    if not all(re.fullmatch(r"\w+", word) for word in words):
+        return None
+    return words
+
+
 def _case_sensitive(pattern: Sequence[Mapping[str, Any]] | str) -> bool:
     """An ``ORTH`` pattern ("MS", "AF") tells case apart, which lower-case text cannot."""
     return not isinstance(pattern, str) and any("ORTH" in token for token in pattern)
@@ -111,36 +137,47 @@ class PhraseMatcher:
 
     def __init__(self, patterns: Iterable[Mapping[str, Any]]) -> None:
         entries: list[tuple[str, str, str]] = []  # (regex, label, id)
+        by_first_word: dict[str, list[int]] = {}
+        anywhere: list[int] = []  # patterns whose first word is not a plain word
         for entry in patterns:
             if _case_sensitive(entry["pattern"]):
                 continue
+            index = len(entries)
             entries.append((pattern_regex(entry["pattern"]), str(entry["label"]), str(entry["id"])))
+            firsts = _first_words(entry["pattern"])
+            if firsts is None:
+                anywhere.append(index)  # "c.o.p.d", "type-1": tried at every word
+            for word in firsts or ():
+                by_first_word.setdefault(word, []).append(index)
         if not entries:
             raise VocabularyError("no patterns")
         self._entries = entries
-        self._regex = re.compile("|".join(regex for regex, _, _ in entries))
         self._singles = [re.compile(regex) for regex, _, _ in entries]
+        self._by_first_word = by_first_word
+        self._anywhere = anywhere
 
     def finditer(self, text: str) -> list[Phrase]:
-        """Non-overlapping phrases, left to right; at one start the longest wins, as in spaCy."""
+        """Non-overlapping phrases, left to right; at one start the longest wins, as in spaCy.
+
+        Every pattern starts with a word character (checked when built), so a phrase starts
+        where a word does: only the patterns that can start with that word are tried there.
+        """
         found: list[Phrase] = []
-        pos = 0
-        while True:
-            first = self._regex.search(text, pos)
-            if first is None:
-                return found
-            start = first.start()
+        end_of_last = 0
+        for word in _WORD.finditer(text):
+            start = word.start()
+            if start < end_of_last:
+                continue
             best_end, best_index = -1, -1
-            for index, single in enumerate(self._singles):
-                m = single.match(text, start)
+            for index in self._by_first_word.get(word.group(), []) + self._anywhere:
+                m = self._singles[index].match(text, start)
                 if m is not None and m.end() > best_end:
                     best_end, best_index = m.end(), index
-            _, label, ident = self._entries[best_index]
-            if best_end <= start:  # an empty match cannot happen with word patterns; be safe
-                pos = start + 1
-                continue
-            found.append(Phrase(ident, label, start, best_end))
-            pos = best_end
+            if best_end > start:
+                _, label, ident = self._entries[best_index]
+                found.append(Phrase(ident, label, start, best_end))
+                end_of_last = best_end
+        return found
 
 
 @cache

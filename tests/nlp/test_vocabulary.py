@@ -93,6 +93,37 @@ def test_longest_phrase_wins_at_one_place_and_case_sensitive_patterns_are_left_o
     ]
 
 
+def test_the_matcher_finds_phrases_whose_first_word_runs_into_the_next_token() -> None:
+    """It tries at each word only the patterns that can start with it; "can't" starts with
+    the word "can" in the text but the token "ca" in the pattern."""
+    matcher = PhraseMatcher(
+        [
+            {
+                "label": "symptom",
+                "id": "shortness of breath",
+                "pattern": [{"LOWER": "ca"}, {"LOWER": "n't"}, {"LOWER": "breathe"}],
+            },
+            {
+                "label": "condition",
+                "id": "runner's knee",
+                "pattern": [{"LOWER": "runner"}, {"LOWER": {"IN": ["'s", "s"]}}, {"LOWER": "knee"}],
+            },
+            {"label": "condition", "id": "copd", "pattern": [{"LOWER": "c.o.p.d"}]},
+        ]
+    )
+    text = "i can't breathe, runners knee and c.o.p.d"
+    assert [(p.id, text[p.start : p.end]) for p in matcher.finditer(text)] == [
+        ("shortness of breath", "can't breathe"),
+        ("runner's knee", "runners knee"),
+        ("copd", "c.o.p.d"),
+    ]
+
+
+def test_a_pattern_starting_with_punctuation_is_a_clear_error() -> None:
+    with pytest.raises(VocabularyError, match="punctuation"):
+        PhraseMatcher([{"label": "place", "id": "x", "pattern": [{"LOWER": "-"}]}])
+
+
 def test_label_regex_covers_every_body_part_word() -> None:
     body = re.compile(label_regex("body_part"))
     for word in ("knee", "left knee", "lower back", "hip flexors", "spine", "achilles tendon"):
