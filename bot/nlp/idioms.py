@@ -4,7 +4,7 @@ The entity ruler matches words without their context, so "come back", "keep trac
 "fell asleep" and "breast stroke" would be read as a body part, a place, a symptom and a
 condition. :func:`is_idiom` is the one rule for that, over the words around a single-word
 match: the spaCy pipeline's component calls it with its tokens, and readers of raw text
-(the profile parser) with :func:`context_in_text`.
+(the profile parser) through :func:`idiom_in_text`.
 """
 
 from __future__ import annotations
@@ -159,3 +159,12 @@ def context_in_text(text: str, start: int, end: int) -> WordContext:
         after=after[0] if after else "",
         before_is_number=bool(prev) and is_number_token(prev),
     )
+
+
+def idiom_in_text(label: str, text: str, start: int, end: int) -> bool:
+    """:func:`is_idiom` for the match ``text[start:end]`` of raw (lower-case) text.
+
+    Only a one-word match can be an idiom, as in the pipeline (a one-token entity).
+    """
+    word = text[start:end]
+    return " " not in word and is_idiom(label, word, context_in_text(text, start, end))

@@ -181,9 +181,15 @@ class PhraseMatcher:
 
 
 @cache
+def _patterns(patterns_dir: Path) -> tuple[dict[str, Any], ...]:
+    """The pattern files, read once for every matcher and regex built from them."""
+    return tuple(load_patterns(patterns_dir))
+
+
+@cache
 def _matcher(labels: tuple[str, ...], patterns_dir: Path) -> PhraseMatcher:
     wanted = set(labels)
-    return PhraseMatcher(p for p in load_patterns(patterns_dir) if p["label"] in wanted)
+    return PhraseMatcher(p for p in _patterns(patterns_dir) if p["label"] in wanted)
 
 
 def phrase_matcher(*labels: str, patterns_dir: Path = PATTERNS_DIR) -> PhraseMatcher:
@@ -196,7 +202,7 @@ def _label_regex(labels: tuple[str, ...], patterns_dir: Path) -> str:
     wanted = set(labels)
     regexes = {
         pattern_regex(p["pattern"])
-        for p in load_patterns(patterns_dir)
+        for p in _patterns(patterns_dir)
         if p["label"] in wanted and not _case_sensitive(p["pattern"])
     }
     return "(?:" + "|".join(sorted(regexes, key=lambda r: (-len(r), r))) + ")"

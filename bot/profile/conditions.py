@@ -6,7 +6,7 @@ import re
 from functools import cache
 from typing import Final
 
-from bot.nlp.idioms import context_in_text, is_idiom
+from bot.nlp.idioms import idiom_in_text
 from bot.nlp.negation import negated, words_before
 from bot.nlp.vocabulary import label_regex, phrase_matcher
 from bot.profile.entities import Entity
@@ -90,9 +90,7 @@ def condition_text(t: Text, out: Results) -> None:
     around a body part ("bad knee", "knee pain", "pain in my hip")."""
     view = t.view(TAG_COND)
     for phrase in phrase_matcher("condition", "symptom").finditer(view):
-        word = t.lower[phrase.start : phrase.end]
-        context = context_in_text(t.lower, phrase.start, phrase.end)
-        if " " not in word and is_idiom(phrase.label, word, context):
+        if idiom_in_text(phrase.label, t.lower, phrase.start, phrase.end):
             continue
         t.claim(phrase.start, phrase.end, TAG_COND)
         if _condition_ok(view, phrase.start):

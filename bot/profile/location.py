@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.nlp.idioms import context_in_text, is_idiom
+from bot.nlp.idioms import idiom_in_text
 from bot.nlp.negation import negated
 from bot.nlp.vocabulary import phrase_matcher
 from bot.profile.entities import Entity
@@ -103,9 +103,6 @@ def place_text(t: Text, out: Results) -> None:
     """
     view = t.view(TAG_PLACE, TAG_ACT)
     for phrase in phrase_matcher("place").finditer(view):
-        word = t.lower[phrase.start : phrase.end]
-        if " " not in word and is_idiom(
-            "place", word, context_in_text(t.lower, phrase.start, phrase.end)
-        ):
+        if idiom_in_text("place", t.lower, phrase.start, phrase.end):
             continue
         _read_place(t, view, phrase.id, phrase.start, phrase.end, out)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.idioms import WordContext, context_in_text, is_idiom
+from bot.nlp.idioms import WordContext, context_in_text, idiom_in_text
 
 
 def idiom_in(text: str, word: str, label: str) -> bool:
     start = text.index(word)
-    return is_idiom(label, word, context_in_text(text, start, start + len(word)))
+    return idiom_in_text(label, text, start, start + len(word))
+
+
+def test_a_match_of_several_words_is_no_idiom() -> None:
+    text = "keep track of my walks"  # "track" alone is the verb here
+    assert idiom_in(text, "track", "place")
+    assert not idiom_in(text, "track of", "place")
 
 
 def test_context_reads_the_words_around_like_spacy_tokens() -> None:
