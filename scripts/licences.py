@@ -21,6 +21,7 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -213,10 +214,7 @@ def web_rows(root: Path = ROOT) -> tuple[list[WebRow], dict[str, int]]:
             if found is None:
                 raise SystemExit(f"{WEB_LOCK}: {key} needs {name}, which the lock lacks")
             stack.append(found)
-    counts: dict[str, int] = {}
-    for entry in closure.values():
-        counts[_npm_licence(entry)] = counts.get(_npm_licence(entry), 0) + 1
-    return out, counts
+    return out, dict(Counter(_npm_licence(entry) for entry in closure.values()))
 
 
 def first_group(row: Row) -> str:
