@@ -83,11 +83,19 @@ def blank(pattern: re.Pattern[str], text: str) -> str:
 
 
 _INSIDE_NEGATION = re.compile(
-    r"(\b(not|no|never)\b|\b(is|are|was|were|does|do|did|has|have|ai)n't\b)(?! ("
+    r"(\b(not|no|never|nothing)\b|\b(is|are|was|were|does|do|did|has|have|ai)n't\b)(?! ("
     r"responding|respond|answering|answer|waking|wake|breathing|moving|reacting|"
     r"making sense|able|enough|coming|getting|slowing|stopping|going away|easing|"
     r"felt|feel|feeling|kicking|know|knowing|recognise|recognize|doing|working|helping|"
-    r"air|regular|normal))"
+    r"air|regular|normal|remember))"
+)
+
+
+# Denied right after it is named: "my chest doesn't hurt", "his breathing is not bad".
+_NEGATED_AFTER = re.compile(
+    r"\s*(?:'s|is|are|was)?\s*(?:doesn't|does not|isn't|is not|didn't|did not|don't|do not|"
+    r"ain't|not|never)\s+(?:hurt|hurting|ache|aching|sore|tight|bad|a problem|bother\w*|"
+    r"pain\w*|feel\w* (?:tight|bad|sore|funny|heavy))\b"
 )
 
 
@@ -95,6 +103,8 @@ def is_negated(text: str, sentence: Span, mention: Span, patterns: ContextPatter
     """A negation trigger shortly before the mention (or inside it: "heart's not racing"),
     with no scope end in between."""
     if _INSIDE_NEGATION.search(text, mention.start, mention.end):
+        return True
+    if _NEGATED_AFTER.match(text, mention.end):
         return True
     before = blank(patterns.pseudo_negation, text[sentence.start : mention.start])
     triggers = list(patterns.negation.finditer(before))
@@ -127,6 +137,10 @@ def is_question(text: str, sentence: Span, clause: Span, mention: Span, p: Conte
     ):
         return True
     sentence_text = text[sentence.start : sentence.end].strip()
+    if p.question_start.search(sentence_text) is None and p.tag_question.search(
+        text, mention.end, sentence.end
+    ):
+        return False  # a report with a question tagged on: "chest hurts, is that normal?"
     asks = sentence_text.endswith("?") or p.question_start.search(sentence_text) is not None
     if not asks or current:
         return False
@@ -179,7 +193,10 @@ def time_status(
 
 
 def is_mild(text: str, sentence: Span, clause: Span, mention: Span, p: ContextPatterns) -> bool:
-    """A softener ("a bit", "normal", "feels good") near the mention in its sentence."""
+    """A softener ("a bit", "normal", "feels good") near the mention in its sentence, unless
+    the sentence says it is not settling ("a little winded and it won't stop")."""
+    if p.persisting.search(text, sentence.start, sentence.end):
+        return False
     window = Span(max(clause.start, mention.start - 30), min(sentence.end, mention.end + 40))
     return p.mild.search(text, window.start, window.end) is not None
 

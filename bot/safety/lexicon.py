@@ -66,6 +66,8 @@ class ContextPatterns:
     resolved: re.Pattern[str]
     habitual: re.Pattern[str]
     mild: re.Pattern[str]
+    persisting: re.Pattern[str]
+    tag_question: re.Pattern[str]
     other_person: re.Pattern[str]
     self_person: re.Pattern[str]
     family_history: re.Pattern[str]

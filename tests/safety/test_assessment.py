@@ -165,3 +165,41 @@ def test_a_split_word_is_joined_only_into_a_known_word() -> None:
 def test_softeners_are_read_before_figures_of_speech_are_blanked() -> None:
     assessment = assess("sweating like a pig but feeling good", "walking")
     assert not assessment.stop
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("my chest is really sore, is that normal?", "chest"),  # a report with a tag question
+        ("feel faint, should I be worried?", "fainting"),
+        ("a little winded and it won't settle", "breathing"),  # not an ordinary effect
+        ("puffing a bit but it's getting worse", "breathing"),
+        ("No I can't breathe properly", "breathing"),  # "no" answers, it does not deny
+        ("my son had an asthma attack and his inhaler's back in the car", "breathing"),
+        ("my friend passed out, she's breathing but won't respond", "fainting"),
+        ("I woke up lying on the path and I don't remember falling", "fainting"),
+        ("lost a few seconds there, found myself against the wall", "fainting"),
+        ("the tightness is back in my chest", "chest"),
+        ("think im gonna fiant", "fainting"),
+    ],
+)
+def test_reports_with_tags_answers_and_lost_time_stop(text: str, kind: str) -> None:
+    assessment = assess(text, "walking")
+    assert assessment.acute is not None, text
+    assert assessment.acute.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it normal for your chest to feel tight when it's cold?",
+        "can cold air make my asthma wheeze worse?",
+        "my chest doesn't hurt, it's my shin that's sore",
+        "breathing hard on this hill but I can still talk, all fine",
+        "a bit winded after the fast part but getting my breath back already",
+        "I had a bad asthma attack back in school, none since",
+        "woke up with sore calves today, good sign I reckon",
+    ],
+)
+def test_questions_denials_and_recovering_effects_stay_calm(text: str) -> None:
+    assert assess(text, "walking").acute is None, text
