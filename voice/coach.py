@@ -29,6 +29,7 @@ from voice.audio.clip import Clip
 from voice.audio.player import Playback, Player
 from voice.bot_client import BotClient, BotReply, BotUnavailable, WalkRefused
 from voice.clock import Clock
+from voice.command_meaning import default_command_meaning
 from voice.commands import Command, parse_command
 from voice.cue_scheduler import Cue, build_cues
 from voice.events import EventLog
@@ -325,6 +326,7 @@ class VoiceCoach:
 
     def _work(self) -> None:
         sounds_like.warm()  # about a second, once: the first command is answered at once
+        default_command_meaning()  # the embedder and the model: about a second, once
         while True:
             item = self._inbox.get()
             if item is None:

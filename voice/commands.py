@@ -7,7 +7,8 @@ One concept, in reading order (hence over 400 lines): the command phrases, the c
 what was heard (fillers, politeness, recogniser slips), then the readings tried in turn: the
 whole utterance as one command phrase, one command among short remarks, a command followed by
 its reason, a command said last; and, when none fits, the same readings of the utterance with
-misheard words put back (:mod:`voice.sounds_like`). Questions and symptoms always go to the bot.
+misheard words put back (:mod:`voice.sounds_like`); last, for wording no phrase foresaw, the
+reading by meaning (:mod:`voice.command_meaning`). Questions and symptoms always go to the bot.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from voice.command_meaning import default_command_meaning
 from voice.sounds_like import respell
 
 
@@ -310,7 +312,9 @@ _WAKE = re.compile(r"^(?:(?:hey|hay|a|ay|hi|okay|ok) (?:coach|coat|couch)(?:es|'
 _CONTRACTED = {"time's": "time is"}
 
 
-def _normalise(text: str) -> str:
+def normalise_heard(text: str) -> str:
+    """What was heard, lower-case, without punctuation, a leading wake phrase or a word said
+    twice, with split words joined and common recogniser slips put back."""
     text = _PUNCT.sub(" ", text.lower().replace("’", "'").replace("-", " "))
     text = _WAKE.sub("", text.strip())
     words = [_fix(word) for word in _join_split_words(text.split())]
@@ -333,7 +337,7 @@ def _core(text: str) -> str:
 
 
 _LOOKUP: dict[str, Command] = {
-    _core(_normalise(phrase)): command
+    _core(normalise_heard(phrase)): command
     for command, phrases in COMMAND_EXAMPLES.items()
     for phrase in phrases
 }
@@ -372,7 +376,39 @@ def parse_command(text: str) -> Command | None:
         respelled = respell(heard)
         if respelled != heard:
             command = _read(" ".join(respelled))
+    if command is None:
+        command = _meaning_command(text)
     if command is not None and (_names_a_symptom(text) or _said_to_someone_else(text, command)):
+        return None
+    return command
+
+
+# The reading by meaning is asked only about utterances a walker could say as a command.
+_MEANING_WORDS = 16
+_WHY = re.compile(r"^(?:why|how come)\b")
+_ABOUT_THE_END = re.compile(
+    r"\b(?:left|remaining|remain|long|longer|more|much|done|finish\w*|over|end|go|nearly|"
+    r"almost|soon|there|clock)\b"
+)
+
+
+def _meaning_command(text: str) -> Command | None:
+    """The command the utterance means (:mod:`voice.command_meaning`), when the grammar found
+    none; a question may only ask to repeat or for the time left."""
+    heard = normalise_heard(text)
+    if not heard or len(heard.split()) > _MEANING_WORDS:
+        return None
+    value = default_command_meaning().read(heard)
+    if value is None:
+        return None
+    command = Command(value)
+    if _WHY.match(heard):
+        return None  # "why do you keep repeating that?" asks about the coach
+    if command is Command.TIME_LEFT and not _ABOUT_THE_END.search(heard):
+        return None  # "what's the time?" asks the clock, not the walk
+    if command not in _ASKING and (
+        _QUESTION_INSIDE.search(heard) or ("?" in text and not _REQUEST.match(heard))
+    ):
         return None
     return command
 
@@ -390,7 +426,7 @@ _LATER = re.compile(
 
 def _said_to_someone_else(text: str, command: Command) -> bool:
     """Whether the command word is said to a companion or about another day."""
-    normalised = _normalise(text)
+    normalised = normalise_heard(text)
     if command is Command.PAUSE and _COMPANION.search(normalised):
         return True
     return command is Command.SKIP and _LATER.search(normalised) is not None
@@ -417,7 +453,7 @@ def _read(text: str) -> Command | None:
 
 def _utterance_command(text: str) -> Command | None:
     """The command a whole utterance is (symptoms not checked)."""
-    normalised = _normalise(text)
+    normalised = normalise_heard(text)
     if not normalised:
         return None
     if _END_SLIP.match(normalised):
@@ -465,7 +501,7 @@ def _clause_command(text: str) -> Command | None:
 
 
 def _is_remark(clause: str) -> bool:
-    words = _normalise(clause).split()
+    words = normalise_heard(clause).split()
     if not words or _QUESTION.match(" ".join(words)):
         return not words
     if len(words) <= _REMARK_WORDS:
@@ -549,7 +585,7 @@ def _lead(normalised: str) -> str:
 
 def _head_command(text: str) -> Command | None:
     """A command at the start of a longer utterance, followed by its reason."""
-    normalised = _normalise(text)
+    normalised = normalise_heard(text)
     if not normalised or len(normalised.split()) > _HEAD_WORDS:
         return None
     lead = _lead(normalised)
@@ -572,7 +608,7 @@ _NOT_BEFORE = re.compile(r"\b(?:don't|do not|not|never|won't|can't|cannot|no nee
 
 def _tail_command(text: str) -> Command | None:
     """A command phrase of two words or more that ends an utterance which asks nothing else."""
-    words = _normalise(text).split()
+    words = normalise_heard(text).split()
     if len(words) > _HEAD_WORDS or "?" in text or _QUESTION_INSIDE.search(" ".join(words)):
         return None
     for size in _TAIL_WORDS:

@@ -95,14 +95,19 @@ def command_figures(name: str) -> tuple[float, int]:
 @pytest.mark.parametrize(
     ("name", "floor", "taken_ceiling"),
     [
-        ("voice_commands_test", 0.84, 0),
+        # 157/184 with the grammar alone, 166/184 with the reading by meaning (2026-12-07)
+        ("voice_commands_test", 0.89, 0),
         ("voice_commands_dev", 0.98, 0),
-        ("voice_commands_dev2", 0.92, 0),
+        ("voice_commands_dev2", 0.98, 0),
         # written 2026-12-06 by a fourth writer (recogniser-style text, companions, children):
         # 212/252 and 4 non-commands taken before the companion and later-day rules and the
         # wake-phrase slips, 219 and 1 ("we can continue this conversation at home") after;
-        # the target is 0
-        ("voice_commands_dev3", 0.86, 1),
+        # 244 with the reading by meaning (trained on it since); the target is 0 taken
+        ("voice_commands_dev3", 0.95, 1),
+        # written 2026-12-07 by a fifth writer (indirect requests, idioms, Scottish, Indian,
+        # South African, Nigerian English), never trained on: 162/260 and 7 taken with the
+        # grammar alone, 192/260 and 9 taken with the reading by meaning
+        ("voice_commands_dev4", 0.73, 9),
     ],
 )
 def test_independent_command_lists(name: str, floor: float, taken_ceiling: int) -> None:

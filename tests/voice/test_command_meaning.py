@@ -1,0 +1,81 @@
+"""Unit tests of voice.command_meaning and its place in voice.commands.parse_command.
+
+The examples were written for these tests (not taken from the command sets in tests/data/).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.nlp.linear_model import LinearModel
+from voice.command_meaning import CommandWeights, default_command_meaning
+from voice.commands import Command, _read, parse_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_packaged_weights_are_trained_on_todays_data() -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/train_command_meaning.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("right, let us crack on with it", Command.RESUME),
+        ("give this section a miss", Command.SKIP),
+        ("sorry what was the last thing you said", Command.REPEAT),
+        ("how much more of this is there", Command.TIME_LEFT),
+    ],
+)
+def test_idioms_the_grammar_lacks_are_read_by_meaning(text: str, command: Command) -> None:
+    assert _read(text) is None  # no phrase of the grammar fits
+    assert parse_command(text) is command
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why do you keep saying that?",  # about the coach, not "say it again"
+        "what's the time?",  # the clock, not the time left in the walk
+        "should I stop if my knee hurts?",
+        "can I skip a day this week?",
+        "my chest is tight, stop",  # a symptom: the bot decides
+        "lovely day for it, isn't it",
+        "",
+    ],
+)
+def test_questions_remarks_and_symptoms_are_not_commands(text: str) -> None:
+    assert parse_command(text) is None
+
+
+def test_the_reader_is_unsure_below_its_threshold() -> None:
+    reader = default_command_meaning()
+    assert reader.read("the ducks are out on the pond today") is None
+    assert reader.read("   ") is None
+
+
+def test_weights_round_trip_and_bad_files_are_clear_errors(tmp_path: Path) -> None:
+    model = LinearModel(("none", "pause"), np.zeros((2, 3)), np.zeros(2))
+    path = tmp_path / "w.npz"
+    CommandWeights(model, 0.8, {"data_sha256": "x"}).save(path)
+    loaded = CommandWeights.load(path)
+    assert loaded.model.labels == ("none", "pause") and loaded.threshold == 0.8
+    np.savez(tmp_path / "missing.npz", labels=np.array(["none"]))
+    with pytest.raises(ValueError, match="missing"):
+        CommandWeights.load(tmp_path / "missing.npz")
+    bad = LinearModel(("pause", "stop"), np.zeros((2, 3)), np.zeros(2))
+    CommandWeights(bad, 0.8, {}).save(tmp_path / "nonone.npz")
+    with pytest.raises(ValueError, match="no 'none' label"):
+        CommandWeights.load(tmp_path / "nonone.npz")
