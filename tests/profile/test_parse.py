@@ -113,6 +113,15 @@ CASES: list[Case] = [
     ("I want to lose 10 kg", None, [], {"goal": "fitness"}, set()),
     ("I work 5 days a week so weekends", None, [], {"days_per_week": 2}, set()),
     ("I've tried it twice", None, [], {"experience": "some"}, set()),
+    (
+        "he did a bit of it in the army, so not totally new to it",
+        None,
+        [],
+        {"experience": "some"},
+        set(),
+    ),
+    ("I'm totally new to it", None, [], {"experience": "none"}, set()),
+    ("I have tried few times before", None, [], {"experience": "some"}, set()),
     ("give me a minute", None, [], {}, set()),
     # --- bare answers to the question just asked
     ("70", "age", [], {"age": 70}, set()),
@@ -432,7 +441,13 @@ CASES: list[Case] = [
         {"experience": "regular"},
         set(),
     ),
-    ("Age around 50, I have tried few times before.", None, [], {"age": 50}, set()),
+    (
+        "Age around 50, I have tried few times before.",
+        None,
+        [],
+        {"age": 50, "experience": "some"},
+        set(),
+    ),
     # A lone number beside a birthday is the age; a date or someone else's is not.
     ("actually 39. birthday last week", None, [], {"age": 39}, set()),
     ("my birthday is on the 21st", None, [], {}, set()),
