@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation
 from actions.profile import update_profile
+from actions.profile_form import stated_facts
 from actions.tracker_reading import entity_values
 from bot.calories import (
     CalorieEstimate,
@@ -183,5 +184,7 @@ class ActionCalories(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Estimate or ask."""
-        return answer_calories(dispatcher, tracker)
+        """Estimate or ask; keep an age stated beside the question ("I am 38, weight 72 kg")."""
+        events = answer_calories(dispatcher, tracker)
+        named = {event.get("name") for event in events}
+        return [*events, *(e for e in stated_facts(tracker) if e.get("name") not in named)]

@@ -8,7 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.walks import FEELING_ANSWERS
 from bot.evidence import default_topics, topic_key
+from bot.walk_report import feeling_topic, parse_walk_report
 
 # Choices offered for intents other than FAQ topics: (button title, payload).
 INTENT_CHOICES: dict[str, tuple[str, str]] = {
@@ -78,7 +80,13 @@ class ActionAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Offer the guesses, plus a way out."""
+        """Offer the guesses, plus a way out; a feeling told without a walk ("just knackered
+        this week") gets its answer instead (see :data:`actions.walks.FEELING_ANSWERS`)."""
+        text = str((tracker.latest_message or {}).get("text") or "")
+        feeling = feeling_topic(parse_walk_report(text)) if text else None
+        if feeling is not None:
+            dispatcher.utter_message(response=FEELING_ANSWERS[feeling])
+            return []
         choices = affirmation_choices(tracker.latest_message or {})
         if not choices:
             dispatcher.utter_message(response="utter_ask_rephrase")

@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.profile_form import stated_facts
 from actions.tracker_reading import latest_intent
 from bot.safety.assessment import MessageContext, assess
 from bot.safety.conditions import label_disclaimer
@@ -53,12 +54,13 @@ class ActionHealthMentions(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Utter the disclaimer when there is something to disclaim."""
+        """Utter the disclaimer when there is something to disclaim; keep the age or weight
+        the message states about the speaker (:func:`actions.profile_form.stated_facts`)."""
         text = str((tracker.latest_message or {}).get("text") or "")
         labels = assess(text, message_context(tracker)).conditions
         if labels or latest_intent(tracker) == "mention_condition":
             dispatcher.utter_message(text=label_disclaimer(labels))
-        return []
+        return stated_facts(tracker)
 
 
 class ActionRedFlag(Action):

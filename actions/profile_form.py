@@ -12,10 +12,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
-from actions.tracker_reading import latest_intent
+from actions.tracker_reading import faq_key_of, latest_intent
 from bot.profile.describe import describe_changes
 from bot.profile.parse import parse_answers
-from bot.profile.questions import looks_like_question
+from bot.profile.questions import looks_like_question, trailing_question
 from bot.profile.slots import ParsedAnswer
 from bot.safety.advice import condition_disclaimer
 from bot.safety.assessment import assess_rules
@@ -69,6 +69,26 @@ def earlier_answers(tracker: Tracker, given: set[str]) -> list[ParsedAnswer]:
     return list(found.values())
 
 
+# Facts about oneself kept from any message, even a question ("is it safe at my age? I'm
+# 71"): the plan questions then need not ask them again. Preferences (place, goal, minutes)
+# said in a question are not answers yet ("can I do it in the park?").
+STATED_FACTS = ("age", "weight_kg")
+
+
+def stated_facts(tracker: Tracker) -> list[EventType]:
+    """Age and weight the latest message states about the speaker, when not yet known."""
+    message = tracker.latest_message or {}
+    text = str(message.get("text") or "")
+    if not _FIRST_PERSON.search(text):
+        return []
+    answers, _ = parse_answers(text, message.get("entities") or [])
+    return [
+        SlotSet(answer.slot, answer.value)
+        for answer in answers
+        if answer.slot in STATED_FACTS and tracker.get_slot(answer.slot) is None
+    ]
+
+
 class ValidateProfileForm(FormValidationAction):
     """Extract every profile answer from each message and explain what can't be used."""
 
@@ -113,9 +133,17 @@ class ValidateProfileForm(FormValidationAction):
         if intent in CONTINUE_INTENTS and requested:
             return [SlotSet(requested, tracker.get_slot(requested))]  # just ask again
         text = str(message.get("text") or "")
-        if intent == "nlu_fallback" and looks_like_question(text.rstrip(" ?")):
+        also_asked = (message.get("asked_too") or {}).get("intent_response_key")
+        if intent == "nlu_fallback" and (
+            looks_like_question(text.rstrip(" ?")) or trailing_question(text)
+        ):
             # Not sure, and phrased as a question ("is it alright on the pavement or should I
-            # stick to the park?"): not an answer; the fallback asks what was meant.
+            # stick to the park?"): not an answer. When its question part is clear ("Before I
+            # answer, which shoes are best?") that is answered and the form asks again;
+            # otherwise the fallback asks what was meant.
+            if also_asked and requested:
+                dispatcher.utter_message(response=f"utter_{also_asked}")
+                return [SlotSet(requested, tracker.get_slot(requested))]
             return []
         answers, rejections = parse_answers(text, message.get("entities") or [], asked=requested)
         if requested == "conditions" and not rejections:
@@ -145,6 +173,12 @@ class ValidateProfileForm(FormValidationAction):
         for rejection in rejections:
             dispatcher.utter_message(text=rejection.reason)
 
+        # The question asked beside the answer gets its answer too: "No injuries. Quick one,
+        # should I look back?" (the meaning stage's ``asked_too``), or "im 55 by the way what
+        # shoes should i wear" read as a whole as that question (its FAQ answer).
+        asked = also_asked or faq_key_of({"parse_data": message})
+        if asked and answers:
+            dispatcher.utter_message(response=f"utter_{asked}")
         answered = {answer.slot for answer in answers if answer.slot in PROFILE_SLOTS}
         if requested and requested not in answered and answered:
             # A correction or an answer ahead of time ("sorry, I'm 72 not 70"): say what

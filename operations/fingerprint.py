@@ -13,6 +13,7 @@ MODEL_INPUTS = (
     "data",
     "bot/nlp",
     "bot/rasa_adapters/entity_extractor.py",
+    "bot/rasa_adapters/meaning_stage.py",
     "bot/rasa_adapters/safety_override.py",
     "requirements/runtime.lock",
 )

@@ -71,10 +71,10 @@ def fingerprint(data: list[tuple[str, str]]) -> str:
 
 def figures(name: str) -> str:
     """Right / total and non-commands taken for a command set, with parse_command."""
-    items = set_items(name)
-    right = sum((lambda c: (c.value if c else NONE))(parse_command(t)) == want for t, want in items)
-    taken = sum(want == NONE and parse_command(t) is not None for t, want in items)
-    return f"{name}: {right}/{len(items)} right, {taken} non-commands taken"
+    read = [(parse_command(text), want) for text, want in set_items(name)]
+    right = sum((command.value if command else NONE) == want for command, want in read)
+    taken = sum(want == NONE and command is not None for command, want in read)
+    return f"{name}: {right}/{len(read)} right, {taken} non-commands taken"
 
 
 def main(argv: list[str] | None = None) -> int:

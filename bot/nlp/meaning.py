@@ -164,3 +164,32 @@ def decide(ranking: Sequence[tuple[str, float]], threshold: float, margin: float
     second = next((p for other, p in ranking if other not in kin), 0.0)
     clear = top >= threshold and top - second >= margin
     return Decision(label if clear else None, tuple(ranking))
+
+
+def faq_asked(
+    model: LinearModel, vector: npt.NDArray[np.float32], threshold: float, margin: float
+) -> tuple[str, float] | None:
+    """The FAQ answer a question asks for, read by meaning alone, when it is clear.
+
+    For the question a message asks besides its answer ("No health issues. Should I look
+    over my shoulder?"): the intent classifier read the whole message, so only the meaning
+    model reads the question part.
+
+    Args:
+        model: The meaning model.
+        vector: The question's sentence embedding.
+        threshold: Least probability of the top label.
+        margin: Least lead of the top label over the second.
+
+    Returns:
+        ``(label, probability)`` when the clear top label is an FAQ answer; otherwise None.
+    """
+    probabilities = model.probabilities(vector.reshape(1, -1))[0]
+    ranking = sorted(
+        zip(model.labels, (float(p) for p in probabilities), strict=True),
+        key=lambda item: (-item[1], item[0]),
+    )
+    decision = decide(ranking, threshold, margin)
+    if decision.label is None or not decision.label.startswith(FAQ_PREFIX):
+        return None
+    return decision.label, decision.confidence

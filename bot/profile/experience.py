@@ -41,6 +41,8 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
         ),
         (
             rf"\b(?:tried|done|did|given|practised|practiced)\s+{_REF}\b"
+            rf"|\b(?:did|done|tried)\s+a\s+(?:bit|little)\s+of\s+{_REF}\b"
+            rf"|\btried\s+(?:it\s+)?(?:a\s+)?(?:few|couple\s+of|several|{NUM})\s+times\b"
             r"|\bhad\s+a\s+go\b|\bsome\s+experience\b|\ba\s+(?:little|bit\s+of)\s+experience\b"
             r"|\bdabbled\b|\bdabble\b",
             "some",
@@ -86,14 +88,17 @@ def experience(t: Text, asked: str | None, out: Results) -> None:
     view = t.view(TAG_NUM, TAG_ACT)
     for pattern, level, needs_context in _EXPERIENCE_RULES:
         for m in unmasked(pattern, view):
+            found = level
             if level != "none" and negated(view, m.start(), 2):
                 continue
+            if level == "none" and m.group().startswith("new") and negated(view, m.start(), 3):
+                found = "some"  # "not totally new to it"
             if needs_context and asked != EXPERIENCE and not _has_ref(view, m.start()):
                 continue
             if level == "some" and needs_context and out.has(EXPERIENCE):
                 continue  # "never done it, sounds a bit scary": "a bit" is no amount here
             t.claim(m.start(), m.end(), TAG_NUM)
-            out.add(EXPERIENCE, level, t.source(m.start(), m.end()), m.start())
+            out.add(EXPERIENCE, found, t.source(m.start(), m.end()), m.start())
         view = t.view(TAG_NUM, TAG_ACT)
     if asked == EXPERIENCE:
         _experience_asked(t, out)

@@ -23,3 +23,69 @@ def looks_like_question(text: str) -> bool:
         True for a question mark or a question word / auxiliary verb at the start.
     """
     return "?" in text or bool(_QUESTION_START.match(text))
+
+
+_SENTENCE: Final = re.compile(r"[^.!?]+[.!?]*")
+# Words that lead into a question after an answer: "Quick one though, should I...?"
+_LEAD_IN: Final = re.compile(
+    r"^\W*(?:(?:quick one|quick question|one more thing|one question|also|and|but|oh|so|though|"
+    r"by the way|btw|just wondering|actually|anyway)\b[\s,:;-]*)+",
+    re.IGNORECASE,
+)
+# A question begun inside a sentence: "im 55 by the way what shoes should i wear".
+_INNER_QUESTION: Final = re.compile(
+    r"\b(?:what|how|why|when|where|which|should i|can i|could i|do i|does it|is it|is that|"
+    r"are there|will it)\b",
+    re.IGNORECASE,
+)
+_MIN_QUESTION_WORDS = 3
+_WH: Final = frozenset({"what", "how", "why", "when", "where", "which"})
+_ASKS: Final = frozenset(
+    {
+        "should",
+        "can",
+        "could",
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "will",
+        "would",
+        "much",
+        "many",
+        "long",
+        "often",
+        "far",
+    }
+)
+
+
+def trailing_question(text: str) -> str | None:
+    """The question a message asks after saying something else, or None.
+
+    "No health issues. Quick one though, should I look over my shoulder?" asks "should I look
+    over my shoulder?"; "im 55 by the way what shoes should i wear" asks "what shoes should i
+    wear". A message that is only a question, or asks none, gives None.
+
+    Args:
+        text: A user message.
+    """
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    if not sentences:
+        return None
+    if len(sentences) >= 2:
+        last = _LEAD_IN.sub("", sentences[-1]).strip()
+        if looks_like_question(last) and not looks_like_question(sentences[0]):
+            return last if len(last.split()) >= _MIN_QUESTION_WORDS else None
+        return None
+    if _QUESTION_START.match(text):
+        return None  # the whole message is the question
+    found = _INNER_QUESTION.search(text)
+    if found is None or len(text[: found.start()].split()) < 2:
+        return None
+    question = text[found.start() :].strip()
+    words = question.lower().split()
+    if words[0] in _WH and not _ASKS.intersection(words[1:5]):
+        return None  # "I know what I want": a clause, not a question
+    return question if len(words) >= _MIN_QUESTION_WORDS else None

@@ -8,7 +8,10 @@ examples (:mod:`bot.nlp.meaning`), mixes it with the classifier's reading, and s
 - ``response_selector.faq`` with the chosen answer and the ranking of answers, so the
   ``utter_faq`` rule says the answer the mixed reading chose;
 - ``nlu_fallback`` when the top label is not clear (the same output as Rasa's
-  ``FallbackClassifier``); the fallback then offers the closest topics as buttons.
+  ``FallbackClassifier``); the fallback then offers the closest topics as buttons;
+- ``asked_too`` when a message that is not a question asks one besides ("No injuries. Should
+  I look over my shoulder?"): the FAQ answer its question part asks for, read by meaning
+  alone (``intent_response_key``, ``confidence``); the plan questions answer it too.
 
 Messages that are intent payloads ("/log_walk{...}") are left alone.
 """
@@ -29,6 +32,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import meaning
 from bot.nlp.embedding import default_embedder
+from bot.profile.questions import trailing_question
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +40,8 @@ NLU_FALLBACK = "nlu_fallback"
 RETRIEVAL_INTENT = "faq"
 SELECTOR = "response_selector"
 MODEL_FILE = "meaning.npz"
+# The FAQ answer a message asks for besides its answer ("No injuries. Should I look back?").
+ASKED_TOO = "asked_too"
 
 
 def _label(message: Message) -> str | None:
@@ -143,10 +149,17 @@ class MeaningStage(GraphComponent):
         ]
         classifier = meaning.classifier_distribution(intents, answers, by_meaning)
         ranking = meaning.combine(classifier, by_meaning, float(self._config["classifier_weight"]))
-        decision = meaning.decide(
-            ranking, float(self._config["threshold"]), float(self._config["margin"])
-        )
+        threshold, margin = float(self._config["threshold"]), float(self._config["margin"])
+        decision = meaning.decide(ranking, threshold, margin)
         self._write(message, decision, selector)
+        if decision.label is None or not decision.label.startswith(meaning.FAQ_PREFIX):
+            question = trailing_question(text)
+            if question:
+                vector = default_embedder().embed([question])[0]
+                asked = meaning.faq_asked(self._model, vector, threshold, margin)
+                if asked is not None:
+                    found = {INTENT_RESPONSE_KEY: asked[0], "confidence": asked[1]}
+                    message.set(ASKED_TOO, found, add_to_output=True)
 
     def _write(
         self, message: Message, decision: meaning.Decision, selector: dict[str, Any]

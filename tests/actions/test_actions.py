@@ -193,3 +193,19 @@ def test_ask_affirmation_without_candidates_asks_to_rephrase() -> None:
     )
     messages, _ = run(ActionAskAffirmation(), make_tracker(message))
     assert messages[0]["response"] == "utter_ask_rephrase"
+
+
+def test_age_and_weight_stated_beside_a_question_are_kept() -> None:
+    tracker = make_tracker(user_event("Is it safe for someone my age? I'm 71.", "faq"))
+    _, events = run(ActionHealthMentions(), tracker)
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"} == {"age": 71}
+    known = make_tracker(user_event("I'm 71, is it safe?", "faq"), slots={"age": 70})
+    assert run(ActionHealthMentions(), known)[1] == []  # a form answer is not overwritten here
+    other = make_tracker(user_event("is it safe for a 71 year old?", "faq"))
+    assert run(ActionHealthMentions(), other)[1] == []  # not about the speaker
+
+
+def test_a_feeling_the_coach_was_unsure_about_gets_its_answer() -> None:
+    message = user_event("I'm just knackered in general this week to be honest", "nlu_fallback")
+    messages, _ = run(ActionAskAffirmation(), make_tracker(message))
+    assert [m.get("response") for m in messages] == ["utter_faq/rest_and_tiredness"]

@@ -208,3 +208,72 @@ def test_the_plan_request_wins_over_what_was_said_before() -> None:
     before = [user_event("I'm 39", "inform")]
     _, slots = validate("make me a plan, I'm 40", "start_plan", requested=None, before=before)
     assert slots["age"] == 40
+
+
+def test_a_question_asked_besides_the_answer_is_answered_too() -> None:
+    event = user_event("No health issues. Should I look over my shoulder?", "deny")
+    event["parse_data"]["asked_too"] = {
+        "intent_response_key": "faq/technique_looking_back",
+        "confidence": 0.6,
+    }
+    tracker = Tracker(
+        "ann",
+        {"requested_slot": "conditions"},
+        event["parse_data"],
+        [event],
+        False,
+        None,
+        {"name": "profile_form", "validate": True},
+        "action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert "conditions" in slots and not slots["conditions"]
+    assert "utter_faq/technique_looking_back" in [m.get("response") for m in dispatcher.messages]
+
+
+def test_without_a_question_nothing_else_is_said() -> None:
+    texts, _ = validate("No health issues", "deny", requested="conditions")
+    assert not any(str(t).startswith("utter_faq") for t in texts)
+
+
+def test_an_answer_inside_a_question_is_kept_and_the_question_answered() -> None:
+    event = user_event("im 55 by the way what shoes should i wear", "faq", faq_key="faq/footwear")
+    tracker = Tracker(
+        "ann",
+        {"requested_slot": "age"},
+        event["parse_data"],
+        [event],
+        False,
+        None,
+        {"name": "profile_form", "validate": True},
+        "action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["age"] == 55
+    assert "utter_faq/footwear" in [m.get("response") for m in dispatcher.messages]
+
+
+def test_an_unsure_message_whose_question_is_clear_gets_that_answer_and_the_question_again() -> (
+    None
+):
+    event = user_event("Before I answer, which shoes are best for this?", "nlu_fallback")
+    event["parse_data"]["asked_too"] = {"intent_response_key": "faq/footwear", "confidence": 0.5}
+    tracker = Tracker(
+        "ann",
+        {"requested_slot": "location", "location": None},
+        event["parse_data"],
+        [event],
+        False,
+        None,
+        {"name": "profile_form", "validate": True},
+        "action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/footwear"]
+    assert [e for e in events if e["event"] == "slot"] == [
+        {"event": "slot", "timestamp": None, "name": "location", "value": None}
+    ]

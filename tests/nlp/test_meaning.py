@@ -80,3 +80,16 @@ def test_kin_labels_count_together_only_when_they_are_the_top_two() -> None:
     assert meaning.decide(ranking, threshold=0.15, margin=0.1).label is None
     unrelated = [("greet", 0.4), ("thanks", 0.35)]
     assert meaning.decide(unrelated, threshold=0.15, margin=0.1).label is None
+
+
+def test_the_question_part_is_answered_only_with_a_clear_faq() -> None:
+    x = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.1], [0, 0, 1], [0.1, 0, 0.9]])
+    labels = ["faq/footwear", "faq/footwear", "inform", "inform", "faq/safety", "faq/safety"]
+    model = meaning.fit(x.astype(np.float32), labels, c=10.0)
+    shoes = np.array([1, 0, 0], dtype=np.float32)
+    found = meaning.faq_asked(model, shoes, threshold=0.15, margin=0.1)
+    assert found is not None and found[0] == "faq/footwear" and found[1] > 0.5
+    answer = np.array([0, 1, 0], dtype=np.float32)  # reads as an answer, not a question
+    assert meaning.faq_asked(model, answer, threshold=0.15, margin=0.1) is None
+    torn = np.array([0.7, 0, 0.7], dtype=np.float32)  # two answers as likely: not sure
+    assert meaning.faq_asked(model, torn, threshold=0.15, margin=0.1) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.profile.questions import looks_like_question
+from bot.profile.questions import looks_like_question, trailing_question
 
 
 @pytest.mark.parametrize(
@@ -22,3 +22,25 @@ from bot.profile.questions import looks_like_question
 )
 def test_looks_like_question(text: str, question: bool) -> None:
     assert looks_like_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "No health issues. Quick one though, should I be looking over my shoulder?",
+            "should I be looking over my shoulder?",
+        ),
+        ("im 60 by the way what shoes should i wear for this", "what shoes should i wear for this"),
+        ("I'm 71. Is it safe for someone my age?", "Is it safe for someone my age?"),
+        ("20 mins but how often should I do it", "how often should I do it"),
+        ("Before I answer, which shoes are best for this?", "which shoes are best for this?"),
+        ("what shoes should I wear?", None),  # only a question: the intent reads it
+        ("Is it safe? I am 71.", None),
+        ("I know what I want", None),  # a clause, not a question
+        ("20 minutes, 3 days a week", None),
+        ("", None),
+    ],
+)
+def test_the_question_asked_besides_an_answer(text: str, question: str | None) -> None:
+    assert trailing_question(text) == question
