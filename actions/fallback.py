@@ -8,8 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.profile import update_profile
+from actions.profile_slots import PROFILE_SLOTS
+from actions.store import storage
 from actions.walks import FEELING_ANSWERS
 from bot.evidence import default_topics, topic_key
+from bot.profile.parse import parse_answers
+from bot.profile.questions import looks_like_question
 from bot.walk_report import feeling_topic, parse_walk_report
 
 # Choices offered for intents other than FAQ topics: (button title, payload).
@@ -80,13 +85,21 @@ class ActionAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Offer the guesses, plus a way out; a feeling told without a walk ("just knackered
-        this week") gets its answer instead (see :data:`actions.walks.FEELING_ANSWERS`)."""
+        """Offer the guesses, plus a way out. A feeling told without a walk ("just knackered
+        this week") gets its answer instead (see :data:`actions.walks.FEELING_ANSWERS`), and a
+        statement that changes a stored profile ("scratch that, 3 days a week") is applied."""
         text = str((tracker.latest_message or {}).get("text") or "")
         feeling = feeling_topic(parse_walk_report(text)) if text else None
         if feeling is not None:
             dispatcher.utter_message(response=FEELING_ANSWERS[feeling])
             return []
+        if text and not looks_like_question(text):
+            answers, _ = parse_answers(text, (tracker.latest_message or {}).get("entities") or [])
+            changes = any(answer.slot in PROFILE_SLOTS for answer in answers)
+            if changes and storage().get_profile(tracker.sender_id) is not None:
+                # "actually scratch that, I can only do 3 days a week": a change to the
+                # stored profile, whatever NLU was unsure of
+                return update_profile(dispatcher, tracker)
         choices = affirmation_choices(tracker.latest_message or {})
         if not choices:
             dispatcher.utter_message(response="utter_ask_rephrase")

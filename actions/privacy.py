@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +96,27 @@ def erase_channel_data(engine: Engine, user_id: str) -> ChannelErasure:
     return ChannelErasure(options=int(options or 0), images=int(images or 0))
 
 
+# Words that keep a repeated delete request from confirming it ("no, don't delete it").
+_HOLD_BACK = re.compile(
+    r"\b(?:no|not|don'?t|do not|never ?mind|wait|cancel|keep|stop|what|how|why|which)\b|\?",
+    re.IGNORECASE,
+)
+
+
+def _asked_just_before(tracker: Tracker) -> bool:
+    """Whether the coach's last turn asked to confirm a deletion (still unanswered)."""
+    if tracker.get_slot("awaiting") != "delete_data":
+        return False
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    last_turn = tracker.events[users[-2] + 1 : users[-1]]
+    return any(
+        event.get("event") == "action" and event.get("name") == "action_ask_delete_confirmation"
+        for event in last_turn
+    )
+
+
 class ActionAskDeleteConfirmation(Action):
     """Ask before deleting anything."""
 
@@ -105,7 +127,11 @@ class ActionAskDeleteConfirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Ask, and remember that a yes/no is expected."""
+        """Ask, and remember that a yes/no is expected; asked again right after the question
+        ("yes delete it", "just delete it"), the request is the confirmation."""
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if _asked_just_before(tracker) and not _HOLD_BACK.search(text):
+            return delete_data(dispatcher, tracker)
         dispatcher.utter_message(response="utter_confirm_delete")
         return [SlotSet("awaiting", "delete_data")]
 

@@ -16,6 +16,7 @@ from actions.tracker_reading import faq_key_of, latest_intent
 from bot.profile.describe import describe_changes
 from bot.profile.parse import parse_answers
 from bot.profile.questions import looks_like_question, trailing_question
+from bot.profile.settled import corrected_number
 from bot.profile.slots import ParsedAnswer
 from bot.safety.advice import condition_disclaimer
 from bot.safety.assessment import assess_rules
@@ -89,6 +90,17 @@ def stated_facts(tracker: Tracker) -> list[EventType]:
     ]
 
 
+def _with_number_correction(
+    text: str, answers: list[ParsedAnswer], tracker: Tracker
+) -> list[ParsedAnswer]:
+    """Add the answer a bare "72 not 70" corrects (the known answer that was 70)."""
+    fix = corrected_number(text, {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS})
+    if fix is None or any(answer.slot == fix[0] for answer in answers):
+        return answers
+    fixed, _ = parse_answers(fix[1], asked=fix[0])
+    return [*answers, *(answer for answer in fixed if answer.slot == fix[0])]
+
+
 class ValidateProfileForm(FormValidationAction):
     """Extract every profile answer from each message and explain what can't be used."""
 
@@ -146,6 +158,7 @@ class ValidateProfileForm(FormValidationAction):
                 return [SlotSet(requested, tracker.get_slot(requested))]
             return []
         answers, rejections = parse_answers(text, message.get("entities") or [], asked=requested)
+        answers = _with_number_correction(text, answers, tracker)
         if requested == "conditions" and not rejections:
             answers = conditions_read_safely(text, answers, answering=intent in ANSWER_INTENTS)
         if intent == "start_plan" and not requested:
@@ -155,14 +168,15 @@ class ValidateProfileForm(FormValidationAction):
             answers = [*earlier_answers(tracker, given), *answers]
         elif intent not in ANSWER_INTENTS:
             # Classified as something else (a button title like "Knee and joint comfort" looks
-            # like a knee question): still the answer when it is not phrased as a question and
-            # answers exactly what was asked; otherwise a rule answers it, then the form re-asks.
-            # A hedged answer may end with a question mark ("oh, about 20 minutes?").
+            # like a knee question; "15 minutes, 4 days" like a walk log): still the answer when
+            # it is not phrased as a question and answers what was asked, with the answers
+            # given beside it; otherwise a rule answers it, then the form re-asks. A hedged
+            # answer may end with a question mark ("oh, about 20 minutes?").
             if not requested or looks_like_question(text.rstrip(" ?")):
                 return []
-            answers = [answer for answer in answers if answer.slot == requested]
-            if not answers:
+            if not any(answer.slot == requested for answer in answers):
                 return []
+            answers = [answer for answer in answers if answer.slot in PROFILE_SLOTS]
             rejections = []
         events: list[EventType] = []
         for answer in answers:
@@ -176,7 +190,9 @@ class ValidateProfileForm(FormValidationAction):
         # The question asked beside the answer gets its answer too: "No injuries. Quick one,
         # should I look back?" (the meaning stage's ``asked_too``), or "im 55 by the way what
         # shoes should i wear" read as a whole as that question (its FAQ answer).
-        asked = also_asked or faq_key_of({"parse_data": message})
+        asked = also_asked
+        if not asked and (looks_like_question(text) or trailing_question(text)):
+            asked = faq_key_of({"parse_data": message})  # read as a whole as that question
         if asked and answers:
             dispatcher.utter_message(response=f"utter_{asked}")
         answered = {answer.slot for answer in answers if answer.slot in PROFILE_SLOTS}

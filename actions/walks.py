@@ -178,9 +178,12 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
         return []
     if pending.get("walk_id") is not None:
         logged = float(pending.get("minutes") or 0.0)
-        if report.minutes is None or abs(report.minutes - logged) < 1:
+        another = report.walked and report.feel is None and report.rpe is None and not report.pain
+        if not another and (report.minutes is None or abs(report.minutes - logged) < 1):
             return _feel_answer(dispatcher, tracker, pending)
-        pending = {}  # a new report with other minutes: a new walk
+        # a new report with other minutes, or another walk told instead of a feel ("I also
+        # walked backwards in the hallway after lunch"): a new walk
+        pending = {}
     state: dict[str, Any] = {
         "minutes": report.minutes if report.minutes is not None else pending.get("minutes"),
         "feel": report.feel or pending.get("feel"),

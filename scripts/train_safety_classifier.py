@@ -206,7 +206,9 @@ def _context(example: Example) -> str:
 def choose(
     figures: dict[Pair, dict[str, float]], max_false_alarms: float, max_ordinary: float
 ) -> Pair:
-    """The pair with the highest recall within both false-alarm limits (ties: higher)."""
+    """The pair with the highest recall within both false-alarm limits; among equals, the
+    fewest false alarms, then the lower emergency threshold (recall first for emergencies:
+    what costs nothing measured leaves a margin for wording the dev set lacks)."""
     fitting = [
         p
         for p in figures
@@ -216,7 +218,15 @@ def choose(
     ]
     if not fitting:
         return (max(THRESHOLDS), max(THRESHOLDS))
-    return max(fitting, key=lambda p: (figures[p]["recall"], p[0] + p[1]))
+    return max(
+        fitting,
+        key=lambda p: (
+            figures[p]["recall"],
+            -(figures[p]["false_alarms"] + figures[p]["ordinary_false_alarms"]),
+            -p[0],
+            p[1],
+        ),
+    )
 
 
 def report(figures: dict[Pair, dict[str, float]], chosen: Pair, count: int) -> str:
@@ -251,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the weights are stale")
     parser.add_argument("--max-false-alarms", type=float, default=0.03)
-    parser.add_argument("--max-ordinary-false-alarms", type=float, default=0.005)
+    parser.add_argument("--max-ordinary-false-alarms", type=float, default=0.01)
     parser.add_argument("--output", type=Path, default=WEIGHTS_PATH)
     args = parser.parse_args(argv)
 

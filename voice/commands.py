@@ -378,14 +378,23 @@ def parse_command(text: str) -> Command | None:
             command = _read(" ".join(respelled))
     if command is None:
         command = _meaning_command(text)
-    if command is not None and (_names_a_symptom(text) or _said_to_someone_else(text, command)):
-        return None
+    if command is not None and (
+        _names_a_symptom(text)
+        or _said_to_someone_else(text, command)
+        or _OTHER_OBJECT.match(_lead(normalise_heard(text)))
+    ):
+        return None  # a symptom, a companion, or another thing ("pause my subscription")
     return command
 
 
 # The reading by meaning is asked only about utterances a walker could say as a command.
 _MEANING_WORDS = 16
 _WHY = re.compile(r"^(?:why|how come)\b")
+# A statement about something else, or a request for something else, is not a command.
+_REMARK_ABOUT = re.compile(
+    r"^(?:(?:the|a|an|this|that|these|those|his|her|their|its) \w+(?: \w+)? (?:is|are|was|were|"
+    r"won't|will|has|have|looks|seems)\b|remind me\b)"
+)
 _ABOUT_THE_END = re.compile(
     r"\b(?:left|remaining|remain|long|longer|more|much|done|finish\w*|over|end|go|nearly|"
     r"almost|soon|there|clock)\b"
@@ -402,8 +411,8 @@ def _meaning_command(text: str) -> Command | None:
     if value is None:
         return None
     command = Command(value)
-    if _WHY.match(heard):
-        return None  # "why do you keep repeating that?" asks about the coach
+    if _WHY.match(heard) or _REMARK_ABOUT.match(_lead(heard)):
+        return None  # "why do you keep repeating that?", "the bus stop is over there"
     if command is Command.TIME_LEFT and not _ABOUT_THE_END.search(heard):
         return None  # "what's the time?" asks the clock, not the walk
     if command not in _ASKING and (
@@ -569,6 +578,12 @@ _OTHER_THING = re.compile(
     r"(?!walk|workout|session|interval|exercise|treadmill|belt|route|lap)\w+"
 )
 _ASKING = (Command.REPEAT, Command.TIME_LEFT)
+# A command verb with an object that is not the walk: "pause my subscription", "stop my alarm".
+_OTHER_OBJECT = re.compile(
+    r"^(?:pause|stop|skip|end|cancel|resume|continue|finish|repeat|hold) (?:my|your|his|her|our)"
+    r" (?!walk|workout|work out|session|interval|exercise|treadmill|timer|clock|coaching|"
+    r"bit|part|section|segment|set|lap|round|cue|instruction|last|thing)\w+"
+)
 
 
 def _lead(normalised: str) -> str:

@@ -28,7 +28,8 @@ _AGE_SUFFIX: Final = (
 _AGE_RULES: Final[tuple[re.Pattern[str], ...]] = (
     rx(
         r"\b(?:i'm|i\s+am|im|i\s+m)\s+(?:now\s+|currently\s+|just\s+|nearly\s+|almost\s+"
-        r"|about\s+|around\s+|turning\s+|aged\s+)?"
+        r"|about\s+|around\s+|roughly\s+|approximately\s+|approx\.?\s+|probably\s+"
+        r"|turning\s+|aged\s+)?"
         rf"(?P<n>{NUM}){_AGE_SUFFIX}"
     ),
     rx(

@@ -46,7 +46,7 @@ _GOAL_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             True,
         ),
         (
-            r"\bbalance\b|\bsteadi(?:er|ness)\b|\bsteady\b|\bstability\b|\bstable\b"
+            r"\bbalance\b|\b(?:my|for)\s+balanced\b|\bsteadi(?:er|ness)\b|\bsteady\b|\bstability\b|\bstable\b"
             r"|\bunsteady\b|\bwobbly\b|\bfall(?:s|ing)?\b|\btrip(?:s|ping)?\b"
             r"|\bco-?ordination\b|\bagility\b|\bproprioception\b",
             "balance",
@@ -61,7 +61,7 @@ _GOAL_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
         ),
         (
             # not a place or a thing: "a keep-fit class", "the fitness centre", "my fitness app"
-            r"\bfit(?:ter|ness)?\b(?!\s*-?\s*(?:class|classes|club|group|session|sessions"
+            r"\bfit(?:ter|ness|nes)?\b(?!\s*-?\s*(?:class|classes|club|group|session|sessions"
             r"|instructor|centre|center|studio|app|tracker|watch|band|programme|video|videos)\b)"
             r"|\bcalories\b|\bcardio\b|\brunning\b(?!\s*(?:club|group|shoes|track)\b)"
             r"|\bstamina\b"

@@ -102,6 +102,7 @@ from bot.profile.measures import (
     unit_quantities,
     weight_without_unit,
 )
+from bot.profile.settled import settle
 from bot.profile.slots import ParsedAnswer, Rejection, asked_slot
 from bot.profile.text import Results, Text
 from bot.profile.validation import resolve
@@ -152,4 +153,5 @@ def parse_answers(
     list_items(t, ask, out)
     weekday_names(t, ask, out)
     yes_no(t, ask, out)
+    settle(t, out)
     return resolve(out)

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import store
 from actions.calories import ActionCalorieFollowUp, ActionCalories
 from actions.dialogue import ActionHandleAffirm, ActionHandleDeny, ActionHandleInform
+from actions.fallback import ActionAskAffirmation
 from actions.plan import (
     ActionBuildPlan,
     ActionClinicianCleared,
@@ -620,6 +621,20 @@ def test_a_new_report_instead_of_the_feel_answer_is_a_new_walk() -> None:
     assert messages[0]["text"].startswith("Logged 10 minutes")
 
 
+def test_another_walk_told_instead_of_the_feel_answer_asks_its_minutes() -> None:
+    first = user_event(
+        "did 10 minutes this morning", "log_walk", entities=[{"entity": "duration", "value": 10.0}]
+    )
+    _, events = run(ActionLogWalk(), tracker(first))
+    again = user_event("I also walked backwards in the hallway after lunch.", "log_walk")
+    messages, events = run(ActionLogWalk(), tracker(again, slots=slot_events(events)))
+    assert messages[0]["text"].startswith("Well done! How many minutes")
+    assert [w.feel for w in store.storage().walk_logs("ann")] == ["ok"]  # the first kept as is
+    minutes = user_event("about 5", "inform", entities=[{"entity": "duration", "value": 5.0}])
+    run(ActionLogWalk(), tracker(minutes, slots=slot_events(events)))
+    assert [w.backward_minutes for w in store.storage().walk_logs("ann")] == [10.0, 5.0]
+
+
 @pytest.mark.parametrize(
     ("entities", "problem"),
     [
@@ -637,3 +652,42 @@ def test_malformed_structured_log_is_refused(entities: dict[str, Any], problem: 
     assert messages[0]["text"].startswith("I couldn't log that walk: " + problem)
     assert store.storage().walk_logs("ann") == []
     assert slot_events(events) == {"awaiting": None, "pending": None}
+
+
+def test_a_delete_request_repeated_after_the_question_confirms_it() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    asked = {"awaiting": "delete_data"}
+    request = user_event("delete my data", "delete_data")
+    question = {"event": "action", "name": "action_ask_delete_confirmation"}
+    messages, _ = run(
+        ActionAskDeleteConfirmation(),
+        tracker(
+            request, question, user_event("wait, what gets deleted?", "delete_data"), slots=asked
+        ),
+    )
+    assert messages[0]["response"] == "utter_confirm_delete"  # a question: asked again
+    assert store.storage().get_profile("ann") is not None
+    later = tracker(
+        request,
+        question,
+        user_event("no keep it", "deny"),
+        user_event("delete it", "delete_data"),
+        slots=asked,
+    )
+    messages, _ = run(ActionAskDeleteConfirmation(), later)
+    assert messages[0]["response"] == "utter_confirm_delete"  # not right after the question
+    assert store.storage().get_profile("ann") is not None
+    _, events = run(
+        ActionAskDeleteConfirmation(),
+        tracker(request, question, user_event("yes delete it", "delete_data"), slots=asked),
+    )
+    assert store.storage().get_profile("ann") is None and events[-1]["event"] == "restart"
+
+
+def test_an_unsure_message_that_changes_the_stored_profile_is_applied() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    message = user_event("actually scratch that i can only do 4 days a week", "nlu_fallback")
+    messages, _ = run(ActionAskAffirmation(), tracker(message, slots=PROFILE_SLOTS))
+    stored = store.storage().get_profile("ann")
+    assert stored is not None and stored.days_per_week == 4
+    assert not any(m.get("buttons") for m in messages)  # no "did you mean" for a clear change

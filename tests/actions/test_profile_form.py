@@ -277,3 +277,27 @@ def test_an_unsure_message_whose_question_is_clear_gets_that_answer_and_the_ques
     assert [e for e in events if e["event"] == "slot"] == [
         {"event": "slot", "timestamp": None, "name": "location", "value": None}
     ]
+
+
+def test_an_answer_read_as_another_intent_keeps_the_answers_beside_it() -> None:
+    _, slots = validate("Good stuff. 15 minutes, 4 days", "log_walk", "minutes_per_session")
+    assert slots["minutes_per_session"] == 15 and slots["days_per_week"] == 4
+
+
+def test_an_answer_read_as_a_question_topic_gets_no_answer_it_did_not_ask_for() -> None:
+    event = user_event("10 minutes a day, 5 days a week", "faq", faq_key="faq/duration_frequency")
+    tracker = Tracker(
+        "ann",
+        {"requested_slot": "minutes_per_session"},
+        event["parse_data"],
+        [event],
+        False,
+        None,
+        {"name": "profile_form", "validate": True},
+        "action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["minutes_per_session"] == 10 and slots["days_per_week"] == 5
+    assert not any(m.get("response") for m in dispatcher.messages)

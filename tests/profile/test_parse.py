@@ -121,6 +121,7 @@ CASES: list[Case] = [
         set(),
     ),
     ("I'm totally new to it", None, [], {"experience": "none"}, set()),
+    ("plan: some exp, outdoors", None, [], {"experience": "some", "location": "outdoor"}, set()),
     ("I have tried few times before", None, [], {"experience": "some"}, set()),
     ("give me a minute", None, [], {}, set()),
     # --- bare answers to the question just asked
@@ -352,7 +353,21 @@ CASES: list[Case] = [
     ("9 days a week", None, [], {}, {"days_per_week"}),
     ("0 days", "days_per_week", [], {}, {"days_per_week"}),
     ("2.5 days a week", None, [], {}, {"days_per_week"}),
-    ("I'm 65... actually I'm 70", None, [], {}, {"age"}),
+    ("I'm 65... actually I'm 70", None, [], {"age": 70}, set()),  # settled on the last
+    ("I'm 65 and I'm 70", None, [], {}, {"age"}),
+    ("I'm 65, no wait, I'm 70", None, [], {"age": 70}, set()),
+    ("I guess fitness? Or balance? Eh, let's say fitness.", "goal", [], {"goal": "fitness"}, set()),
+    (
+        "we sold the treadmill. Make that outdoors, the track",
+        "goal",
+        [],
+        {"location": "outdoor"},
+        set(),
+    ),
+    ("3, 4 if I'm lucky", "days_per_week", [], {"days_per_week": 3}, set()),
+    ("I'm roughly 50, give or take", None, [], {"age": 50}, set()),
+    ("for my balanced mostly", "goal", [], {"goal": "balance"}, set()),
+    ("goal is general fitnes", None, [], {"goal": "fitness"}, set()),
     ("I'm 70 and 200 minutes", None, [], {"age": 70}, {"minutes_per_session"}),
     (
         "to prevent falls I walk 20-30 minutes",
@@ -491,7 +506,7 @@ def test_table_is_large_enough() -> None:
     ("text", "asked", "slot", "fragments"),
     [
         ("200", "age", "age", ["200 isn't an age", "How old are you"]),
-        ("I'm 65... actually I'm 70", None, "age", ["65 and 70", "Which one"]),
+        ("I'm 65 and I'm 70", None, "age", ["65 and 70", "Which one"]),
         ("9 days a week", None, "days_per_week", ["only 7 days", "How many days"]),
         ("-3 days a week", None, "days_per_week", ["-3", "1 to 7"]),
         ("1000 minutes", None, "minutes_per_session", ["1000 minutes", "120"]),
@@ -567,3 +582,13 @@ def test_asked_aliases_and_unknown_slots() -> None:
 
 def test_non_string_text_is_ignored() -> None:
     assert parse_answers(None) == ([], [])  # type: ignore[arg-type]
+
+
+def test_a_bare_number_correction_names_the_answer_it_corrects() -> None:
+    from bot.profile.settled import corrected_number
+
+    known = {"age": 70, "minutes_per_session": 20, "days_per_week": 3}
+    assert corrected_number("wait sorry, 72 not 70, and no health problems", known) == ("age", "72")
+    assert corrected_number("make it 30 not 20", known) == ("minutes_per_session", "30")
+    assert corrected_number("72 not 71", known) is None  # no answer was 71
+    assert corrected_number("no health problems", known) is None

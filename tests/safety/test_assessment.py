@@ -181,6 +181,7 @@ def test_softeners_are_read_before_figures_of_speech_are_blanked() -> None:
         ("lost a few seconds there, found myself against the wall", "fainting"),
         ("the tightness is back in my chest", "chest"),
         ("think im gonna fiant", "fainting"),
+        ("every breath is a fight", "breathing"),
     ],
 )
 def test_reports_with_tags_answers_and_lost_time_stop(text: str, kind: str) -> None:

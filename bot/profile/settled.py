@@ -1,0 +1,107 @@
+"""What a person settles on when one message names two values for the same answer.
+
+"72 not 70", "I guess fitness? Or balance? Eh, let's say fitness.", "we sold the treadmill.
+Make that outdoors, the track", "3, 4 if I'm lucky": the message is not ambiguous, the person
+resolved it. Run after every reader and before :func:`bot.profile.validation.resolve`, which
+asks which one was meant when two values are still left.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from bot.profile.model import DAYS_RANGE, MINUTES_RANGE
+from bot.profile.slots import AGE_SLOT, DAYS, EXPERIENCE, GOAL, LOCATION, MINUTES, WEIGHT_SLOT
+from bot.profile.text import Found, Results, Text
+
+# A value said right after "not" is the one taken back: "72 not 70", "treadmill, not outside".
+_TAKEN_BACK: Final = re.compile(r"\b(?:not|no(?: longer)?|instead of|rather than)\W+$")
+# After one of these the person says what to go with.
+_DECISION: Final = re.compile(
+    r"\b(?:no,? wait|let'?s say|let'?s go with|go with|make (?:it|that)|just put"
+    r"|put (?:me |it )?down (?:as|for)|put it (?:as|at)|call it|i mean|scratch that"
+    r"|on second thought|actually"
+    r"|i'?ll say|say)\b"
+)
+# Two numbers for days or minutes joined like a range: "3, 4 if I'm lucky", "3 or 4", "20-30".
+_RANGE_JOIN: Final = re.compile(r"^\s*(?:,|or|to|-|–|, or|,? or maybe|, maybe)\s*$")
+_RANGE_SLOTS: Final = frozenset({DAYS, MINUTES})
+_RANGES: Final = {DAYS: DAYS_RANGE, MINUTES: MINUTES_RANGE}
+# "tried it once or twice" is no number of days; "one ninety" is a heart rate.
+_COUNT_WORDS: Final = re.compile(r"\b(?:once|twice|thrice)\b")
+# Several conditions in one message are all kept: only one-value answers are settled.
+_SETTLED_SLOTS: Final = frozenset(
+    {AGE_SLOT, MINUTES, DAYS, WEIGHT_SLOT, EXPERIENCE, LOCATION, GOAL}
+)
+
+
+def settle(t: Text, out: Results) -> None:
+    """Drop the candidates the person took back or moved on from (in place).
+
+    Args:
+        t: The message.
+        out: Everything the readers found; slots with one value are left alone.
+    """
+    for slot in {f.slot for f in out.found} & _SETTLED_SLOTS:
+        found = out.of(slot)
+        if len({_key(f) for f in found}) < 2:
+            continue
+        kept = [f for f in found if not _TAKEN_BACK.search(t.lower[max(0, f.start - 14) : f.start])]
+        decisions = [m.end() for m in _DECISION.finditer(t.lower)]
+        if decisions:
+            after = [f for f in kept if f.start >= decisions[-1]]
+            if after and len(after) < len(kept):
+                kept = after
+        if slot in _RANGE_SLOTS and len({_key(f) for f in kept}) == 2:
+            kept = _lower_of_a_range(t, kept)
+        if kept and len(kept) < len(found):
+            out.found = [f for f in out.found if f.slot != slot or f in kept]
+
+
+def _lower_of_a_range(t: Text, found: list[Found]) -> list[Found]:
+    """Of two numbers said as a range, the lower: the safer plan ("maybe 3 or 4 days")."""
+    first, second = found[0], found[-1]
+    between = t.lower[first.start + len(first.text) : second.start]
+    if not _RANGE_JOIN.match(between) or any(_COUNT_WORDS.search(f.text.lower()) for f in found):
+        return found
+    low, high = _RANGES[first.slot]
+    values = [float(f.value) for f in (first, second)]
+    if not (low <= values[0] < values[1] <= high):
+        return found  # a range goes up, within what can be planned ("2019, two stents": no)
+    return [f for f in found if f.value == first.value]
+
+
+def _key(found: Found) -> str:
+    return repr(found.value)
+
+
+# "72 not 70" said while another question is open: the number taken back names the answer.
+_NUMBER_CORRECTION: Final = re.compile(
+    r"(?<![\d.])(?P<new>\d+(?:\.\d+)?)\s*,?\s*(?:not|instead of|rather than)\s+"
+    r"(?P<old>\d+(?:\.\d+)?)(?![\d.])"
+)
+_NUMBER_SLOTS: Final = (AGE_SLOT, MINUTES, DAYS, WEIGHT_SLOT)
+
+
+def corrected_number(text: str, known: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The answer a bare "72 not 70" corrects, from the answers already given.
+
+    Args:
+        text: The message.
+        known: The answers so far, by slot (age, minutes, days, weight in kg).
+
+    Returns:
+        ``(slot, new number as said)`` when the number taken back is a known answer's value;
+        otherwise None.
+    """
+    for match in _NUMBER_CORRECTION.finditer(text.lower()):
+        old = float(match.group("old"))
+        for slot in _NUMBER_SLOTS:
+            value = known.get(slot)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            if abs(float(value) - old) < 1e-9:
+                return slot, match.group("new")
+    return None
