@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.nlp.embedding import default_embedder  # noqa: E402
 from bot.nlp.linear_model import LinearModel  # noqa: E402
-from scripts.train_safety_classifier import nlu_examples  # noqa: E402
+from scripts.train_safety_classifier import check_fresh, nlu_examples  # noqa: E402
 from voice.command_meaning import NONE, WEIGHTS_PATH, CommandWeights  # noqa: E402
 from voice.commands import COMMAND_EXAMPLES, normalise_heard, parse_command  # noqa: E402
 
@@ -92,11 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     data_hash = fingerprint(data)
     if args.check:
         current = CommandWeights.load(args.output).meta.get("data_sha256")
-        if current != data_hash:
-            print(f"{args.output} is stale: retrain with {Path(__file__).name}")
-            return 1
-        print(f"{args.output} is up to date")
-        return 0
+        return check_fresh(args.output, current, data_hash, Path(__file__).name)
     x = default_embedder().embed([normalise_heard(text) for text, _ in data])
     labels = [label for _, label in data]
     fitted = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(x, labels)

@@ -101,6 +101,15 @@ def nlu_examples(folder: Path = NLU, group: str = "nlu") -> list[Example]:
     return examples
 
 
+def check_fresh(output: Path, trained_on: str | None, data_hash: str, script: str) -> int:
+    """``--check``: 0 when the weights in ``output`` were trained on today's data, else 1."""
+    if trained_on != data_hash:
+        print(f"{output} is stale: retrain with {script}")
+        return 1
+    print(f"{output} is up to date")
+    return 0
+
+
 def fingerprint(examples: Sequence[Example]) -> str:
     """sha256 of the training data as the script reads it."""
     digest = hashlib.sha256()
@@ -269,11 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_hash = fingerprint(examples)
     if args.check:
         current = ClassifierWeights.load(args.output).meta.get("data_sha256")
-        if current != data_hash:
-            print(f"{args.output} is stale: retrain with {Path(__file__).name}")
-            return 1
-        print(f"{args.output} is up to date")
-        return 0
+        return check_fresh(args.output, current, data_hash, Path(__file__).name)
     ordinary = nlu_examples(NLU_DEV, "nlu_dev")
     embedder = default_embedder()
     x = embedder.embed([e.text for e in examples])

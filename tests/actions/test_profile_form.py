@@ -29,15 +29,13 @@ DOMAIN: dict[str, Any] = {
 }
 
 
-def validate(
-    text: str,
-    intent: str = "inform",
-    requested: str | None = "experience",
+def run_form(
+    event: dict[str, Any],
+    requested: str | None,
     slots: dict[str, Any] | None = None,
-    entities: list[dict[str, Any]] | None = None,
     before: list[dict[str, Any]] | None = None,
-) -> tuple[list[str], dict[str, Any]]:
-    event = user_event(text, intent, entities=entities)
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run the form's validation on one user event: the messages and the slot events."""
     tracker = Tracker(
         "ann",
         {"requested_slot": requested, **(slots or {})},
@@ -50,8 +48,30 @@ def validate(
     )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
-    texts = [m.get("text") or m.get("response") for m in dispatcher.messages]
-    return texts, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return dispatcher.messages, [e for e in events if e["event"] == "slot"]
+
+
+def validate(
+    text: str,
+    intent: str = "inform",
+    requested: str | None = "experience",
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    before: list[dict[str, Any]] | None = None,
+) -> tuple[list[str], dict[str, Any]]:
+    messages, events = run_form(
+        user_event(text, intent, entities=entities), requested, slots, before
+    )
+    texts = [m.get("text") or m.get("response") for m in messages]
+    return texts, {e["name"]: e["value"] for e in events}
+
+
+def validate_event(
+    event: dict[str, Any], requested: str, slots: dict[str, Any] | None = None
+) -> tuple[list[str | None], list[dict[str, Any]]]:
+    """The responses named and the slot events for one prepared user event."""
+    messages, events = run_form(event, requested, slots)
+    return [m.get("response") for m in messages], events
 
 
 def test_several_answers_at_once() -> None:
@@ -216,21 +236,10 @@ def test_a_question_asked_besides_the_answer_is_answered_too() -> None:
         "intent_response_key": "faq/technique_looking_back",
         "confidence": 0.6,
     }
-    tracker = Tracker(
-        "ann",
-        {"requested_slot": "conditions"},
-        event["parse_data"],
-        [event],
-        False,
-        None,
-        {"name": "profile_form", "validate": True},
-        "action_listen",
-    )
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
-    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    responses, events = validate_event(event, "conditions")
+    slots = {e["name"]: e["value"] for e in events}
     assert "conditions" in slots and not slots["conditions"]
-    assert "utter_faq/technique_looking_back" in [m.get("response") for m in dispatcher.messages]
+    assert "utter_faq/technique_looking_back" in responses
 
 
 def test_without_a_question_nothing_else_is_said() -> None:
@@ -240,20 +249,9 @@ def test_without_a_question_nothing_else_is_said() -> None:
 
 def test_an_answer_inside_a_question_is_kept_and_the_question_answered() -> None:
     event = user_event("im 55 by the way what shoes should i wear", "faq", faq_key="faq/footwear")
-    tracker = Tracker(
-        "ann",
-        {"requested_slot": "age"},
-        event["parse_data"],
-        [event],
-        False,
-        None,
-        {"name": "profile_form", "validate": True},
-        "action_listen",
-    )
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
-    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["age"] == 55
-    assert "utter_faq/footwear" in [m.get("response") for m in dispatcher.messages]
+    responses, events = validate_event(event, "age")
+    assert {e["name"]: e["value"] for e in events}["age"] == 55
+    assert "utter_faq/footwear" in responses
 
 
 def test_an_unsure_message_whose_question_is_clear_gets_that_answer_and_the_question_again() -> (
@@ -261,22 +259,9 @@ def test_an_unsure_message_whose_question_is_clear_gets_that_answer_and_the_ques
 ):
     event = user_event("Before I answer, which shoes are best for this?", "nlu_fallback")
     event["parse_data"]["asked_too"] = {"intent_response_key": "faq/footwear", "confidence": 0.5}
-    tracker = Tracker(
-        "ann",
-        {"requested_slot": "location", "location": None},
-        event["parse_data"],
-        [event],
-        False,
-        None,
-        {"name": "profile_form", "validate": True},
-        "action_listen",
-    )
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_faq/footwear"]
-    assert [e for e in events if e["event"] == "slot"] == [
-        {"event": "slot", "timestamp": None, "name": "location", "value": None}
-    ]
+    responses, events = validate_event(event, "location", {"location": None})
+    assert responses == ["utter_faq/footwear"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "location", "value": None}]
 
 
 def test_an_answer_read_as_another_intent_keeps_the_answers_beside_it() -> None:
@@ -286,18 +271,7 @@ def test_an_answer_read_as_another_intent_keeps_the_answers_beside_it() -> None:
 
 def test_an_answer_read_as_a_question_topic_gets_no_answer_it_did_not_ask_for() -> None:
     event = user_event("10 minutes a day, 5 days a week", "faq", faq_key="faq/duration_frequency")
-    tracker = Tracker(
-        "ann",
-        {"requested_slot": "minutes_per_session"},
-        event["parse_data"],
-        [event],
-        False,
-        None,
-        {"name": "profile_form", "validate": True},
-        "action_listen",
-    )
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateProfileForm().run(dispatcher, tracker, DOMAIN))
-    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    responses, events = validate_event(event, "minutes_per_session")
+    slots = {e["name"]: e["value"] for e in events}
     assert slots["minutes_per_session"] == 10 and slots["days_per_week"] == 5
-    assert not any(m.get("response") for m in dispatcher.messages)
+    assert not any(responses)

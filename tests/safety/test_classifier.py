@@ -3,8 +3,6 @@ weights, and how its reading is combined with the lexicon's (``with_reading``)."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,8 +12,8 @@ import pytest
 from bot.nlp.embedding import EmbedderFiles, EmbeddingModelError, SentenceEmbedder
 from bot.safety.assessment import assess, assess_rules, with_reading
 from bot.safety.classifier import WEIGHTS_PATH, ClassifierWeights, Reading, default_classifier
+from tests.support.scripts import check_weights
 
-ROOT = Path(__file__).resolve().parents[2]
 THRESHOLDS = {"emergency": 0.3, "urgent": 0.6}
 
 
@@ -24,13 +22,7 @@ def reading(acute: float, kind: str) -> Reading:
 
 
 def test_the_weights_were_trained_on_todays_data() -> None:
-    result = subprocess.run(
-        [sys.executable, "scripts/train_safety_classifier.py", "--check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = check_weights("train_safety_classifier.py")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

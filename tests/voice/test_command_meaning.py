@@ -5,28 +5,19 @@ The examples were written for these tests (not taken from the command sets in te
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.nlp.linear_model import LinearModel
+from tests.support.scripts import check_weights
 from voice.command_meaning import CommandWeights, default_command_meaning
 from voice.commands import Command, _read, parse_command
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def test_the_packaged_weights_are_trained_on_todays_data() -> None:
-    result = subprocess.run(
-        [sys.executable, "scripts/train_command_meaning.py", "--check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = check_weights("train_command_meaning.py")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
