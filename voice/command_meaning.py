@@ -14,6 +14,7 @@ grammar found nothing, and still sends questions and symptoms to the bot.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,9 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from bot.nlp.embedding import SentenceEmbedder, default_embedder
+from bot.nlp.embedding import EmbeddingModelError, SentenceEmbedder, default_embedder
 from bot.nlp.linear_model import LinearModel
 
+logger = logging.getLogger(__name__)
 WEIGHTS_PATH = Path(__file__).resolve().parent / "content" / "command_meaning.npz"
 NONE = "none"
 
@@ -99,6 +101,14 @@ class CommandMeaning:
 
 
 @lru_cache(maxsize=1)
-def default_command_meaning() -> CommandMeaning:
-    """The packaged reader, loaded once per process (the embedder takes about a second)."""
-    return CommandMeaning(default_embedder(), CommandWeights.load())
+def default_command_meaning() -> CommandMeaning | None:
+    """The packaged reader, loaded once per process (the embedder takes about a second).
+
+    None, logged once, when the embedding model or the weights cannot be loaded (a broken
+    install): the walk goes on and the grammar alone reads commands.
+    """
+    try:
+        return CommandMeaning(default_embedder(), CommandWeights.load(WEIGHTS_PATH))
+    except (ImportError, OSError, ValueError, EmbeddingModelError) as error:
+        logger.warning("walk commands are read by their phrases only: %s", error)
+        return None

@@ -407,7 +407,8 @@ def _meaning_command(text: str) -> Command | None:
     heard = normalise_heard(text)
     if not heard or len(heard.split()) > _MEANING_WORDS:
         return None
-    value = default_command_meaning().read(heard)
+    reader = default_command_meaning()
+    value = reader.read(heard) if reader is not None else None
     if value is None:
         return None
     command = Command(value)

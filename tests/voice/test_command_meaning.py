@@ -57,6 +57,7 @@ def test_questions_remarks_and_symptoms_are_not_commands(text: str) -> None:
 
 def test_the_reader_is_unsure_below_its_threshold() -> None:
     reader = default_command_meaning()
+    assert reader is not None
     assert reader.read("the ducks are out on the pond today") is None
     assert reader.read("   ") is None
 
@@ -74,3 +75,17 @@ def test_weights_round_trip_and_bad_files_are_clear_errors(tmp_path: Path) -> No
     CommandWeights(bad, 0.8, {}).save(tmp_path / "nonone.npz")
     with pytest.raises(ValueError, match="no 'none' label"):
         CommandWeights.load(tmp_path / "nonone.npz")
+
+
+def test_without_its_weights_the_grammar_alone_reads_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("voice.command_meaning.WEIGHTS_PATH", tmp_path / "missing.npz")
+    default_command_meaning.cache_clear()
+    try:
+        assert default_command_meaning() is None
+        assert "read by their phrases only" in caplog.text
+        assert parse_command("pause the walk please") is Command.PAUSE
+        assert parse_command("give this section a miss") is None  # only the reader knew it
+    finally:
+        default_command_meaning.cache_clear()
