@@ -12,7 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
-from actions.tracker_reading import faq_key_of, latest_intent
+from actions.tracker_reading import faq_key_in, latest_intent
 from bot.profile.describe import describe_changes
 from bot.profile.parse import parse_answers
 from bot.profile.questions import looks_like_question, trailing_question
@@ -192,7 +192,7 @@ class ValidateProfileForm(FormValidationAction):
         # shoes should i wear" read as a whole as that question (its FAQ answer).
         asked = also_asked
         if not asked and (looks_like_question(text) or trailing_question(text)):
-            asked = faq_key_of({"parse_data": message})  # read as a whole as that question
+            asked = faq_key_in(message)  # read as a whole as that question
         if asked and answers:
             dispatcher.utter_message(response=f"utter_{asked}")
         answered = {answer.slot for answer in answers if answer.slot in PROFILE_SLOTS}

@@ -47,7 +47,11 @@ def user_events_newest_first(tracker: Tracker) -> Iterator[dict[str, Any]]:
 
 def faq_key_of(event: dict[str, Any]) -> str | None:
     """The FAQ sub-intent (``faq/<key>``) a user event was answered with, if any."""
-    parse_data = event.get("parse_data") or {}
+    return faq_key_in(event.get("parse_data") or {})
+
+
+def faq_key_in(parse_data: dict[str, Any]) -> str | None:
+    """The FAQ sub-intent (``faq/<key>``) a message's parse data reads it as, if any."""
     if (parse_data.get("intent") or {}).get("name") != "faq":
         return None
     selector = (parse_data.get("response_selector") or {}).get("faq") or {}

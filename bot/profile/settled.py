@@ -44,12 +44,12 @@ def settle(t: Text, out: Results) -> None:
         t: The message.
         out: Everything the readers found; slots with one value are left alone.
     """
+    decisions = [m.end() for m in _DECISION.finditer(t.lower)]
     for slot in {f.slot for f in out.found} & _SETTLED_SLOTS:
         found = out.of(slot)
         if len({_key(f) for f in found}) < 2:
             continue
         kept = [f for f in found if not _TAKEN_BACK.search(t.lower[max(0, f.start - 14) : f.start])]
-        decisions = [m.end() for m in _DECISION.finditer(t.lower)]
         if decisions:
             after = [f for f in kept if f.start >= decisions[-1]]
             if after and len(after) < len(kept):
