@@ -48,9 +48,7 @@ class CommandWeights:
         """Write the weights as a numpy archive (no pickles)."""
         np.savez_compressed(
             path,
-            labels=np.array(self.model.labels),
-            coef=self.model.coef,
-            intercept=self.model.intercept,
+            **self.model.arrays(),
             threshold=np.array(self.threshold),
             meta=np.array(json.dumps(self.meta, sort_keys=True)),
         )
@@ -64,9 +62,7 @@ class CommandWeights:
         """
         with np.load(path, allow_pickle=False) as data:
             try:
-                model = LinearModel(
-                    tuple(str(x) for x in data["labels"]), data["coef"], data["intercept"]
-                )
+                model = LinearModel.from_arrays(data)
                 threshold = float(data["threshold"])
                 meta = json.loads(str(data["meta"]))
             except KeyError as error:

@@ -38,17 +38,13 @@ class MeaningModel(LinearModel):
 
     def save(self, path: Path) -> None:
         """Write the model as a NumPy ``.npz`` file."""
-        np.savez(path, labels=np.array(self.labels), coef=self.coef, intercept=self.intercept)
+        np.savez(path, **self.arrays())
 
     @classmethod
     def load(cls, path: Path) -> MeaningModel:
         """Read a model written by :meth:`save`."""
         with np.load(path, allow_pickle=False) as data:
-            return cls(
-                labels=tuple(str(label) for label in data["labels"]),
-                coef=np.asarray(data["coef"], dtype=np.float64),
-                intercept=np.asarray(data["intercept"], dtype=np.float64),
-            )
+            return cls.from_arrays(data)
 
 
 def fit(x: npt.NDArray[np.float32], labels: Sequence[str], c: float) -> MeaningModel:

@@ -70,12 +70,8 @@ class ClassifierWeights:
         """Write the weights as a numpy archive (no pickles)."""
         np.savez_compressed(
             path,
-            category_labels=np.array(self.category.labels),
-            category_coef=self.category.coef,
-            category_intercept=self.category.intercept,
-            kind_labels=np.array(self.kind.labels),
-            kind_coef=self.kind.coef,
-            kind_intercept=self.kind.intercept,
+            **self.category.arrays("category_"),
+            **self.kind.arrays("kind_"),
             thresholds=np.array(json.dumps(self.thresholds, sort_keys=True)),
             meta=np.array(json.dumps(self.meta, sort_keys=True)),
         )
@@ -89,16 +85,8 @@ class ClassifierWeights:
         """
         with np.load(path, allow_pickle=False) as data:
             try:
-                category = LinearModel(
-                    tuple(str(x) for x in data["category_labels"]),
-                    data["category_coef"],
-                    data["category_intercept"],
-                )
-                kind = LinearModel(
-                    tuple(str(x) for x in data["kind_labels"]),
-                    data["kind_coef"],
-                    data["kind_intercept"],
-                )
+                category = LinearModel.from_arrays(data, "category_")
+                kind = LinearModel.from_arrays(data, "kind_")
                 thresholds = {
                     str(k): float(v) for k, v in json.loads(str(data["thresholds"])).items()
                 }
