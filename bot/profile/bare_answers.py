@@ -83,7 +83,7 @@ def list_items(t: Text, asked: str | None, out: Results) -> None:
     for m in _LIST_ITEM_RE.finditer(view):
         item = " ".join(m.group().split())
         start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-        if not out.has(AGE_SLOT) and asked != AGE_SLOT and item.isdigit():
+        if not out.has(AGE_SLOT) and asked != AGE_SLOT and item.isdecimal():
             value = float(item)
             if in_range(value, AGE_RANGE) and value >= 16:
                 out.add(AGE_SLOT, value, t.source(start, start + len(item)), start, weak=True)

@@ -592,3 +592,9 @@ def test_a_bare_number_correction_names_the_answer_it_corrects() -> None:
     assert corrected_number("make it 30 not 20", known) == ("minutes_per_session", "30")
     assert corrected_number("72 not 71", known) is None  # no answer was 71
     assert corrected_number("no health problems", known) is None
+
+
+def test_a_digit_that_is_no_number_in_a_list_answer_is_skipped() -> None:
+    # "¹".isdigit() is true but float("¹") fails (found by the property test)
+    answers, _ = parse_answers("need a plan. ¹, none, treadmill")
+    assert [(a.slot, a.value) for a in answers] == [("location", "treadmill")]
