@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation
 from actions.profile import update_profile
 from actions.profile_form import stated_facts
+from actions.store import storage
 from actions.tracker_reading import entity_values
 from bot.calories import (
     CalorieEstimate,
@@ -42,7 +44,9 @@ def calories_payload(estimate: CalorieEstimate) -> dict[str, Any]:
 # "and on a 5% incline?", "what about my wife, she's 60 kg": a question about the last
 # estimate with one thing changed.
 FOLLOW_UP = re.compile(
-    r"^\W*(?:and|what about|how about|what if|same|for|at|on|with|plus|but|my|her|his|he|she|"
+    # after a thanks or an ok: "thanks coach and what about 20 minutes"
+    r"^\W*(?:(?:thanks|thank you|thx|cheers|ok|okay|cool|great|nice)\W+(?:coach\W+)?)?"
+    r"(?:and|what about|how about|what if|same|for|at|on|with|plus|but|my|her|his|he|she|"
     r"they|if)\b|\b(?:wife|husband|partner|friend|son|daughter|mum|mom|dad|mother|father|"
     r"instead|incline|uphill|faster|slower)\b",
     re.IGNORECASE,
@@ -67,13 +71,39 @@ def calorie_request(tracker: Tracker) -> dict[str, Any]:
         request = {}
     found = entity_values(tracker, ("duration", "weight", "speed", "incline"))
     request.update({k: v for k, v in found.items() if v is not None})
-    if "incline" not in found and FLAT.search(
-        str((tracker.latest_message or {}).get("text") or "")
-    ):
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if "incline" not in found and FLAT.search(text):
         request["incline"] = 0.0
-    if "weight" not in request and tracker.get_slot("weight_kg") not in (None, "skipped"):
-        request["weight"] = float(tracker.get_slot("weight_kg"))
+    own = tracker.get_slot("weight_kg")
+    if own not in (None, "skipped") and (
+        "weight" not in request or ("weight" not in found and _ABOUT_ME.search(text))
+    ):
+        request["weight"] = float(own)  # "and what about me?" after someone else's estimate
+    if "duration" not in request and _THE_WALK.search(text):
+        minutes = _walk_logged_in_this_conversation(tracker)
+        if minutes is not None:
+            request["duration"] = minutes
     return request
+
+
+# The speaker, after an estimate for someone else: "what about me if I only do 20 minutes".
+_ABOUT_ME = re.compile(r"\b(?:about|for)\s+(?:me|myself)\b", re.IGNORECASE)
+# "How many calories was that?" right after logging a walk: that walk.
+_THE_WALK = re.compile(
+    r"\b(?:was|is|did)\s+(?:that|this|it)\b|\b(?:that|this|my|today'?s|the)\s+(?:walk|session)\b",
+    re.IGNORECASE,
+)
+
+
+def _walk_logged_in_this_conversation(tracker: Tracker) -> float | None:
+    """The minutes of today's last walk log, when this conversation logged it."""
+    if not any(
+        e.get("event") == "action" and e.get("name") == "action_log_walk" for e in tracker.events
+    ):
+        return None
+    today = date.today().isoformat()
+    logs = [log for log in storage().walk_logs(tracker.sender_id) if log.day == today]
+    return float(logs[-1].backward_minutes) if logs else None
 
 
 def _awaiting(tracker: Tracker) -> bool:
@@ -148,7 +178,20 @@ class ActionCalorieFollowUp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Estimate again, or answer the message by its intent."""
+        """Estimate again, or answer the message by its intent.
+
+        Then the coach waits for the user: the rules that run this action are written for
+        the open follow-up, and an answer that closes it would otherwise find no rule (and
+        the policy's fallback would add "Sorry, I still didn't understand").
+        """
+        events = await self._answer(dispatcher, tracker, domain)
+        if any(event.get("event") == "followup" for event in events):
+            return events  # the plan questions start (update_profile)
+        return [*events, FollowupAction("action_listen")]
+
+    async def _answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         if is_follow_up(tracker):
             return answer_calories(dispatcher, tracker)
         done: list[EventType] = [SlotSet("awaiting", None), SlotSet("pending", None)]

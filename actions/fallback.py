@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile import update_profile
@@ -92,14 +92,16 @@ class ActionAskAffirmation(Action):
         feeling = feeling_topic(parse_walk_report(text)) if text else None
         if feeling is not None:
             dispatcher.utter_message(response=FEELING_ANSWERS[feeling])
-            return []
+            return [ActiveLoop(None)]
         if text and not looks_like_question(text):
             answers, _ = parse_answers(text, (tracker.latest_message or {}).get("entities") or [])
             changes = any(answer.slot in PROFILE_SLOTS for answer in answers)
             if changes and storage().get_profile(tracker.sender_id) is not None:
                 # "actually scratch that, I can only do 3 days a week": a change to the
                 # stored profile, whatever NLU was unsure of
-                return update_profile(dispatcher, tracker)
+                # Answered, not asked: the fallback ends here, so that the next message
+                # does not undo this turn (its "rephrase" would revert the change).
+                return [*update_profile(dispatcher, tracker), ActiveLoop(None)]
         choices = affirmation_choices(tracker.latest_message or {})
         if not choices:
             dispatcher.utter_message(response="utter_ask_rephrase")

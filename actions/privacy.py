@@ -103,6 +103,15 @@ _HOLD_BACK = re.compile(
 )
 
 
+# The request itself called off ("no no wait dont delete"): read as a delete request by NLU,
+# it answers the open question with a no.
+_CALLED_OFF = re.compile(
+    r"\b(?:don'?t|do not|dont|no need to|never ?mind|cancel)\b[^.!?]{0,15}"
+    r"\b(?:delete|deleting|remove|erase|wipe)\b",
+    re.IGNORECASE,
+)
+
+
 def _asked_just_before(tracker: Tracker) -> bool:
     """Whether the coach's last turn asked to confirm a deletion (still unanswered)."""
     if tracker.get_slot("awaiting") != "delete_data":
@@ -130,6 +139,9 @@ class ActionAskDeleteConfirmation(Action):
         """Ask, and remember that a yes/no is expected; asked again right after the question
         ("yes delete it", "just delete it"), the request is the confirmation."""
         text = str((tracker.latest_message or {}).get("text") or "")
+        if tracker.get_slot("awaiting") == "delete_data" and _CALLED_OFF.search(text):
+            dispatcher.utter_message(response="utter_delete_cancelled")
+            return [SlotSet("awaiting", None)]
         if _asked_just_before(tracker) and not _HOLD_BACK.search(text):
             return delete_data(dispatcher, tracker)
         dispatcher.utter_message(response="utter_confirm_delete")

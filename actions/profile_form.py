@@ -15,7 +15,7 @@ from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIP
 from actions.tracker_reading import faq_key_in, latest_intent
 from bot.profile.describe import describe_changes
 from bot.profile.parse import parse_answers
-from bot.profile.questions import looks_like_question, trailing_question
+from bot.profile.questions import looks_like_question, statements, trailing_question
 from bot.profile.settled import corrected_number
 from bot.profile.slots import ParsedAnswer
 from bot.safety.advice import condition_disclaimer
@@ -48,26 +48,36 @@ def earlier_answers(tracker: Tracker, given: set[str]) -> list[ParsedAnswer]:
     """Profile answers in this conversation's earlier messages, for slots not yet known.
 
     Only first-person messages since the conversation (re)started count, the latest answer
-    to a slot wins, slots already set or ``given`` in the current message are left alone.
+    to a slot wins, slots already set or ``given`` in the current message are left alone. A
+    walk report or a calorie question gives only facts (age, weight): "I did 20 minutes this
+    morning" is a walk done, not the session length wanted.
     """
-    messages: list[tuple[str, list[Any]]] = []
+    messages: list[tuple[str, list[Any], str]] = []
     for event in tracker.events:
         if event.get("event") in ("restart", "session_started"):
             messages = []  # a deletion restarts the conversation: nothing before it counts
         elif event.get("event") == "user":
-            entities = (event.get("parse_data") or {}).get("entities") or []
-            messages.append((str(event.get("text") or ""), list(entities)))
+            parse = event.get("parse_data") or {}
+            intent = str((parse.get("intent") or {}).get("name") or "")
+            messages.append(
+                (str(event.get("text") or ""), list(parse.get("entities") or []), intent)
+            )
     messages = messages[-EARLIER_MESSAGES - 1 : -1]
     found: dict[str, ParsedAnswer] = {}
-    for text, entities in messages:
+    for text, entities, intent in messages:
         if not _FIRST_PERSON.search(text):
             continue
         # read as the message was read when it came: with its entities
         for answer in parse_answers(text, entities)[0]:
             unknown = answer.slot not in given and tracker.get_slot(answer.slot) is None
-            if answer.slot in PROFILE_SLOTS and unknown:
+            fact = intent not in _NOT_PREFERENCES or answer.slot in STATED_FACTS
+            if answer.slot in PROFILE_SLOTS and unknown and fact:
                 found[answer.slot] = answer
     return list(found.values())
+
+
+# Messages whose minutes and days tell of a walk, not of the plan wanted.
+_NOT_PREFERENCES = frozenset({"log_walk", "ask_calories"})
 
 
 # Facts about oneself kept from any message, even a question ("is it safe at my age? I'm
@@ -99,6 +109,16 @@ def _with_number_correction(
         return answers
     fixed, _ = parse_answers(fix[1], asked=fix[0])
     return [*answers, *(answer for answer in fixed if answer.slot == fix[0])]
+
+
+def _states_an_answer(text: str, message: dict[str, Any], requested: str | None) -> bool:
+    """Whether the message's statements answer the question asked, beside a question mark
+    ("Hmm, not really? Well, once on a hotel treadmill. So I guess a little.")."""
+    stated = statements(text)
+    if not requested or not stated:
+        return False
+    answers, _ = parse_answers(stated, message.get("entities") or [], asked=requested)
+    return any(answer.slot == requested for answer in answers)
 
 
 class ValidateProfileForm(FormValidationAction):
@@ -146,8 +166,10 @@ class ValidateProfileForm(FormValidationAction):
             return [SlotSet(requested, tracker.get_slot(requested))]  # just ask again
         text = str(message.get("text") or "")
         also_asked = (message.get("asked_too") or {}).get("intent_response_key")
-        if intent == "nlu_fallback" and (
-            looks_like_question(text.rstrip(" ?")) or trailing_question(text)
+        if (
+            intent == "nlu_fallback"
+            and (looks_like_question(text.rstrip(" ?")) or trailing_question(text))
+            and not _states_an_answer(text, message, requested)
         ):
             # Not sure, and phrased as a question ("is it alright on the pavement or should I
             # stick to the park?"): not an answer. When its question part is clear ("Before I

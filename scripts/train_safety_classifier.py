@@ -14,8 +14,8 @@ The decision thresholds (one for emergency kinds, one for urgent ones) are chose
 leave-one-writer-out cross-validation on the development set: each writer's messages are
 read by models trained without them, combined with the lexicon exactly as
 :func:`bot.safety.assessment.assess` does. The pair with the highest recall whose
-false-alarm rate on questions, history, negation and mild effects stays within
-``--max-false-alarms`` wins (ties: the higher thresholds). The figures go to
+false-alarm rate on questions, history, negation, mild effects and condition answers stays
+within ``--max-false-alarms`` wins (ties: the higher thresholds). The figures go to
 ``artifacts/safety-classifier/cv.md``.
 Deterministic: the same data gives the same weights.
 """
@@ -51,7 +51,7 @@ DEV = ROOT / "tests" / "data" / "safety_dev"
 NLU = ROOT / "data" / "nlu"
 NLU_DEV = ROOT / "tests" / "data" / "nlu_dev"  # ordinary messages, never trained on
 REPORT = ROOT / "artifacts" / "safety-classifier" / "cv.md"
-CALM = ("question", "history", "negated", "mild")
+CALM = ("question", "history", "negated", "mild", "condition")
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.91, 0.05))
 C = 4.0  # inverse regularisation strength of both models
 _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
@@ -246,7 +246,8 @@ def report(figures: dict[Pair, dict[str, float]], chosen: Pair, count: int) -> s
         "without them, combined with the lexicon as `assess` does.",
         "",
         "| thresholds (emergency, urgent) | acute recall | false alarms (question, history, "
-        "negated, mild) | false alarms (ordinary messages, NLU dev set) | kind agreement |",
+        "negated, mild, condition) | false alarms (ordinary messages, NLU dev set) "
+        "| kind agreement |",
         "|---|---:|---:|---:|---:|",
     ]
     shown = [(2.0, 2.0), *((t, t) for t in THRESHOLDS)]

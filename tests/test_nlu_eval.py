@@ -85,6 +85,7 @@ HELD_OUT = {
     "test2": Path("tests/data/nlu_test2"),
     "dev2": Path("tests/data/nlu_dev2"),
     "dev3": Path("tests/data/nlu_dev3"),
+    "dev4": Path("tests/data/nlu_dev4"),
 }
 
 
@@ -136,7 +137,7 @@ def parse_all(coach: LiveCoach, messages: list[LabelledMessage]) -> list[str | N
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("name", ["test2", "dev2"])
+@pytest.mark.parametrize("name", ["test2", "dev2", "dev4"])
 def test_new_question_sets(
     name: str, live_coach: LiveCoach, project_root: Path, artifacts_dir: Path
 ) -> None:

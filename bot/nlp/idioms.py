@@ -95,6 +95,31 @@ class WordContext:
     before_is_number: bool
 
 
+# A place word naming someone or something, not where one walks: "my gym teacher said...".
+# (Not "mate" or "bro": "in the park mate" is said to someone.)
+_PERSON_OR_THING_AFTER_PLACE: Final = frozenset(
+    {
+        "teacher",
+        "teachers",
+        "instructor",
+        "coach",
+        "buddy",
+        "buddies",
+        "friend",
+        "friends",
+        "trainer",
+        "ranger",
+        "membership",
+        "bag",
+        "kit",
+        "clothes",
+        "owner",
+        "staff",
+        "rat",
+    }
+)
+
+
 def is_idiom(label: str, word: str, context: WordContext) -> bool:
     """Whether the one-word ``label`` match ``word`` is an idiom here, not the thing.
 
@@ -104,9 +129,10 @@ def is_idiom(label: str, word: str, context: WordContext) -> bool:
         context: The words around it.
 
     Returns:
-        True for "come back", "keep track", "track my steps", "I park my car", "the inside
-        of my knee", "100 yards", "over the counter", "hall of fame", "fell asleep", "weak
-        signal", "breast stroke", "5 foot 10", "on foot", "a joint effort".
+        True for "come back", "keep track", "track my steps", "I park my car", "my gym
+        teacher", "the inside of my knee", "100 yards", "over the counter", "hall of fame",
+        "fell asleep", "weak signal", "breast stroke", "5 foot 10", "on foot", "a joint
+        effort".
     """
     prev, nxt = context.before, context.after
     if label == "body_part":
@@ -117,6 +143,8 @@ def is_idiom(label: str, word: str, context: WordContext) -> bool:
         if word in ("joint", "joints"):  # "a joint effort"
             return prev == "a"
     if label == "place":
+        if nxt in _PERSON_OR_THING_AFTER_PLACE:  # "my gym teacher", "the park ranger"
+            return True
         if word in ("track", "tracks"):  # "keep track", "on track", "track my steps"
             if nxt in ("of", "my", "your", "it"):
                 return True

@@ -16,6 +16,7 @@ sure and offers the closest labels.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,6 +161,58 @@ def decide(ranking: Sequence[tuple[str, float]], threshold: float, margin: float
     second = next((p for other, p in ranking if other not in kin), 0.0)
     clear = top >= threshold and top - second >= margin
     return Decision(label if clear else None, tuple(ranking))
+
+
+# What a user asks the coach to do, as opposed to asking about retro walking.
+REQUESTS: frozenset[str] = frozenset(
+    {"start_plan", "show_plan", "todays_session", "show_profile", "ask_calories", "ask_progress"}
+)
+# Sentence ends, and ", so" / ", but" before a new clause ("..., so fine, I'd like a plan").
+_CLAUSE_BREAK = re.compile(r"(?<=[.!;?])\s+|,\s+(?=(?:so|but|anyway)\b)", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """A message's sentences and clauses, when it has more than one (else empty)."""
+    parts = [part.strip(" ,") for part in _CLAUSE_BREAK.split(text)]
+    parts = [part for part in parts if len(part.split()) >= 2]
+    return parts if len(parts) > 1 else []
+
+
+def request_in_clauses(
+    model: LinearModel,
+    vectors: npt.NDArray[np.float32],
+    ranking: Sequence[tuple[str, float]],
+    threshold: float,
+) -> str | None:
+    """The request one clause of an unclear message makes clearly.
+
+    "My daughter keeps saying I should try this backwards walking thing, so fine, I'd like a
+    plan. I'm around 45, ...": read whole, the story and the answers blur the request; read
+    alone, one clause asks for a plan. Taken only when exactly one request is clear in a
+    clause, no clause clearly asks anything else (an FAQ question or another request: then
+    the coach stays unsure), and the whole message ranks that request among its top three.
+
+    Args:
+        model: The meaning model.
+        vectors: One sentence embedding per clause (:func:`clauses`).
+        ranking: The whole message's mixed ranking (:func:`combine`).
+        threshold: Least probability for a clause's reading to count as clear.
+
+    Returns:
+        The request intent, or None.
+    """
+    clear: set[str] = set()
+    for row in model.probabilities(vectors):
+        best = int(np.argmax(row))
+        if float(row[best]) >= threshold:
+            clear.add(model.labels[best])
+    requests = clear & REQUESTS
+    asks_too = any(label.startswith(FAQ_PREFIX) for label in clear)
+    top = {label for label, _ in ranking[:3]}
+    if len(requests) != 1 or asks_too:
+        return None
+    request = next(iter(requests))
+    return request if request in top else None
 
 
 def faq_asked(

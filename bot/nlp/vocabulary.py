@@ -99,6 +99,9 @@ class Phrase:
 
 
 _WORD = re.compile(r"\w+")
+# Tokens as spaCy's English tokenizer splits these phrases: a word (with an inner apostrophe)
+# or one punctuation mark.
+_TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 
 
 def _first_words(pattern: Sequence[Mapping[str, Any]] | str) -> set[str] | None:
@@ -157,26 +160,29 @@ class PhraseMatcher:
         self._anywhere = anywhere
 
     def finditer(self, text: str) -> list[Phrase]:
-        """Non-overlapping phrases, left to right; at one start the longest wins, as in spaCy.
+        """Non-overlapping phrases, in text order, chosen as spaCy's entity ruler chooses:
+        the longest in tokens first, then the earliest ("feel unsteady on my feet": the
+        condition "unsteady on my feet", not the symptom "feel unsteady" and "feet").
 
         Every pattern starts with a word character (checked when built), so a phrase starts
         where a word does: only the patterns that can start with that word are tried there.
         """
-        found: list[Phrase] = []
-        end_of_last = 0
+        candidates: list[tuple[int, int, int]] = []  # (start, end, entry index)
         for word in _WORD.finditer(text):
             start = word.start()
-            if start < end_of_last:
-                continue
-            best_end, best_index = -1, -1
             for index in self._by_first_word.get(word.group(), []) + self._anywhere:
                 m = self._singles[index].match(text, start)
-                if m is not None and m.end() > best_end:
-                    best_end, best_index = m.end(), index
-            if best_end > start:
-                _, label, ident = self._entries[best_index]
-                found.append(Phrase(ident, label, start, best_end))
-                end_of_last = best_end
+                if m is not None and m.end() > start:
+                    candidates.append((start, m.end(), index))
+        candidates.sort(key=lambda c: (-len(_TOKEN.findall(text, c[0], c[1])), c[0], -c[1]))
+        taken: list[tuple[int, int, int]] = []
+        for start, end, index in candidates:
+            if all(end <= s or start >= e for s, e, _ in taken):
+                taken.append((start, end, index))
+        found = []
+        for start, end, index in sorted(taken):
+            _, label, ident = self._entries[index]
+            found.append(Phrase(ident, label, start, end))
         return found
 
 

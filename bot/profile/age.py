@@ -12,6 +12,7 @@ from bot.profile.model import AGE_RANGE
 from bot.profile.slots import AGE_SLOT
 from bot.profile.text import (
     NUM,
+    PLAN_WORD,
     TAG_ACT,
     TAG_NUM,
     Results,
@@ -60,22 +61,50 @@ OTHER_PERSON_RE: Final = re.compile(
 )
 
 
+# "He's 81" typed for someone else: the age of the person the plan is for, read only when
+# the message asks for a plan or the age was just asked ("my son is 8, can he do it?" is not).
+_THEIR_AGE_RE: Final = rx(
+    r"\b(?:he's|she's|hes|shes|he\s+is|she\s+is)\s+(?:now\s+|just\s+|nearly\s+|almost\s+"
+    r"|about\s+|around\s+|roughly\s+|turning\s+)?"
+    rf"(?P<n>{NUM}){_AGE_SUFFIX}"
+)
+# "80 or 81": a second age said as an alternative, kept as a candidate to settle or ask about.
+_ALTERNATIVE_RE: Final = re.compile(rf"\s*(?:or|-|to|/)\s*(?P<n>{NUM})\b")
+
+
 def ages(t: Text, asked: str | None, out: Results) -> None:
     """Age from "I'm 70", "70 years old", "aged 70", "in my sixties"."""
-    for index, pattern in enumerate(_AGE_RULES):
+    rules = list(_AGE_RULES)
+    if asked == AGE_SLOT or PLAN_WORD.search(t.lower):
+        rules.append(_THEIR_AGE_RE)
+    for pattern in rules:
         view = t.view(TAG_NUM, TAG_ACT)
         for m in unmasked(pattern, view):
             number = m.groupdict().get("n") or m.groupdict().get("m") or ""
             if _NOT_AGE_AFTER_RE.match(view, m.end()) or not number:
                 continue
             t.claim(m.start(), m.end(), TAG_NUM)
-            if index > 0 and OTHER_PERSON_RE.search(clause_before(view, m.start())):
+            first_person = pattern in (_AGE_RULES[0], _THEIR_AGE_RE)
+            if not first_person and OTHER_PERSON_RE.search(clause_before(view, m.start())):
                 continue
             value = finite_number(number)
             if value is not None:
                 out.add(AGE_SLOT, value, t.source(m.start(), m.end()), m.start())
+                _alternative_age(t, view, m.end(), value, out)
     _decades(t, asked, out)
     _birthday_age(t, out)
+
+
+def _alternative_age(t: Text, view: str, end: int, value: float, out: Results) -> None:
+    """ "80 or 81": the second number is a candidate too (settled later, or asked about)."""
+    m = _ALTERNATIVE_RE.match(view, end)
+    other = finite_number(m.group("n")) if m else None
+    if m is None or other is None or not 0 < other - value <= 5:
+        return
+    if _NOT_AGE_AFTER_RE.match(view, m.end()):
+        return
+    t.claim(m.start("n"), m.end("n"), TAG_NUM)
+    out.add(AGE_SLOT, other, t.source(m.start("n"), m.end("n")), m.start("n"))
 
 
 _BIRTHDAY_RE: Final = re.compile(r"\b(?:birthday|bday|b-day)\b", re.IGNORECASE)

@@ -11,6 +11,7 @@ from bot.profile.model import AGE_RANGE
 from bot.profile.slots import AGE_SLOT, CONDITIONS, DAYS, GOAL, MINUTES, WEIGHT_SLOT
 from bot.profile.text import (
     NUM,
+    PLAN_WORD,
     TAG_ACT,
     TAG_NUM,
     Results,
@@ -48,7 +49,7 @@ def bare_numbers(t: Text, asked: str | None, out: Results) -> None:
             out.add(DAYS, value, t.source(m.start(), m.end()), m.start())
 
 
-_LIST_ITEM_RE: Final = re.compile(r"[^.;,/\n!?()]+")
+_LIST_ITEM_RE: Final = re.compile(r"[^.;:,/\n!?()]+")
 _LIST_DAYS_RE: Final = re.compile(rf"(?P<n>{NUM})\s*(?:days?|x)", re.IGNORECASE)
 _LIST_GOALS: Final[dict[str, str]] = {
     "balance": "balance",
@@ -62,7 +63,6 @@ _LIST_GOALS: Final[dict[str, str]] = {
 }
 # The answers a list item must come with before a lone number is read as the age.
 _LIST_CONTEXT: Final = 2
-_PLAN_WORD: Final = re.compile(r"\bplan\b")
 
 
 def list_items(t: Text, asked: str | None, out: Results) -> None:
@@ -75,7 +75,7 @@ def list_items(t: Text, asked: str | None, out: Results) -> None:
     unread unless that question was asked.
     """
     answered = {f.slot for f in out.found} | ({CONDITIONS} if out.no_conditions else set())
-    if _PLAN_WORD.search(t.lower):
+    if PLAN_WORD.search(t.lower):
         answered.add("plan")  # "need a plan. 33, never done it": the request is context too
     if len(answered) < _LIST_CONTEXT:
         return

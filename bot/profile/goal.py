@@ -66,7 +66,10 @@ _GOAL_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             r"|\bcalories\b|\bcardio\b|\brunning\b(?!\s*(?:club|group|shoes|track)\b)"
             r"|\bstamina\b"
             r"|\bendurance\b|\bin\s+shape\b|\bburn\s+fat\b|\bfat\s+burning\b|\btone\b"
-            r"|\btoning\b|\bhealth(?:y|ier)?\b|\bheart\s+health\b|\bslim(?:\s+down)?\b",
+            # not the state one is in ("in good health") or a joint's ("keep them healthy")
+            r"|\btoning\b|(?<!in\s)(?<!in\sgood\s)(?<!in\sgreat\s)(?<!in\sfine\s)"
+            r"(?<!in\sdecent\s)(?<!them\s)(?<!it\s)\bhealth(?:y|ier)?\b"
+            r"|\bheart\s+health\b|\bslim(?:\s+down)?\b",
             "fitness",
             False,
         ),

@@ -9,7 +9,7 @@ from bot.nlp.idioms import idiom_in_text
 from bot.nlp.negation import negated
 from bot.nlp.vocabulary import phrase_matcher
 from bot.profile.entities import Entity
-from bot.profile.slots import LOCATION
+from bot.profile.slots import EXPERIENCE, LOCATION
 from bot.profile.text import TAG_ACT, TAG_PLACE, Results, Text
 
 _PLACE_NEGATION_WINDOW: Final = 5
@@ -106,3 +106,26 @@ def place_text(t: Text, out: Results) -> None:
         if idiom_in_text("place", t.lower, phrase.start, phrase.end):
             continue
         _read_place(t, view, phrase.id, phrase.start, phrase.end, out)
+
+
+# Said of the future: "never, but I'll use the treadmill" names where they will walk.
+_FUTURE: Final = re.compile(
+    r"\b(?:i'll|ill|i\s+will|will|going\s+to|gonna|plan\s+to|planning\s+to|i'd|would"
+    r"|want\s+to|hope\s+to|from\s+now|next|these\s+days|now)\b"
+)
+
+
+# Told of the past: "once on a hotel treadmill", "tried it at the gym years ago".
+_PAST: Final = re.compile(
+    r"\b(?:once|twice|did|tried|used\s+to|was|were|ago|last|back\s+when|went|years?)\b"
+)
+
+
+def past_places(t: Text, asked: str | None, out: Results) -> None:
+    """Drop a place told as where one walked backwards before, in answer to the experience
+    question ("once on a hotel treadmill"): it says nothing of where the plan's walks go."""
+    if asked != EXPERIENCE or not out.has(LOCATION):
+        return
+    if _FUTURE.search(t.lower) or not _PAST.search(t.lower):
+        return
+    out.found = [f for f in out.found if f.slot != LOCATION]

@@ -95,7 +95,7 @@ from bot.profile.days import bare_days, corrected_days, days, weekday_names
 from bot.profile.entities import read_entities
 from bot.profile.experience import experience
 from bot.profile.goal import goals
-from bot.profile.location import place_entities, place_text
+from bot.profile.location import past_places, place_entities, place_text
 from bot.profile.measures import (
     out_of_range_units,
     quantity_entities,
@@ -153,5 +153,6 @@ def parse_answers(
     list_items(t, ask, out)
     weekday_names(t, ask, out)
     yes_no(t, ask, out)
+    past_places(t, ask, out)
     settle(t, out)
     return resolve(out)

@@ -89,3 +89,16 @@ def trailing_question(text: str) -> str | None:
     if words[0] in _WH and not _ASKS.intersection(words[1:5]):
         return None  # "I know what I want": a clause, not a question
     return question if len(words) >= _MIN_QUESTION_WORDS else None
+
+
+def statements(text: str) -> str:
+    """The sentences of a message that are not questions, joined ("" when all are).
+
+    "Hmm, not really? Well, once on a hotel treadmill. So I guess a little." states "Well,
+    once on a hotel treadmill. So I guess a little."
+
+    Args:
+        text: A user message.
+    """
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    return " ".join(s for s in sentences if not looks_like_question(s))

@@ -17,14 +17,17 @@ from bot.profile.slots import AGE_SLOT, DAYS, EXPERIENCE, GOAL, LOCATION, MINUTE
 from bot.profile.text import Found, Results, Text
 
 # A value said right after "not" is the one taken back: "72 not 70", "treadmill, not outside".
-_TAKEN_BACK: Final = re.compile(r"\b(?:not|no(?: longer)?|instead of|rather than)\W+$")
+# ("treadmill or outside... no, treadmill": a "no," with a comma corrects, it takes nothing back.)
+_TAKEN_BACK: Final = re.compile(r"\b(?:not|no(?: longer)?(?!,)|instead of|rather than)\W+$")
 # After one of these the person says what to go with.
 _DECISION: Final = re.compile(
-    r"\b(?:no,? wait|let'?s say|let'?s go with|go with|make (?:it|that)|just put"
+    r"\b(?:no,? wait|no(?=,)|let'?s say|let'?s go with|go with|make (?:it|that)|just put"
     r"|put (?:me |it )?down (?:as|for)|put it (?:as|at)|call it|i mean|scratch that"
     r"|on second thought|actually"
-    r"|i'?ll say|say)\b"
+    r"|i'?ll say|say|(?:he|she|they) says?)\b"
 )
+# The number said right after the decision ("he says 81"), when it repeats a candidate.
+_NUMBER_AFTER: Final = re.compile(r"\W*(?P<n>\d+(?:\.\d+)?)\b")
 # Two numbers for days or minutes joined like a range: "3, 4 if I'm lucky", "3 or 4", "20-30".
 _RANGE_JOIN: Final = re.compile(r"^\s*(?:,|or|to|-|–|, or|,? or maybe|, maybe)\s*$")
 _RANGE_SLOTS: Final = frozenset({DAYS, MINUTES})
@@ -51,13 +54,21 @@ def settle(t: Text, out: Results) -> None:
             continue
         kept = [f for f in found if not _TAKEN_BACK.search(t.lower[max(0, f.start - 14) : f.start])]
         if decisions:
-            after = [f for f in kept if f.start >= decisions[-1]]
+            after = [f for f in kept if f.start >= decisions[-1]] or _repeated(t, kept, decisions)
             if after and len(after) < len(kept):
                 kept = after
         if slot in _RANGE_SLOTS and len({_key(f) for f in kept}) == 2:
             kept = _lower_of_a_range(t, kept)
         if kept and len(kept) < len(found):
             out.found = [f for f in out.found if f.slot != slot or f in kept]
+
+
+def _repeated(t: Text, found: list[Found], decisions: list[int]) -> list[Found]:
+    """The candidates whose number is said again right after the last decision."""
+    m = _NUMBER_AFTER.match(t.lower, decisions[-1])
+    if m is None:
+        return []
+    return [f for f in found if isinstance(f.value, (int, float)) and f.value == float(m["n"])]
 
 
 def _lower_of_a_range(t: Text, found: list[Found]) -> list[Found]:

@@ -158,6 +158,11 @@ NUM: Final = rf"(?:(?<![\w.])-?[0-9]+(?:[.,][0-9]+)?(?![0-9])|\b{_WORD_NUMBER}\b
 WEEK: Final = r"(?:\s*(?:a|an|per|each|every|in\s+a|/)\s*(?:week|wk)s?\b|\s+weekly\b)"
 
 
+# A request for a plan in the message ("need a plan. 33, never done it"): context that makes
+# terse answers and someone else's age ("He's 81") readable.
+PLAN_WORD: Final = re.compile(r"\bplan\b")
+
+
 def rx(pattern: str) -> re.Pattern[str]:
     """Compile a rule pattern (all rules match normalised, lower-case text)."""
     return re.compile(pattern)

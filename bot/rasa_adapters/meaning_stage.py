@@ -60,9 +60,17 @@ class MeaningStage(GraphComponent):
         - ``c``: inverse regularisation of the label model;
         - ``classifier_weight``: the intent classifier's share of the mixed reading;
         - ``threshold``: least mixed probability of the label acted on;
-        - ``margin``: least lead of that label over the next.
+        - ``margin``: least lead of that label over the next;
+        - ``clause_threshold``: least probability of a request read in one clause of an
+          unclear message (:func:`bot.nlp.meaning.request_in_clauses`).
         """
-        return {"c": 10.0, "classifier_weight": 0.3, "threshold": 0.5, "margin": 0.1}
+        return {
+            "c": 10.0,
+            "classifier_weight": 0.3,
+            "threshold": 0.5,
+            "margin": 0.1,
+            "clause_threshold": 0.6,
+        }
 
     def __init__(
         self,
@@ -151,6 +159,8 @@ class MeaningStage(GraphComponent):
         ranking = meaning.combine(classifier, by_meaning, float(self._config["classifier_weight"]))
         threshold, margin = float(self._config["threshold"]), float(self._config["margin"])
         decision = meaning.decide(ranking, threshold, margin)
+        if decision.label is None:
+            decision = self._request_in_clauses(text, decision)
         self._write(message, decision, selector)
         if decision.label is None or not decision.label.startswith(meaning.FAQ_PREFIX):
             question = trailing_question(text)
@@ -160,6 +170,21 @@ class MeaningStage(GraphComponent):
                 if asked is not None:
                     found = {INTENT_RESPONSE_KEY: asked[0], "confidence": asked[1]}
                     message.set(ASKED_TOO, found, add_to_output=True)
+
+    def _request_in_clauses(self, text: str, decision: meaning.Decision) -> meaning.Decision:
+        """An unclear message one of whose clauses clearly makes a request: that request."""
+        assert self._model is not None
+        parts = meaning.clauses(text)
+        if not parts:
+            return decision
+        vectors = default_embedder().embed(parts)
+        threshold = float(self._config["clause_threshold"])
+        request = meaning.request_in_clauses(self._model, vectors, decision.ranking, threshold)
+        if request is None:
+            return decision
+        chosen = [item for item in decision.ranking if item[0] == request]
+        rest = [item for item in decision.ranking if item[0] != request]
+        return meaning.Decision(request, (*chosen, *rest))
 
     def _write(
         self, message: Message, decision: meaning.Decision, selector: dict[str, Any]

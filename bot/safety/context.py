@@ -87,14 +87,14 @@ _INSIDE_NEGATION = re.compile(
     r"responding|respond|answering|answer|waking|wake|breathing|moving|reacting|"
     r"making sense|able|enough|coming|getting|slowing|stopping|going away|easing|"
     r"felt|feel|feeling|kicking|know|knowing|recognise|recognize|doing|working|helping|"
-    r"air|regular|normal|remember))"
+    r"air|regular|normal|remember|touched|touching|made a difference|made any difference|fit))"
 )
 
 
 # Denied right after it is named: "my chest doesn't hurt", "his breathing is not bad".
 _NEGATED_AFTER = re.compile(
     r"\s*(?:'s|is|are|was)?\s*(?:doesn't|does not|isn't|is not|didn't|did not|don't|do not|"
-    r"ain't|not|never)\s+(?:hurt|hurting|ache|aching|sore|tight|bad|a problem|bother\w*|"
+    r"ain't|not|never|no dey|no)\s+(?:hurt|hurting|ache|aching|sore|tight|bad|a problem|bother\w*|"
     r"pain\w*|feel\w* (?:tight|bad|sore|funny|heavy))\b"
 )
 
@@ -158,7 +158,8 @@ def time_status(
 ) -> Literal["current", "history", "habitual"]:
     """Past, habitual or now.
 
-    Markers in the mention's own clause decide when they agree; otherwise the nearest
+    Markers in the mention's own clause decide when they agree (a sign of now beats a habit
+    in the same clause: "on and off the last half hour"); otherwise the nearest
     marker in the sentence wins; now by default. A date that belongs to an operation or a
     journey ("had her hip done last month", "2 weeks post op", "off a flight yesterday")
     dates that event, not the symptom: it is not a sign of the past.
@@ -174,6 +175,8 @@ def time_status(
     found = [name for name, present in in_clause.items() if present]
     if len(found) == 1:
         return found[0]  # type: ignore[return-value]
+    if set(found) == {"current", "habitual"} and _now_beside_habit(blanked, text, clause, p):
+        return "current"  # "on and off the last half hour", "I get it sometimes, like now"
     current = _nearest_distance(p.current, blanked, sentence, mention)
     past = _nearest_distance(p.historical, dated, sentence, mention)
     resolved = _nearest_distance(p.resolved, text, sentence, mention)
@@ -190,6 +193,15 @@ def time_status(
         return "current"
     candidates.sort(key=lambda item: (item[0], item[1] != "current"))
     return candidates[0][1]
+
+
+def _now_beside_habit(blanked: str, text: str, clause: Span, p: ContextPatterns) -> bool:
+    """A sign of now in the clause that is not part of the habit ("still recovering")."""
+    habits = [m.span() for m in p.habitual.finditer(text, clause.start, clause.end)]
+    return any(
+        all(now.end() <= start or now.start() >= end for start, end in habits)
+        for now in p.current.finditer(blanked, clause.start, clause.end)
+    )
 
 
 def is_mild(text: str, sentence: Span, clause: Span, mention: Span, p: ContextPatterns) -> bool:

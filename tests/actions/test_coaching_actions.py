@@ -201,9 +201,31 @@ def test_after_an_estimate_other_messages_are_answered_as_usual() -> None:
     messages, events = run(ActionCalorieFollowUp(), tracker(question, slots=slots))
     assert [m.get("response") for m in messages] == ["utter_faq/footwear"]
     assert slot_events(events) == {"awaiting": None, "pending": None}
+    # The coach then waits: no rule is written for the closed follow-up.
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_listen"
     change = user_event("I'm 80 kg now", "inform", entities=[{"entity": "weight", "value": 80.0}])
     _, events = run(ActionCalorieFollowUp(), tracker(change, slots=slots))
     assert slot_events(events)["weight_kg"] == 80.0
+
+
+def test_a_follow_up_after_thanks_is_still_a_follow_up() -> None:
+    # The last estimate was for someone else (60 kg); the speaker weighs 85 kg.
+    last = {"duration": 30.0, "weight": 60.0}
+    slots = {"awaiting": "calories_followup", "pending": {"last": last}, "weight_kg": 85.0}
+    message = user_event(
+        "thanks coach and what about me if i only do 20 minutes",
+        "edit_profile",
+        entities=[{"entity": "duration", "value": 20.0}],
+    )
+    messages, _ = run(ActionCalorieFollowUp(), tracker(message, slots=slots))
+    payload = messages[1]["custom"]
+    assert (payload["minutes"], payload["weight_kg"]) == (20.0, 85.0)
+    # Without "me", the follow-up keeps the last estimate's weight.
+    message = user_event(
+        "and what about 20 minutes", "faq", entities=[{"entity": "duration", "value": 20.0}]
+    )
+    messages, _ = run(ActionCalorieFollowUp(), tracker(message, slots=slots))
+    assert messages[1]["custom"]["weight_kg"] == 60.0
 
 
 def test_calories_payload_carries_the_inputs() -> None:
@@ -289,6 +311,26 @@ def test_log_walk_stores_and_adapts() -> None:
     assert logs[0].plan_week == 1
     assert messages[0]["text"].startswith("Logged 5 minutes")
     assert slot_events(events) == {"awaiting": None, "pending": None}
+
+
+def test_calories_for_the_walk_just_logged() -> None:
+    logged = user_event(
+        "did 10 minutes in the hallway",
+        "log_walk",
+        entities=[{"entity": "duration", "value": 10.0}],
+    )
+    run(ActionLogWalk(), tracker(logged))
+    walk = {"event": "action", "name": "action_log_walk"}
+    question = user_event(
+        "How many calories was that? I'm 11 stone.",
+        "ask_calories",
+        entities=[{"entity": "weight", "value": 69.9}],
+    )
+    messages, _ = run(ActionCalories(), tracker(logged, walk, question))
+    assert messages[1]["custom"]["minutes"] == 10.0
+    # Without a walk logged in this conversation, the minutes are asked for.
+    messages, _ = run(ActionCalories(), tracker(question))
+    assert messages[0]["text"].startswith("For how long?")
 
 
 def test_log_walk_asks_for_minutes_and_feel() -> None:
@@ -682,6 +724,23 @@ def test_a_delete_request_repeated_after_the_question_confirms_it() -> None:
         tracker(request, question, user_event("yes delete it", "delete_data"), slots=asked),
     )
     assert store.storage().get_profile("ann") is None and events[-1]["event"] == "restart"
+
+
+def test_a_delete_request_called_off_answers_the_question_with_no() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    request = user_event("delete my data", "delete_data")
+    question = {"event": "action", "name": "action_ask_delete_confirmation"}
+    off = user_event("no no wait dont delete", "delete_data")
+    messages, events = run(
+        ActionAskDeleteConfirmation(),
+        tracker(request, question, off, slots={"awaiting": "delete_data"}),
+    )
+    assert messages[0]["response"] == "utter_delete_cancelled"
+    assert slot_events(events) == {"awaiting": None}
+    assert store.storage().get_profile("ann") is not None
+    # With no question open, the same words ask first (nothing is deleted either way).
+    messages, _ = run(ActionAskDeleteConfirmation(), tracker(off))
+    assert messages[0]["response"] == "utter_confirm_delete"
 
 
 def test_an_unsure_message_that_changes_the_stored_profile_is_applied() -> None:

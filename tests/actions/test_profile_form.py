@@ -193,6 +193,11 @@ def test_an_unsure_question_is_not_taken_as_an_answer() -> None:
     # A hedged answer may end with a question mark and is still the answer.
     _, slots = validate("About 15 minutes?", intent="nlu_fallback", requested="minutes_per_session")
     assert slots["minutes_per_session"] == 15
+    # A question mark in the middle, and the answer stated after it.
+    hedged = "Hmm, not really? Well, once on a hotel treadmill. So I guess a little."
+    _, slots = validate(hedged, intent="nlu_fallback", requested="experience")
+    assert slots["experience"] == "some"
+    assert "location" not in slots  # where they walked once, not where they will
 
 
 def test_a_plan_request_keeps_what_was_said_about_oneself_before() -> None:
@@ -206,6 +211,14 @@ def test_a_plan_request_keeps_what_was_said_about_oneself_before() -> None:
     assert slots["age"] == 39
     assert slots["experience"] == "none"
     assert slots["conditions"] == ()
+
+
+def test_a_walk_told_before_gives_facts_not_the_session_length() -> None:
+    walk = {"entity": "duration", "value": 20.0, "start": 12, "end": 22}
+    before = [user_event("I'm 69, did 20 minutes walking backwards today", "log_walk", [walk])]
+    _, slots = validate("make me a plan", "start_plan", requested=None, before=before)
+    assert slots["age"] == 69
+    assert "minutes_per_session" not in slots
 
 
 def test_what_was_said_before_is_read_with_its_entities() -> None:

@@ -39,6 +39,8 @@ def test_context_reads_the_words_around_like_spacy_tokens() -> None:
         ("best swimming stroke", "stroke", "condition"),
         ("come back later", "back", "body_part"),
         ("i'm 5 foot 10", "foot", "body_part"),
+        ("my gym teacher said it's good", "gym", "place"),
+        ("ask the park ranger", "park", "place"),
     ],
 )
 def test_idioms(text: str, word: str, label: str) -> None:
@@ -55,6 +57,8 @@ def test_idioms(text: str, word: str, label: str) -> None:
         ("i fell on the path", "fell", "symptom"),
         ("i had a stroke last year", "stroke", "condition"),
         ("my back hurts", "back", "body_part"),
+        ("at the gym with a friend", "gym", "place"),
+        ("i'll walk in the park mate", "park", "place"),  # said to someone
     ],
 )
 def test_not_idioms(text: str, word: str, label: str) -> None:

@@ -93,3 +93,33 @@ def test_the_question_part_is_answered_only_with_a_clear_faq() -> None:
     assert meaning.faq_asked(model, answer, threshold=0.15, margin=0.1) is None
     torn = np.array([0.7, 0, 0.7], dtype=np.float32)  # two answers as likely: not sure
     assert meaning.faq_asked(model, torn, threshold=0.15, margin=0.1) is None
+
+
+def test_a_message_is_split_into_clauses_only_when_it_has_several() -> None:
+    text = "My daughter says I should try it, so fine, I'd like a plan. I'm around 45"
+    assert meaning.clauses(text) == [
+        "My daughter says I should try it",
+        "so fine, I'd like a plan.",
+        "I'm around 45",
+    ]
+    assert meaning.clauses("make me a plan please") == []
+    assert meaning.clauses("plan. ok") == []  # one-word parts are no clauses
+
+
+def test_a_request_clear_in_one_clause_is_taken_only_alone() -> None:
+    x = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.1], [0, 0, 1], [0.1, 0, 0.9]])
+    labels = ["start_plan", "start_plan", "inform", "inform", "faq/safety", "faq/safety"]
+    model = meaning.fit(x.astype(np.float32), labels, c=10.0)
+    ranking = [("faq/safety", 0.3), ("start_plan", 0.25), ("inform", 0.2)]
+    plan, answer, question = (np.array(v, dtype=np.float32) for v in np.eye(3))
+    story = np.array([0.4, 0.3, 0.3], dtype=np.float32)  # no clear reading
+    found = meaning.request_in_clauses(model, np.stack([story, plan, answer]), ranking, 0.6)
+    assert found == "start_plan"
+    # A clause that clearly asks a question too: still not sure.
+    both = np.stack([plan, question])
+    assert meaning.request_in_clauses(model, both, ranking, 0.6) is None
+    # The whole message does not rank the request among its top three.
+    far = [("faq/safety", 0.5), ("inform", 0.3), ("faq/other", 0.1), ("start_plan", 0.05)]
+    assert meaning.request_in_clauses(model, np.stack([story, plan]), far, 0.6) is None
+    # The request clause not clear enough.
+    assert meaning.request_in_clauses(model, np.stack([story, plan]), ranking, 0.999) is None

@@ -477,6 +477,63 @@ CASES: list[Case] = [
         {"age": 61, "experience": "some", "conditions": ()},
         set(),
     ),
+    # Typed for someone else: their age, when the message asks for a plan or age was asked.
+    (
+        "He'd like a plan for walking backwards. He's 80 or 81... he says 81.",
+        None,
+        [],
+        {"age": 81},
+        set(),
+    ),
+    ("she's 77", "age", [], {"age": 77}, set()),
+    ("my son is 8, can he do it with me?", None, [], {}, set()),
+    ("I'm 64 or 65", None, [], {}, {"age"}),  # two ages and nothing to settle: asked again
+    # Asked about experience, a place told of the past is no answer to where ("once on a
+    # hotel treadmill"); one told of the future is.
+    (
+        "Hmm, not really? Well, once on a hotel treadmill. So I guess a little.",
+        "experience",
+        [],
+        {"experience": "some"},
+        set(),
+    ),
+    (
+        "never, but I'll use the treadmill",
+        "experience",
+        [],
+        {"experience": "none", "location": "treadmill"},
+        set(),
+    ),
+    (
+        "No, I am in good health for my age, no injuries.",
+        "conditions",
+        [],
+        {"conditions": ()},
+        set(),
+    ),
+    ("for good health", "goal", [], {"goal": "fitness"}, set()),
+    (
+        "knees. want to keep them healthy, i run a lot",
+        "goal",
+        [],
+        {"goal": "joints", "regularly_active": True},
+        set(),
+    ),
+    (
+        "plan: 39, some exp, no injuries, outdoors, balance, 20 min, 3 days",
+        None,
+        [],
+        {
+            "experience": "some",
+            "age": 39,
+            "conditions": (),
+            "location": "outdoor",
+            "goal": "balance",
+            "minutes_per_session": 20,
+            "days_per_week": 3,
+        },
+        set(),
+    ),
 ]
 
 

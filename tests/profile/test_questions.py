@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.profile.questions import looks_like_question, trailing_question
+from bot.profile.questions import looks_like_question, statements, trailing_question
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,19 @@ def test_looks_like_question(text: str, question: bool) -> None:
 )
 def test_the_question_asked_besides_an_answer(text: str, question: str | None) -> None:
     assert trailing_question(text) == question
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        (
+            "Hmm, not really? Well, once on a hotel treadmill. So I guess a little.",
+            "Well, once on a hotel treadmill. So I guess a little.",
+        ),
+        ("is it alright on the pavement or should I stick to the park?", ""),
+        ("20 minutes. Is that enough?", "20 minutes."),
+        ("", ""),
+    ],
+)
+def test_the_statements_beside_a_question(text: str, stated: str) -> None:
+    assert statements(text) == stated

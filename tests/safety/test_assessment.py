@@ -182,6 +182,13 @@ def test_softeners_are_read_before_figures_of_speech_are_blanked() -> None:
         ("the tightness is back in my chest", "chest"),
         ("think im gonna fiant", "fainting"),
         ("every breath is a fight", "breathing"),
+        # A habit word does not make it past when the clause says now or worse.
+        ("pressure in my chest whenever I breathe in, and it's getting worse", "chest"),
+        ("chest has been aching on and off for the past twenty minutes, worse now", "chest"),
+        ("he's grabbing his chest and all I can get out of him is that it hurts", "chest"),
+        ("my angina's playing up and the spray hasn't touched it", "chest"),
+        ("I no fit breathe", "breathing"),  # Nigerian Pidgin: I can't breathe
+        ("I'm diabetic and I can't think straight, all shaky", "unwell"),
     ],
 )
 def test_reports_with_tags_answers_and_lost_time_stop(text: str, kind: str) -> None:
@@ -200,6 +207,13 @@ def test_reports_with_tags_answers_and_lost_time_stop(text: str, kind: str) -> N
         "a bit winded after the fast part but getting my breath back already",
         "I had a bad asthma attack back in school, none since",
         "woke up with sore calves today, good sign I reckon",
+        "why do I get so puffed walking backwards?",
+        "could this make my knees or my dizzy spells worse?",
+        "my chest no dey pain me, na just sweat",
+        "still recovering from a concussion I got two weeks ago",
+        "my lower back has been killing me for months, would this help?",
+        "after my stroke my right leg is weak, can walking backwards help?",
+        "since the operation my gait feels off, would retro walking fix it?",
     ],
 )
 def test_questions_denials_and_recovering_effects_stay_calm(text: str) -> None:
