@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.profile.slots import DAYS, MINUTES
+from bot.profile.slots import ACTIVE, DAYS, EXPERIENCE, MINUTES
 from bot.profile.text import (
     NUM,
     TAG_ACT,
@@ -173,3 +173,22 @@ def corrected_days(t: Text, out: Results) -> None:
             t.claim(m.start(), m.end(), TAG_NUM)
             out.add(DAYS, value, t.source(m.start(), m.end()), m.start())
             return
+
+
+# A wish or a plan in the message: its days are for the plan ("some, I could do 3 a week").
+_WISH: Final = re.compile(
+    r"\b(?:i'll|ill|i\s+will|will|going\s+to|gonna|plan|planning|i'd|would|want|wanna"
+    r"|hope|hoping|aim|can|could|prefer|like\s+to)\b"
+)
+
+
+def practice_days(t: Text, asked: str | None, out: Results) -> None:
+    """Drop the days told as practice so far, in answer to the experience question ("pretty
+    regularly, like every weekend"): how often they walk backwards now, not the days the
+    plan should use. Kept when the message wishes or plans ("I could do 3 a week") or answers
+    more than experience (every answer at once)."""
+    if asked != EXPERIENCE or not out.has(DAYS) or not out.has(EXPERIENCE):
+        return
+    if _WISH.search(t.lower) or {f.slot for f in out.found} - {EXPERIENCE, DAYS, ACTIVE}:
+        return
+    out.found = [f for f in out.found if f.slot != DAYS]

@@ -66,7 +66,9 @@ Mapping decisions:
   ("Mondays and Thursdays") count the days. "twice"/"3 times"/"3 days" with no "a week" count
   only after "I can/could do" or when the coach asked for days (otherwise "I've tried it
   twice" is experience). Work or other sports frequencies ("I work 5 days a week", "I swim
-  twice a week") are not walking days. Fractional days are a Rejection.
+  twice a week") are not walking days, nor is how often they do it now told in answer to
+  the experience question ("regularly, like every weekend"), unless they say they want or can
+  ("I could do 3 a week") or answer more at once. Fractional days are a Rejection.
 * **weight_kg**: kg, lb and stone through quantities.py ("80 kg", "176 lbs", "12 stone", "11
   st 4"), rounded to 0.1 kg. A number without a unit ("I weigh 80") is a Rejection asking for
   the unit, **except** when the coach asked for the weight and the number is a plausible
@@ -91,7 +93,7 @@ from bot.profile.activity import activity, yes_no
 from bot.profile.age import ages
 from bot.profile.bare_answers import bare_numbers, list_items
 from bot.profile.conditions import condition_entities, condition_text, no_conditions
-from bot.profile.days import bare_days, corrected_days, days, weekday_names
+from bot.profile.days import bare_days, corrected_days, days, practice_days, weekday_names
 from bot.profile.entities import read_entities
 from bot.profile.experience import experience
 from bot.profile.goal import goals
@@ -154,5 +156,6 @@ def parse_answers(
     weekday_names(t, ask, out)
     yes_no(t, ask, out)
     past_places(t, ask, out)
+    practice_days(t, ask, out)
     settle(t, out)
     return resolve(out)

@@ -147,7 +147,8 @@ CASES: list[Case] = [
     ("a bit", "experience", [], {"experience": "some"}, set()),
     ("I'm experienced", "experience", [], {"experience": "regular"}, set()),
     ("yes", "experience", [], {}, {"experience"}),
-    ("every day", "experience", [], {"experience": "regular", "days_per_week": 7}, set()),
+    # how often they do it now is not the plan's days (asked later)
+    ("every day", "experience", [], {"experience": "regular"}, set()),
     ("balance", "goal", [], {"goal": "balance"}, set()),
     ("yes", "regularly_active", [], {"regularly_active": True}, set()),
     ("no", "regularly_active", [], {"regularly_active": False}, set()),
@@ -495,6 +496,38 @@ CASES: list[Case] = [
         "experience",
         [],
         {"experience": "some"},
+        set(),
+    ),
+    # Asked about experience, how often they do it now is no answer to the plan's days;
+    # a wish, or every answer at once, is.
+    (
+        "I do it pretty regularly, like every weekend",
+        "experience",
+        [],
+        {"experience": "regular"},
+        set(),
+    ),
+    ("some, 3 times a week", "experience", [], {"experience": "some"}, set()),
+    (
+        "a few times, I could do 3 days a week",
+        "experience",
+        [],
+        {"experience": "some", "days_per_week": 3},
+        set(),
+    ),
+    (
+        "never done it, I'm 45, no health problems, treadmill, fitness, 30 min, 3 days a week",
+        "experience",
+        [],
+        {
+            "experience": "none",
+            "age": 45,
+            "conditions": (),
+            "location": "treadmill",
+            "goal": "fitness",
+            "minutes_per_session": 30,
+            "days_per_week": 3,
+        },
         set(),
     ),
     (
