@@ -7,6 +7,7 @@ from typing import Final
 
 from bot.profile.slots import ACTIVE, DAYS, EXPERIENCE, MINUTES
 from bot.profile.text import (
+    FUTURE_WORDS,
     NUM,
     TAG_ACT,
     TAG_NUM,
@@ -177,8 +178,7 @@ def corrected_days(t: Text, out: Results) -> None:
 
 # A wish or a plan in the message: its days are for the plan ("some, I could do 3 a week").
 _WISH: Final = re.compile(
-    r"\b(?:i'll|ill|i\s+will|will|going\s+to|gonna|plan|planning|i'd|would|want|wanna"
-    r"|hope|hoping|aim|can|could|prefer|like\s+to)\b"
+    rf"\b(?:{FUTURE_WORDS}|plan|planning|want|wanna|hope|hoping|aim|can|could|prefer|like\s+to)\b"
 )
 
 
@@ -191,4 +191,4 @@ def practice_days(t: Text, asked: str | None, out: Results) -> None:
         return
     if _WISH.search(t.lower) or {f.slot for f in out.found} - {EXPERIENCE, DAYS, ACTIVE}:
         return
-    out.found = [f for f in out.found if f.slot != DAYS]
+    out.drop(DAYS)

@@ -10,7 +10,7 @@ from bot.nlp.negation import negated
 from bot.nlp.vocabulary import phrase_matcher
 from bot.profile.entities import Entity
 from bot.profile.slots import EXPERIENCE, LOCATION
-from bot.profile.text import TAG_ACT, TAG_PLACE, Results, Text
+from bot.profile.text import FUTURE_WORDS, TAG_ACT, TAG_PLACE, Results, Text
 
 _PLACE_NEGATION_WINDOW: Final = 5
 # What "no" is about in "no injuries treadmill at the gym": not the place that follows.
@@ -110,8 +110,8 @@ def place_text(t: Text, out: Results) -> None:
 
 # Said of the future: "never, but I'll use the treadmill" names where they will walk.
 _FUTURE: Final = re.compile(
-    r"\b(?:i'll|ill|i\s+will|will|going\s+to|gonna|plan\s+to|planning\s+to|i'd|would"
-    r"|want\s+to|hope\s+to|from\s+now|next|these\s+days|now)\b"
+    rf"\b(?:{FUTURE_WORDS}|plan\s+to|planning\s+to|want\s+to|hope\s+to|from\s+now|next"
+    r"|these\s+days|now)\b"
 )
 
 
@@ -128,4 +128,4 @@ def past_places(t: Text, asked: str | None, out: Results) -> None:
         return
     if _FUTURE.search(t.lower) or not _PAST.search(t.lower):
         return
-    out.found = [f for f in out.found if f.slot != LOCATION]
+    out.drop(LOCATION)

@@ -137,6 +137,10 @@ class Results:
         """Whether any candidate for ``slot`` was found."""
         return any(f.slot == slot for f in self.found)
 
+    def drop(self, slot: str) -> None:
+        """Forget every candidate for ``slot`` (read, then found to answer something else)."""
+        self.found = [f for f in self.found if f.slot != slot]
+
     def problem(self, slot: str, reason: str) -> None:
         """Record a reason to ask ``slot`` again (used only if the slot has no candidate)."""
         self.problems.append(Rejection(slot, reason))
@@ -161,6 +165,11 @@ WEEK: Final = r"(?:\s*(?:a|an|per|each|every|in\s+a|/)\s*(?:week|wk)s?\b|\s+week
 # A request for a plan in the message ("need a plan. 33, never done it"): context that makes
 # terse answers and someone else's age ("He's 81") readable.
 PLAN_WORD: Final = re.compile(r"\bplan\b")
+
+
+# Words that speak of what is to come ("I'll", "going to", "would"): the core of the readings
+# that tell what someone will do from what they did or do now.
+FUTURE_WORDS: Final = r"i'll|ill|i\s+will|will|going\s+to|gonna|i'd|would"
 
 
 def rx(pattern: str) -> re.Pattern[str]:
