@@ -16,6 +16,7 @@ from actions.profile_form import stated_facts
 from actions.store import storage
 from actions.tracker_reading import entity_values
 from bot.calories import (
+    UNNUMBERED_INCLINE_PCT,
     CalorieEstimate,
     CalorieInputError,
     estimate_calories,
@@ -58,6 +59,18 @@ FLAT = re.compile(
     r"|\bon\s+the\s+level\b",
     re.IGNORECASE,
 )
+# "and if I did it on a slight incline": a gentle slope with no number (taken as
+# UNNUMBERED_INCLINE_PCT, and the reply says so). A steep one is not guessed.
+GENTLE_SLOPE = re.compile(
+    r"\b(?:incline|inclined|slope|sloped|sloping|gradient|uphill|up\s+(?:a\s+)?hill)\b",
+    re.IGNORECASE,
+)
+STEEP = re.compile(r"\b(?:steep\w*|big|huge|massive|mountain)\b", re.IGNORECASE)
+
+
+def _gentle_slope(text: str) -> bool:
+    """A slope named without a number, not said to be steep."""
+    return bool(GENTLE_SLOPE.search(text)) and not STEEP.search(text) and not FLAT.search(text)
 
 
 def calorie_request(tracker: Tracker) -> dict[str, Any]:
@@ -74,6 +87,11 @@ def calorie_request(tracker: Tracker) -> dict[str, Any]:
     text = str((tracker.latest_message or {}).get("text") or "")
     if "incline" not in found and FLAT.search(text):
         request["incline"] = 0.0
+    elif "incline" not in found and _gentle_slope(text):
+        request["incline"] = UNNUMBERED_INCLINE_PCT
+        request["incline_assumed"] = True
+    elif "incline" in found:
+        request.pop("incline_assumed", None)
     own = tracker.get_slot("weight_kg")
     if own not in (None, "skipped") and (
         "weight" not in request or ("weight" not in found and _ABOUT_ME.search(text))
@@ -142,7 +160,13 @@ def answer_calories(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     except CalorieInputError as error:
         dispatcher.utter_message(text=str(error))
         return [SlotSet("awaiting", "calories"), SlotSet("pending", {})]
-    dispatcher.utter_message(text=format_estimate(estimate))
+    text = format_estimate(estimate)
+    if request.get("incline_assumed"):
+        text += (
+            f" I took the slope as {UNNUMBERED_INCLINE_PCT:g}%, the gentlest incline the plans "
+            'add; tell me the percentage for a closer figure (e.g. "4% incline").'
+        )
+    dispatcher.utter_message(text=text)
     dispatcher.utter_message(json_message=calories_payload(estimate))
     # The estimate's inputs are kept for a follow-up ("and on a 5% incline?").
     events: list[EventType] = [
@@ -160,8 +184,15 @@ def is_follow_up(tracker: Tracker) -> bool:
         return False
     message = tracker.latest_message or {}
     text = str(message.get("text") or "")
-    if not entity_values(tracker, CALORIE_INPUTS) and not FLAT.search(text):
+    if (
+        not entity_values(tracker, CALORIE_INPUTS)
+        and not FLAT.search(text)
+        and not _gentle_slope(text)
+    ):
         return False
+    last = (tracker.get_slot("pending") or {}).get("last") or {}
+    if last.get("incline_assumed") and entity_values(tracker, ("incline",)).get("incline"):
+        return True  # the percentage asked for after a slope with no number
     return bool(FOLLOW_UP.search(text)) or (
         (message.get("intent") or {}).get("name") == "ask_calories"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.calories import answer_calories
@@ -33,12 +33,18 @@ class ActionHandleInform(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Route to calories, walk logging, or a profile update."""
+        """Route to calories, walk logging, or a profile update.
+
+        An answer to an open calorie or walk question is followed by waiting for the user:
+        the rule that ran this action was written for the open question (``awaiting``), and
+        once the answer closes or changes it no rule would follow and the policy's fallback
+        would add "Sorry, I still didn't understand" after the answer.
+        """
         awaiting = tracker.get_slot("awaiting")
         if awaiting == "calories":
-            return answer_calories(dispatcher, tracker)
+            return [*answer_calories(dispatcher, tracker), FollowupAction("action_listen")]
         if awaiting == "log_walk":
-            return log_walk(dispatcher, tracker)
+            return [*log_walk(dispatcher, tracker), FollowupAction("action_listen")]
         return update_profile(dispatcher, tracker)
 
 

@@ -9,6 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile import update_profile
+from actions.profile_form import stated_facts
 from actions.profile_slots import PROFILE_SLOTS
 from actions.store import storage
 from actions.walks import FEELING_ANSWERS
@@ -111,4 +112,6 @@ class ActionAskAffirmation(Action):
         dispatcher.utter_message(
             text="Sorry, I'm not sure I understood. Did you mean one of these?", buttons=buttons
         )
-        return []
+        # Facts told about oneself are kept however the rest reads ("Just so you know, I'm 55
+        # and I've never done backwards walking"): the plan questions need not ask them.
+        return stated_facts(tracker)

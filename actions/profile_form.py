@@ -12,12 +12,12 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
-from actions.tracker_reading import faq_key_in, latest_intent
+from actions.tracker_reading import faq_key_in, latest_intent, walker_text
 from bot.profile.describe import describe_changes
 from bot.profile.parse import parse_answers
 from bot.profile.questions import looks_like_question, statements, trailing_question
-from bot.profile.settled import corrected_number
-from bot.profile.slots import ParsedAnswer
+from bot.profile.settled import corrected_number, corrects
+from bot.profile.slots import ParsedAnswer, Rejection
 from bot.safety.advice import condition_disclaimer
 from bot.safety.assessment import assess_rules
 
@@ -60,7 +60,11 @@ def earlier_answers(tracker: Tracker, given: set[str]) -> list[ParsedAnswer]:
             parse = event.get("parse_data") or {}
             intent = str((parse.get("intent") or {}).get("name") or "")
             messages.append(
-                (str(event.get("text") or ""), list(parse.get("entities") or []), intent)
+                (
+                    walker_text(tracker, str(event.get("text") or "")),
+                    list(parse.get("entities") or []),
+                    intent,
+                )
             )
     messages = messages[-EARLIER_MESSAGES - 1 : -1]
     found: dict[str, ParsedAnswer] = {}
@@ -81,15 +85,16 @@ _NOT_PREFERENCES = frozenset({"log_walk", "ask_calories"})
 
 
 # Facts about oneself kept from any message, even a question ("is it safe at my age? I'm
-# 71"): the plan questions then need not ask them again. Preferences (place, goal, minutes)
-# said in a question are not answers yet ("can I do it in the park?").
-STATED_FACTS = ("age", "weight_kg")
+# 71", "I've never done it, is it hard?"): the plan questions then need not ask them again.
+# Preferences (place, goal, minutes) said in a question are not answers yet ("can I do it in
+# the park?").
+STATED_FACTS = ("age", "weight_kg", "experience")
 
 
 def stated_facts(tracker: Tracker) -> list[EventType]:
     """Age and weight the latest message states about the speaker, when not yet known."""
     message = tracker.latest_message or {}
-    text = str(message.get("text") or "")
+    text = walker_text(tracker, str(message.get("text") or ""))
     if not _FIRST_PERSON.search(text):
         return []
     answers, _ = parse_answers(text, message.get("entities") or [])
@@ -119,6 +124,43 @@ def _states_an_answer(text: str, message: dict[str, Any], requested: str | None)
         return False
     answers, _ = parse_answers(stated, message.get("entities") or [], asked=requested)
     return any(answer.slot == requested for answer in answers)
+
+
+def _answers_beside_question(
+    text: str, message: dict[str, Any], requested: str | None
+) -> tuple[list[ParsedAnswer], list[Rejection]]:
+    """The answers of a message, read from its statements when it ends with a question.
+
+    "Fitness. Random q, does it help with a sore lower back?" answers fitness; the back in
+    the question is no goal and no condition. "None. Should I wear my runners around the
+    house?" says nothing about where. A message that is all question is read whole.
+    """
+    entities = list(message.get("entities") or [])
+    stated = statements(text) if trailing_question(text) else ""
+    if not stated:
+        return parse_answers(text, entities, asked=requested)
+    lowered = stated.lower()
+    kept = [e for e in entities if str(e.get("raw") or e.get("value") or "").lower() in lowered]
+    return parse_answers(stated, kept, asked=requested)
+
+
+def corrections(text: str, answers: list[ParsedAnswer], tracker: Tracker) -> list[ParsedAnswer]:
+    """The answers that change an earlier answer, when the message says it corrects one
+    ("actually", "make that", "no,"); none otherwise."""
+    if not corrects(text):
+        return []
+    return [
+        answer
+        for answer in answers
+        if answer.slot in PROFILE_SLOTS
+        and tracker.get_slot(answer.slot) is not None
+        and _as_list(tracker.get_slot(answer.slot)) != _as_list(answer.value)
+    ]
+
+
+def _as_list(value: Any) -> Any:
+    """A slot value as compared: conditions are a tuple when parsed, a list when stored."""
+    return list(value) if isinstance(value, (list, tuple)) else value
 
 
 class ValidateProfileForm(FormValidationAction):
@@ -164,7 +206,7 @@ class ValidateProfileForm(FormValidationAction):
             return self._skip(dispatcher, tracker, requested)
         if intent in CONTINUE_INTENTS and requested:
             return [SlotSet(requested, tracker.get_slot(requested))]  # just ask again
-        text = str(message.get("text") or "")
+        text = walker_text(tracker, str(message.get("text") or ""))
         also_asked = (message.get("asked_too") or {}).get("intent_response_key")
         if (
             intent == "nlu_fallback"
@@ -179,7 +221,7 @@ class ValidateProfileForm(FormValidationAction):
                 dispatcher.utter_message(response=f"utter_{also_asked}")
                 return [SlotSet(requested, tracker.get_slot(requested))]
             return []
-        answers, rejections = parse_answers(text, message.get("entities") or [], asked=requested)
+        answers, rejections = _answers_beside_question(text, message, requested)
         answers = _with_number_correction(text, answers, tracker)
         if requested == "conditions" and not rejections:
             answers = conditions_read_safely(text, answers, answering=intent in ANSWER_INTENTS)
@@ -197,7 +239,11 @@ class ValidateProfileForm(FormValidationAction):
             if not requested or looks_like_question(text.rstrip(" ?")):
                 return []
             if not any(answer.slot == requested for answer in answers):
-                return []
+                # "Actually no, make that indoors, the wind would knock you over out there":
+                # a correction of an earlier answer, whatever else it sounds like
+                answers = corrections(text, answers, tracker)
+                if not answers:
+                    return []
             answers = [answer for answer in answers if answer.slot in PROFILE_SLOTS]
             rejections = []
         events: list[EventType] = []

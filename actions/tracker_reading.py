@@ -7,6 +7,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.profile.proxy import as_the_walker, speaks_for_someone
+
 HEALTH_ENTITY_TYPES = ("condition", "symptom")
 
 
@@ -15,6 +17,25 @@ def latest_intent(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message or {}).get("intent") or {}
     name = intent.get("name")
     return str(name) if name else None
+
+
+def conversation_texts(tracker: Tracker) -> list[str]:
+    """The user's messages since the conversation (re)started, oldest first."""
+    texts: list[str] = []
+    for event in tracker.events:
+        if event.get("event") in ("restart", "session_started"):
+            texts = []
+        elif event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+    return texts
+
+
+def walker_text(tracker: Tracker, text: str) -> str:
+    """``text`` as the walker's own words: made first person when someone types for them
+    ("I'm typing for my mother. She's 79" -> "I'm 79"; :mod:`bot.profile.proxy`)."""
+    if speaks_for_someone(conversation_texts(tracker)):
+        return as_the_walker(text)
+    return text
 
 
 def health_mentions(tracker: Tracker) -> list[str]:

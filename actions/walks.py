@@ -19,16 +19,18 @@ Two ways in:
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plan import save_plan, stored_plan
 from actions.store import storage
+from actions.tracker_reading import walker_text
 from bot.plan.adapt import adapt
 from bot.profile.model import WalkLog
 from bot.progress import format_summary, summarize
@@ -129,7 +131,7 @@ def _feel_answer(
 ) -> list[EventType]:
     """The answer to "How did it feel?" after a structured log: amend that walk, adapt."""
     message = tracker.latest_message or {}
-    text = str(message.get("text") or "")
+    text = walker_text(tracker, str(message.get("text") or ""))
     report = parse_walk_report(text, message.get("entities") or [])
     feel = report.feel or "ok"
     first = pending.get("note") if "note" in pending else SOURCE_NOTES["voice"]
@@ -167,7 +169,7 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
     awaiting = tracker.get_slot("awaiting") == "log_walk"
     pending = dict(tracker.get_slot("pending") or {}) if awaiting else {}
     report = parse_walk_report(
-        str(message.get("text") or ""),
+        walker_text(tracker, str(message.get("text") or "")),
         message.get("entities") or [],
         minutes_asked=awaiting and pending.get("minutes") is None,
     )
@@ -239,6 +241,13 @@ def log_walk(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTy
     return [SlotSet("awaiting", None), SlotSet("pending", None)]
 
 
+# A walk imagined, not told: "what if I'd done 60 min?", "and if I did 45 minutes".
+IMAGINED = re.compile(
+    r"\b(?:what|how)\s+(?:if|about)\b|\bif\s+(?:i|we|she|he)\b|\b(?:i'd|i\s+would|would\s+i)\b",
+    re.IGNORECASE,
+)
+
+
 class ActionLogWalk(Action):
     """Log "did 12 minutes backwards today, felt easy"."""
 
@@ -249,7 +258,11 @@ class ActionLogWalk(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Log and adapt."""
+        """Log and adapt; right after a calorie estimate, a walk imagined ("what if I'd done
+        60 min?") is a follow-up question about the estimate, not a walk done."""
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if tracker.get_slot("awaiting") == "calories_followup" and IMAGINED.search(text):
+            return [FollowupAction("action_calorie_followup")]
         return log_walk(dispatcher, tracker)
 
 

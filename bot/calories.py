@@ -44,6 +44,9 @@ BACKWARD_LEVEL_MET = 6.0  # code 17320, 3.5 mph level
 BACKWARD_UPHILL_MET = 8.0  # code 17325, 3.5 mph 5% grade
 COMPENDIUM_BACKWARD_MPH = 3.5
 COMPENDIUM_UPHILL_GRADE_PCT = 5.0
+# A slope told without a number ("on a slight incline") is taken as 2%, the gentlest incline
+# the progressions add (fact sheet §6, weeks 5-8: "add a 2-5% incline"); the reply says so.
+UNNUMBERED_INCLINE_PCT = 2.0
 # §2.3 rule 1 [ASSUMPTION]: 6.0 / 4.3 = 1.40 at 3.5 mph.
 BACKWARD_TO_FORWARD_FACTOR = 1.4
 # §0 / §5: a beginner's backward pace (TIME 2024: "about 1 mph backward is doing well").

@@ -86,6 +86,7 @@ HELD_OUT = {
     "dev2": Path("tests/data/nlu_dev2"),
     "dev3": Path("tests/data/nlu_dev3"),
     "dev4": Path("tests/data/nlu_dev4"),
+    "dev5": Path("tests/data/nlu_dev5"),
 }
 
 
@@ -137,7 +138,7 @@ def parse_all(coach: LiveCoach, messages: list[LabelledMessage]) -> list[str | N
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("name", ["test2", "dev2", "dev4"])
+@pytest.mark.parametrize("name", ["test2", "dev2", "dev4", "dev5"])
 def test_new_question_sets(
     name: str, live_coach: LiveCoach, project_root: Path, artifacts_dir: Path
 ) -> None:

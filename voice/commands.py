@@ -150,6 +150,8 @@ _SLIPS = {
     "won": "one",
     "sis": "this",
     "segments": "segment",
+    "sesh": "session",
+    "puts": "put",
     "intervals": "interval",
     "workouts": "workout",
     "walks": "walk",
@@ -164,17 +166,21 @@ _KEYWORDS = ("pause", "resume", "continue", "repeat", "remaining", "minutes", "f
 
 _POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|alright|all right|right|righto|so|um+|uh+|er+|erm|oh|well|"
-    r"coach|hey coach|please|just|now|then|yeah|yes|and|mate|love|righto|nah|dear)\b\s*)+"
+    r"coach|hey coach|please|just|now|then|yeah|yes|and|mate|love|righto|nah|dear|kindly|ope|"
+    r"excuse me|sorry|hold your horses|pardon me(?= \w))\b\s*)+"
 )
 _ASK = re.compile(
-    r"^(?:(?:would|do) you mind|(?:can|could|would|will) you|(?:we|you) can|"
+    r"^(?:(?:would|could) you be (?:so|very) kind as to|(?:would|do) you mind|"
+    r"(?:can|could|would|will) you|(?:we|you) can|"
     r"i (?:want|need|would like|'d like|wanna) (?:you )?(?:to )?|i think|"
+    r"if you (?:could|would)|"
     r"(?:can|could) we|let's|let us|we'll|i'll|i'm going to|gonna)\b\s*"
 )
 _TAIL = re.compile(
     r"\s*\b(?:please|for (?:a|one) (?:sec|second|moment|minute|bit|tick|mo)|a (?:sec|second|"
     r"moment|minute|bit|tick|mo)|real quick|for now|now|then|thanks|thank you|mate|coach|"
-    r"ok|okay|will you|would you|yeah|there|dear|love|for today|today|thank you)$"
+    r"ok|okay|will you|would you|yeah|there|dear|love|for today|today|thank you|hon|honey|"
+    r"if (?:that's|that is) (?:alright|all right|ok|okay|fine)|if you don't mind|for me)$"
 )
 # What a command may act on.
 _OBJECT = (
@@ -222,12 +228,14 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"(?:sec|second|moment|minute|bit)|hang about|give (?:me|us) a (?:sec|second|"
             r"moment|minute|mo|tick)|(?:one|a) (?:sec|second|moment|minute|mo|tick)|"
             r"wait(?: wait)+|(?:i )?need a (?:breather|break|rest|pause)|"
-            r"(?:you )?make (?:a )?pause|give (?:me|us))" + _OBJECT,
+            r"(?:you )?make (?:a )?pause|give (?:me|us)|"
+            r"put (?:the )?(?:walk|it|this|that|everything|session|workout) on hold)" + _OBJECT,
         ),
         (
             Command.RESUME,
             r"(?:resume|continue|carry on|go on|keep going|go again|start again|"
             r"un ?pause|i'm ready|ready|(?:i'm |we're )?back|let's go|go|start(?: it)? up again|"
+            r"go on ahead|all set go(?: on)?(?: ahead)?|"
             r"restart|off we go|on we go|get going(?: again)?|pick up where we left off|play|"
             r"back to it|crack on|keep (?:walk|walking|moving)|roll|start (?:it |us )?back up|"
             r"all good keep going|(?:you )?can carry on|ready go)" + _OBJECT,
@@ -246,6 +254,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"(?:stop|end|finish|quit|i'm done|i'm finished|that's (?:it|enough|me "
             r"done|me)|done|i've had enough|enough|call it a day|that'll do|i'm out|cancel|"
             r"wrap (?:it )?up|i give up|stop walk|no more|that(?:'ll| will) do(?: for today)?|"
+            r"call it quits|"
             r"that's enough for (?:today|now)|(?:and|in) (?:the )?(?:walk|workout|session))"
             + _OBJECT,
         ),
@@ -395,6 +404,11 @@ _REMARK_ABOUT = re.compile(
     r"^(?:(?:the|a|an|this|that|these|those|his|her|their|its) \w+(?: \w+)? (?:is|are|was|were|"
     r"won't|will|has|have|looks|seems)\b|remind me\b)"
 )
+_NEGATED = re.compile(
+    r"\b(?:don't|do not|dont|not|never|won't|wont|no need to)(?: (?:want|need|have|going|gonna|"
+    r"wanna|to|really|yet|i|we))* (?:stop|pause|skip|end|finish|quit|repeat|resume|continue)\b"
+)
+_STOP_AT = re.compile(r"\bstop (?:at|by|off at|in at|off) (?:the|a|an|my|our)\b")
 _ABOUT_THE_END = re.compile(
     r"\b(?:left|remaining|remain|long|longer|more|much|done|finish\w*|over|end|go|nearly|"
     r"almost|soon|there|clock)\b"
@@ -416,8 +430,12 @@ def _meaning_command(text: str) -> Command | None:
         return None  # "why do you keep repeating that?", "the bus stop is over there"
     if command is Command.TIME_LEFT and not _ABOUT_THE_END.search(heard):
         return None  # "what's the time?" asks the clock, not the walk
+    if _NEGATED.search(heard):
+        return None  # "I don't want to stop the walk yet"
+    if command is Command.STOP and _STOP_AT.search(heard):
+        return None  # "I need to stop at the pharmacy on the way home": a place to call at
     if command not in _ASKING and (
-        _QUESTION_INSIDE.search(heard) or ("?" in text and not _REQUEST.match(heard))
+        _QUESTION_INSIDE.search(heard) or ("?" in text and not _is_request(heard))
     ):
         return None
     return command
@@ -427,6 +445,9 @@ def _meaning_command(text: str) -> Command | None:
 # Sarah" are said to a companion, "next week" or "next time" is about a later day.
 _COMPANION = re.compile(
     r"\bwait up\b|\bwait for (?:me|us) (?!please|coach|thanks|now|mate|dear|love)\w+$"
+    # encouragement or a warning to someone walking along: "keep going, Sophie, you're doing
+    # great", "hold on tight to the buggy"
+    r"|\b(?:you'?re|your|you are) (?:doing|nearly|almost|so)\b|\bhold on (?:tight|to)\b"
 )
 _LATER = re.compile(
     r"\bnext (?:week|weekend|time|day|month|year|monday|tuesday|wednesday|thursday|friday"
@@ -435,11 +456,14 @@ _LATER = re.compile(
 
 
 def _said_to_someone_else(text: str, command: Command) -> bool:
-    """Whether the command word is said to a companion or about another day."""
+    """Whether the command word is said to a companion or about another day ("come again
+    next Saturday, Margaret"); stopping or pausing now may still name a later day ("stop,
+    I'll finish it next time")."""
     normalised = normalise_heard(text)
-    if command is Command.PAUSE and _COMPANION.search(normalised):
+    if command in (Command.PAUSE, Command.RESUME) and _COMPANION.search(normalised):
         return True
-    return command is Command.SKIP and _LATER.search(normalised) is not None
+    later = command in (Command.SKIP, Command.REPEAT, Command.RESUME)
+    return later and _LATER.search(normalised) is not None
 
 
 # Words, and the punctuation that ends a clause as a token of its own.
@@ -550,9 +574,11 @@ _HEADS: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             Command.REPEAT,
             r"^(?:repeat(?: that| it| the last| what you said|$)|say (?:that|it) again|say again|"
             r"(?:i )?(?:didn't|did not|couldn't|could not) (?:catch|hear|get) (?:that|it|you)|"
-            r"what(?:'d| did) you (?:just )?say|what was (?:that|the last bit|the instruction)|"
+            r"what(?:'d| did) you (?:just )?say|what was (?:the last bit|the instruction)|"
             r"pardon|come again|once more|(?:i )?beg (?:your )?pardon|"
-            r"what was that(?: last)?(?: bit| part| thing)?)",
+            # not "what was that bird?": a question about something else
+            r"what was that(?: last)?(?: bit| part| thing)?(?! (?!again|last|you|coach|please|"
+            r"sorry|then|now|mate|dear|love|there)\w+))",
         ),
         (
             Command.TIME_LEFT,
@@ -577,6 +603,9 @@ _HEAD_WORDS = 14
 _OTHER_THING = re.compile(
     r"\b(?:on|of|in|for|at) (?:my|the|his|her|your) "
     r"(?!walk|workout|session|interval|exercise|treadmill|belt|route|lap)\w+"
+    # "how much longer before I see results?": the programme, not this walk
+    r"|\b(?:see|notice|get|feel) (?:any |a |some )?(?:results?|difference|benefits?|"
+    r"improvements?|changes?)\b"
 )
 _ASKING = (Command.REPEAT, Command.TIME_LEFT)
 # A command verb with an object that is not the walk: "pause my subscription", "stop my alarm".
@@ -612,9 +641,14 @@ def _head_command(text: str) -> Command | None:
         return command
     if _QUESTION_INSIDE.search(normalised):
         return None
-    if "?" in text and not _REQUEST.match(normalised):
+    if "?" in text and not _is_request(normalised):
         return None
     return command
+
+
+def _is_request(normalised: str) -> bool:
+    """Whether a question is a request to the coach ("excuse me, could we pause a moment?")."""
+    return bool(_REQUEST.match(normalised) or _REQUEST.match(_POLITE.sub("", normalised)))
 
 
 # A command said last, after a remark: "thank you for waiting dear, we can continue now".

@@ -44,7 +44,8 @@ _AGE_RULES: Final[tuple[re.Pattern[str], ...]] = (
     ),
 )
 _DECADE_RE: Final = rx(
-    r"\b(?P<in>in\s+(?:my|his|her|their)\s+)?(?:(?:early|mid|late)\s*-?\s*)?"
+    r"\b(?P<in>in\s+(?:my|his|her|their)\s+|(?:i'?m|i\s+am)\s+(?=(?:early|mid|late)\b))?"
+    r"(?:(?:early|mid|late)\s*-?\s*)?"
     r"(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|[1-9]0\s*'?s)\b"
 )
 _NOT_AGE_AFTER_RE: Final = re.compile(
@@ -128,12 +129,13 @@ def _birthday_age(t: Text, out: Results) -> None:
 
 
 def _decades(t: Text, asked: str | None, out: Results) -> None:
-    """ "in my sixties", "early 70s" (a bare decade only when the age was asked)."""
+    """ "in my sixties", "I'm late sixties", "early 70s" (a bare decade only when asked)."""
     view = t.view(TAG_NUM, TAG_ACT)
     for m in unmasked(_DECADE_RE, view):
         if not m.group("in") and asked != AGE_SLOT:
             continue
-        text = m.group() if m.group("in") else f"in my {m.group()}"
+        decade = m.group()[len(m.group("in") or "") :]
+        text = f"in my {decade}"
         quantity = parse_quantity(AGE, text)
         t.claim(m.start(), m.end(), TAG_NUM)
         if quantity is not None and not OTHER_PERSON_RE.search(m.group()):

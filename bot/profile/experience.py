@@ -44,9 +44,18 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             rf"|\b(?:did|done|tried)\s+a\s+(?:bit|little)\s+of\s+{_REF}\b"
             rf"|\btried\s+(?:it\s+)?(?:a\s+)?(?:few|couple\s+of|several|{NUM})\s+times\b"
             r"|\bhad\s+a\s+go\b|\bsome\s+(?:experience|exp)\b|\ba\s+(?:little|bit\s+of)\s+experience\b"
-            r"|\bdabbled\b|\bdabble\b",
+            r"|\bdabbled\b|\bdabble\b"
+            # "done a bit before", "tried a wee bit already": an amount done, said as the past
+            r"|\b(?:done|did|tried)\s+(?:a\s+(?:wee\s+|little\s+|tiny\s+)?bit|a\s+little|some)"
+            r"\s+(?:of\s+(?:it|this|that)\s+)?(?:before|already|previously|in\s+the\s+past)\b",
             "some",
             False,
+        ),
+        (  # "only started this week", "just started it last month": begun, not new any more
+            r"\b(?:only\s+|just\s+)?started\b[^.,;!?]{0,30}?\b(?:this|last)\s+(?:week|month)\b"
+            r"|\bstarted\s+(?:it\s+)?(?:a\s+few|a\s+couple\s+of|[0-9]+)\s+(?:days|weeks)\s+ago\b",
+            "some",
+            True,
         ),
         (
             rf"\b(?:a\s+few|few|a\s+couple\s+of|a\s+couple|several|a\s+handful\s+of"

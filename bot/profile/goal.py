@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.nlp.negation import negated, words_before
+from bot.nlp.negation import clause_before, negated, words_before
 from bot.profile.slots import GOAL
 from bot.profile.text import TAG_ACT, TAG_PLACE, Results, Text, rx, unmasked
 
@@ -86,11 +86,25 @@ _CUE_WINDOW: Final = 5
 _NO_NEGATION_GOALS: Final = frozenset({"balance"})
 
 
+# What someone else says the exercise is good for is a claim, not the walker's goal: "my
+# doctor say backward walking is good for balance", "I read it helps with knees".
+_CLAIM: Final = re.compile(
+    r"\b(?:says?|said|say\s+that|heard|read|told\s+me|reckons?|claims?)\b.*\b(?:is|are|'s|was)"
+    r"\s+(?:\w+\s+)?(?:good|great|helpful|useful|brilliant|excellent)\s+for\s+$"
+    r"|\b(?:says?|said|heard|read|told\s+me|reckons?|claims?)\b.*\b(?:helps?|improves?)"
+    r"\s+(?:with\s+)?$"
+)
+
+
 def _goal_ok(view: str, m: re.Match[str], goal: str, cued: bool, asked: str | None) -> bool:
     """Whether a goal keyword is stated as a goal here (cue, self-cued phrase or asked)."""
     if goal not in _NO_NEGATION_GOALS and negated(view, m.start(), 2):
         return False
-    if cued or asked == GOAL:
+    if asked == GOAL:
+        return True
+    if _CLAIM.search(clause_before(view, m.start())):
+        return False
+    if cued:
         return True
     return any(word in _GOAL_CUES for word in words_before(view, m.start(), _CUE_WINDOW))
 

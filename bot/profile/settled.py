@@ -26,6 +26,22 @@ _DECISION: Final = re.compile(
     r"|on second thought|actually"
     r"|i'?ll say|say|(?:he|she|they) says?)\b"
 )
+# A message that takes an earlier answer back: "actually no, make that indoors", "sorry, I
+# meant the treadmill", "change that to 4 days".
+_CORRECTS: Final = re.compile(
+    r"^\W*(?:(?:oh|ah|um+|er+|erm|hmm+|wait|sorry|no|nah|hang on|ok|okay)\b[\s,.!-]*)*"
+    r"(?:actually|sorry|no,|i mean|i meant|make (?:it|that)|change (?:it|that)|scratch that"
+    r"|on second thought|correction|my mistake|wait)\b"
+    r"|\b(?:make (?:it|that)|change (?:it|that) to|i meant|not \w+ but|instead)\b",
+    re.IGNORECASE,
+)
+
+
+def corrects(text: str) -> bool:
+    """Whether ``text`` says it corrects an earlier answer ("actually no, make that indoors")."""
+    return _CORRECTS.search(text) is not None
+
+
 # The number said right after the decision ("he says 81"), when it repeats a candidate.
 _NUMBER_AFTER: Final = re.compile(r"\W*(?P<n>\d+(?:\.\d+)?)\b")
 # Two numbers for days or minutes joined like a range: "3, 4 if I'm lucky", "3 or 4", "20-30".

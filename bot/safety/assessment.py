@@ -35,6 +35,7 @@ from bot.safety.context import (
     is_mild,
     is_negated,
     is_question,
+    is_technique_question,
     sentence_of,
     time_status,
 )
@@ -129,7 +130,9 @@ def _read_mention(
     who = experiencer(text, sentence, clause, mention, p)
     if is_negated(text, sentence, mention, p):
         return "negated", who
-    if is_question(text, sentence, clause, mention, p):
+    if is_question(text, sentence, clause, mention, p) or is_technique_question(
+        text, clause, mention, p
+    ):
         return "question", who
     when = time_status(text, sentence, clause, mention, p)
     if when != "current":

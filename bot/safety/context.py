@@ -148,6 +148,21 @@ def is_question(text: str, sentence: Span, clause: Span, mention: Span, p: Conte
     return not reported
 
 
+def is_technique_question(text: str, clause: Span, mention: Span, p: ContextPatterns) -> bool:
+    """A body part or movement named, with no complaint, in a question about how to walk
+    backwards ("do I keep my chest up when walking backwards?"): asked about, not reported.
+
+    The mention's own clause must start the question and say nothing of now; a complaint
+    anywhere in the clause ("how do I walk backwards when my chest hurts") keeps the report.
+    """
+    clause_text = text[clause.start : clause.end]
+    if p.technique_question.search(clause_text) is None:
+        return False
+    if p.complaint.search(clause_text) or _has_current(text, clause, p):
+        return False
+    return p.complaint.search(text[mention.start : mention.end]) is None
+
+
 def _has_current(text: str, span: Span, p: ContextPatterns) -> bool:
     blanked = blank(p.not_current, text[span.start : span.end])
     return p.current.search(blanked) is not None

@@ -68,6 +68,8 @@ class ContextPatterns:
     mild: re.Pattern[str]
     persisting: re.Pattern[str]
     tag_question: re.Pattern[str]
+    technique_question: re.Pattern[str]
+    complaint: re.Pattern[str]
     other_person: re.Pattern[str]
     self_person: re.Pattern[str]
     family_history: re.Pattern[str]

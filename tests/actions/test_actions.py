@@ -203,6 +203,13 @@ def test_age_and_weight_stated_beside_a_question_are_kept() -> None:
     assert run(ActionHealthMentions(), known)[1] == []  # a form answer is not overwritten here
     other = make_tracker(user_event("is it safe for a 71 year old?", "faq"))
     assert run(ActionHealthMentions(), other)[1] == []  # not about the speaker
+    told = make_tracker(
+        user_event("Just so you know, I'm 55 and I've never done backwards walking", "faq")
+    )
+    slots = {e["name"]: e["value"] for e in run(ActionHealthMentions(), told)[1]}
+    assert slots == {"age": 55, "experience": "none"}  # experience is a fact, not a wish
+    wish = make_tracker(user_event("I'd like to walk in the park, is that safe?", "faq"))
+    assert run(ActionHealthMentions(), wish)[1] == []  # a place said in a question: no answer
 
 
 def test_a_feeling_the_coach_was_unsure_about_gets_its_answer() -> None:

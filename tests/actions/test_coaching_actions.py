@@ -162,6 +162,8 @@ def test_calories_ask_for_weight_then_answer() -> None:
     slots = slot_events(events)
     assert slots["awaiting"] == "calories_followup"
     assert slots["pending"] == {"last": {"duration": 30.0, "weight": 80.0}}
+    # The coach then waits: the rule that ran the answer was for the open question.
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_listen"
 
     follow_up = user_event(
         "and on a 5% incline?", "faq", entities=[{"entity": "incline", "value": 5.0}]
@@ -193,6 +195,27 @@ def test_a_follow_up_on_the_flat_drops_the_incline() -> None:
     on_the_flat = user_event("and on the flat?", "faq")
     messages, _ = run(ActionCalorieFollowUp(), tracker(on_the_flat, slots=slots))
     assert messages[1]["custom"]["incline_pct"] == 0.0
+
+
+def test_a_slope_without_a_number_is_taken_as_the_gentlest_incline_and_said_so() -> None:
+    slots = {
+        "awaiting": "calories_followup",
+        "pending": {"last": {"duration": 30.0, "weight": 68.0}},
+    }
+    slight = user_event("and if i did it on a slight incline", "faq", faq_key="faq/hills_incline")
+    messages, events = run(ActionCalorieFollowUp(), tracker(slight, slots=slots))
+    payload = messages[1]["custom"]
+    assert (payload["minutes"], payload["weight_kg"], payload["incline_pct"]) == (30.0, 68.0, 2.0)
+    assert "took the slope as 2%" in messages[0]["text"]
+    # A number given next replaces the assumption, and the reply no longer mentions it.
+    four = user_event("it's 4%", "inform", entities=[{"entity": "incline", "value": 4.0}])
+    messages, _ = run(ActionCalorieFollowUp(), tracker(four, slots=slot_events(events)))
+    assert messages[1]["custom"]["incline_pct"] == 4.0
+    assert "took the slope" not in messages[0]["text"]
+    # A steep hill is not guessed: the question is answered as a question.
+    steep = user_event("what about up a steep hill", "faq", faq_key="faq/hills_incline")
+    messages, _ = run(ActionCalorieFollowUp(), tracker(steep, slots=slots))
+    assert [m.get("response") for m in messages] == ["utter_faq/hills_incline"]
 
 
 def test_after_an_estimate_other_messages_are_answered_as_usual() -> None:
@@ -311,6 +334,27 @@ def test_log_walk_stores_and_adapts() -> None:
     assert logs[0].plan_week == 1
     assert messages[0]["text"].startswith("Logged 5 minutes")
     assert slot_events(events) == {"awaiting": None, "pending": None}
+
+
+def test_a_walk_imagined_after_an_estimate_is_a_follow_up_not_a_log() -> None:
+    slots = {
+        "awaiting": "calories_followup",
+        "pending": {"last": {"duration": 40.0, "weight": 75.0}},
+    }
+    imagined = user_event(
+        "what if I'd done 60 min?", "log_walk", entities=[{"entity": "duration", "value": 60.0}]
+    )
+    messages, events = run(ActionLogWalk(), tracker(imagined, slots=slots))
+    assert messages == [] and events == [
+        {"event": "followup", "timestamp": None, "name": "action_calorie_followup"}
+    ]
+    assert store.storage().walk_logs("ann") == []
+    messages, _ = run(ActionCalorieFollowUp(), tracker(imagined, slots=slots))
+    assert (messages[1]["custom"]["minutes"], messages[1]["custom"]["weight_kg"]) == (60.0, 75.0)
+    # A walk told as done is logged, estimate or not.
+    done = user_event("I did 60 min", "log_walk", entities=[{"entity": "duration", "value": 60.0}])
+    run(ActionLogWalk(), tracker(done, slots=slots))
+    assert len(store.storage().walk_logs("ann")) == 1
 
 
 def test_calories_for_the_walk_just_logged() -> None:

@@ -288,3 +288,64 @@ def test_an_answer_read_as_a_question_topic_gets_no_answer_it_did_not_ask_for() 
     slots = {e["name"]: e["value"] for e in events}
     assert slots["minutes_per_session"] == 10 and slots["days_per_week"] == 5
     assert not any(responses)
+
+
+def test_an_answer_before_a_question_is_read_without_the_question() -> None:
+    # The back in the question is neither a goal nor a condition; the answer is fitness.
+    event = user_event(
+        "Fitness. Random q, does it help with a sore lower back?",
+        "faq",
+        faq_key="faq/benefits_back",
+    )
+    responses, events = validate_event(event, "goal")
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["goal"] == "fitness"
+    assert "conditions" not in slots
+    assert "utter_faq/benefits_back" in responses
+    # Where they might wear slippers is no answer about where they will walk.
+    _, slots = validate(
+        "None. Here, should I wear my good runners or just go in the slippers around the house?",
+        "deny",
+        requested="conditions",
+    )
+    assert slots["conditions"] == () and "location" not in slots
+
+
+def test_a_correction_under_another_intent_changes_the_earlier_answer() -> None:
+    texts, slots = validate(
+        "Actually no, make that indoors, the wind would knock you over out there",
+        intent="faq",
+        requested="goal",
+        slots={"location": "outdoor"},
+    )
+    assert slots["location"] == "indoor_support"
+    assert texts == ["Got it: where: indoors, next to a wall or rail for support."]
+    assert slots["goal"] is None  # the goal question is asked again
+    # Without a correction word a question about another place is left to the rules.
+    assert validate("the wind out there is awful", "faq", "goal", {"location": "outdoor"})[1] == {}
+    # The same value again is no correction.
+    assert validate("actually indoors", "faq", "goal", {"location": "indoor_support"})[1] == {}
+
+
+def test_a_carer_s_answers_about_the_walker_are_the_walker_s() -> None:
+    before = [
+        user_event(
+            "Hi, I'm typing this for my mother. She's 79 and wants to try walking backwards for "
+            "her balance. Can you make her a plan?",
+            "start_plan",
+        )
+    ]
+    _, slots = validate(
+        "10 minutes is plenty for her", requested="minutes_per_session", before=before
+    )
+    assert slots["minutes_per_session"] == 10
+    _, slots = validate("she only started this week", requested="experience", before=before)
+    assert slots["experience"] == "some"
+    # The plan request itself keeps her age and goal.
+    _, slots = validate(before[0]["text"], "start_plan", requested=None, before=before)
+    assert (slots["age"], slots["goal"]) == (79, "balance")
+    _, slots = validate("she's 84 actually", requested="age", before=before)
+    assert slots["age"] == 84
+    # Without anyone saying they type for someone, "she" is someone else.
+    _, slots = validate("my mum is 84 and I want a plan", "start_plan", requested=None)
+    assert slots.get("age") is None

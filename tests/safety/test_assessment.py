@@ -140,6 +140,17 @@ def test_assess_never_raises(text: str) -> None:
         # Breathlessness in the words patients use.
         ("feels like drowning on dry land", "breathing"),
         ("as if I'm being smothered, I can't stop", "breathing"),
+        # Told in fragments, with a typo; the gym of yesterday dates the strain, not the chest.
+        ("Yes. Chest. Bad.", "chest"),
+        ("chst pain. bad. sitting on bench", "chest"),
+        (
+            "Sorry to bother, likely a strain from yesterday's gym, but my chest's gone heavy "
+            "and I'm cold and clammy",
+            "chest",
+        ),
+        ("i can only say like three words then i need air", "breathing"),
+        ("breathing's all wrong, I'm gulping and nothing is going in", "breathing"),
+        ("wheezing, chest is whistling and the inhaler did nothing", "breathing"),
     ],
 )
 def test_reports_told_around_other_times_and_spellings_stop(text: str, kind: str) -> None:
@@ -214,7 +225,30 @@ def test_reports_with_tags_answers_and_lost_time_stop(text: str, kind: str) -> N
         "my lower back has been killing me for months, would this help?",
         "after my stroke my right leg is weak, can walking backwards help?",
         "since the operation my gait feels off, would retro walking fix it?",
+        # A body part named in a question about how to walk backwards, with no complaint.
+        "do i keep my chest up and stand tall when walking back wards",
+        "how should my feet hit the ground going backwards",
+        # Ongoing since an event, while doing it, after work: background for a question.
+        "Oddly I've felt unsteady since having the baby. Could backward walking help me?",
+        "My arms feel weird and floppy when I retro walk. Any tips?",
+        "my hip flexors are so tight I can barely stand up after a shift. does this loosen them?",
+        "the other week I was gasping after the stairs but that was the day after my jab",
+        "excuse me, could we pause a moment? my hearing aid is whistling",
+        "help me what can you do",
     ],
 )
 def test_questions_denials_and_recovering_effects_stay_calm(text: str) -> None:
     assert assess(text, "walking").acute is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I walk backwards when my chest hurts",  # a complaint in the question
+        "should I keep walking backwards with my chest this tight?",
+        "my chest!! how do i stop the treadmill going backwards",
+        "help me",
+    ],
+)
+def test_a_complaint_in_a_question_about_walking_backwards_still_stops(text: str) -> None:
+    assert assess(text, "walking").acute is not None, text

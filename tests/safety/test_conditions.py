@@ -33,6 +33,8 @@ from bot.safety.conditions import label_conditions
         ("long-term steroids", ("medication",)),
         ("history of falls", ("balance",)),
         ("I have atrial fibrillation and take Eliquis", ("heart", "blood_thinners")),
+        ("hbp and high cholesterol", ("high_blood_pressure", "other")),
+        ("RA in my hands and feet", ("arthritis",)),
         ("no heart problems", ()),
         ("family history of heart disease", ()),
     ],

@@ -26,7 +26,7 @@ def test_the_packaged_weights_are_trained_on_todays_data() -> None:
     [
         ("right, let us crack on with it", Command.RESUME),
         ("give this section a miss", Command.SKIP),
-        ("sorry what was the last thing you said", Command.REPEAT),
+        ("sorry, I lost the thread of what you told me", Command.REPEAT),
         ("how much more of this is there", Command.TIME_LEFT),
     ],
 )

@@ -97,7 +97,8 @@ def command_figures(name: str) -> tuple[float, int]:
     [
         # 157/184 with the grammar alone; with the reading by meaning 166/184 and 0 taken when
         # trained on dev-dev3, 167/184 and 1 non-command taken since it is also trained on dev4
-        # and the writers' NLU messages (2026-12-07); the target is 0 taken
+        # and the writers' NLU messages (2026-12-07); 168 and 1 after session 17; the target is
+        # 0 taken
         ("voice_commands_test", 0.9, 1),
         ("voice_commands_dev", 0.99, 0),
         ("voice_commands_dev2", 0.99, 0),
@@ -108,18 +109,64 @@ def command_figures(name: str) -> tuple[float, int]:
         ("voice_commands_dev3", 0.96, 1),
         # written 2026-12-07 by a fifth writer (indirect requests, idioms, Scottish, Indian,
         # South African, Nigerian English): 162/260 and 7 taken with the grammar alone, 192 and
-        # 9 with the reading by meaning before it was trained on; 239 and 7 since
-        ("voice_commands_dev4", 0.91, 7),
+        # 9 with the reading by meaning before it was trained on; 239 and 7 since; 246 and 0
+        # with encouragement to companions and questions about other things (session 17)
+        ("voice_commands_dev4", 0.94, 0),
         # written 2026-12-07 by a sixth writer (children and parents, gym jargon, heavy
-        # recogniser errors), never trained on: 183/260 and 2 taken with the grammar alone,
-        # 231/260 and 0 taken with the reading by meaning
-        ("voice_commands_dev5", 0.88, 0),
+        # recogniser errors): 183/260 and 2 taken with the grammar alone, 231/260 and 0 taken
+        # with the reading by meaning before it was trained on; 251 and 0 since (session 17)
+        ("voice_commands_dev5", 0.96, 0),
+        # written 2026-12-07 (session 17) by a seventh writer (formal older adults with hearing
+        # aids, Southern and Midwest Americans, New Zealanders, out-of-breath fragments, 30%
+        # recogniser-style), never trained on: 247/260 and 0 taken at its first read; 259 and 0
+        # after the grammar read polite lead-ins ("excuse me, could we pause a moment?"), so
+        # tuned on since
+        ("voice_commands_dev6", 0.98, 0),
     ],
 )
 def test_independent_command_lists(name: str, floor: float, taken_ceiling: int) -> None:
     rate, taken = command_figures(name)
     assert taken <= taken_ceiling  # a question or a remark taken for a command: never more
     assert rate >= floor  # regression floor under today's figure
+
+
+@pytest.mark.parametrize(
+    ("phrase", "command"),
+    [
+        ("Excuse me, could we pause a moment? My hearing aid is whistling.", Command.PAUSE),
+        ("Kindly pause, I need to find my reading glasses.", Command.PAUSE),
+        ("Pardon me, how much time is left in our walk?", Command.TIME_LEFT),
+        ("pardon me", Command.REPEAT),
+        ("what was that", Command.REPEAT),
+        ("Hold your horses, coach, pause it a minute.", Command.PAUSE),
+        ("Would you be so kind as to stop the session?", Command.STOP),
+        ("I'd like to go on to the next interval, if that's alright.", Command.SKIP),
+        ("Say that one more time for me, would you, hon?", Command.REPEAT),
+        ("Ope, okay, let's call it quits.", Command.STOP),
+        ("All set, go on ahead now.", Command.RESUME),
+        ("puts the walk on hold please", Command.PAUSE),  # a recogniser's "puts"
+        ("stop the sesh please", Command.STOP),
+    ],
+)
+def test_polite_lead_ins_before_a_command(phrase: str, command: Command) -> None:
+    assert parse_command(phrase) is command
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "keep going, Sophie, you're doing great!",  # encouragement to a companion
+        "keep going sophie your doing great",
+        "hold on tight to the buggy, darling",
+        "come again next Saturday, Margaret",
+        "what was that bird, do you know?",  # a question about something seen
+        "how much longer will it take before I see results?",  # the programme, not this walk
+        "I need to stop at the pharmacy on the way home",
+        "I don't want to stop the walk yet",
+    ],
+)
+def test_remarks_and_questions_with_command_words_are_no_commands(phrase: str) -> None:
+    assert parse_command(phrase) is None
 
 
 @pytest.mark.parametrize(

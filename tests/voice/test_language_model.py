@@ -167,3 +167,14 @@ def test_command_line_builds_the_model(project: Path, tmp_path: Path) -> None:
     assert "voice language model:" in result.stdout
     built = [p for p in out.iterdir() if (p / "manifest.json").exists()]
     assert len(built) == 1 and built[0].name == fingerprint(project)[:16]
+
+
+def test_the_short_phrases_keep_their_share_however_much_typed_data_there_is() -> None:
+    from voice.listen.language_model import SHORT_PHRASE_SHARE, short_phrase_weight
+
+    for typed in (500, 6500, 7500, 20000):
+        weight = short_phrase_weight(typed, 134)
+        share = weight * 134 / (typed + weight * 134)
+        assert weight >= 1
+        assert abs(share - SHORT_PHRASE_SHARE) < 0.02 or weight == 1
+    assert short_phrase_weight(10, 0) == 1
