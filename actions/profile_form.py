@@ -12,7 +12,13 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
-from actions.tracker_reading import faq_key_in, latest_intent, walker_text
+from actions.tracker_reading import (
+    faq_key_in,
+    latest_intent,
+    user_events_since_start,
+    walker_text,
+    walker_words,
+)
 from bot.profile.describe import describe_changes
 from bot.profile.parse import parse_answers
 from bot.profile.questions import looks_like_question, statements, trailing_question
@@ -49,26 +55,16 @@ def earlier_answers(tracker: Tracker, given: set[str]) -> list[ParsedAnswer]:
 
     Only first-person messages since the conversation (re)started count, the latest answer
     to a slot wins, slots already set or ``given`` in the current message are left alone. A
-    walk report or a calorie question gives only facts (age, weight): "I did 20 minutes this
-    morning" is a walk done, not the session length wanted.
+    walk report or a calorie question gives only facts (:data:`STATED_FACTS`): "I did 20
+    minutes this morning" is a walk done, not the session length wanted.
     """
-    messages: list[tuple[str, list[Any], str]] = []
-    for event in tracker.events:
-        if event.get("event") in ("restart", "session_started"):
-            messages = []  # a deletion restarts the conversation: nothing before it counts
-        elif event.get("event") == "user":
-            parse = event.get("parse_data") or {}
-            intent = str((parse.get("intent") or {}).get("name") or "")
-            messages.append(
-                (
-                    walker_text(tracker, str(event.get("text") or "")),
-                    list(parse.get("entities") or []),
-                    intent,
-                )
-            )
-    messages = messages[-EARLIER_MESSAGES - 1 : -1]
+    as_walker = walker_words(tracker)
     found: dict[str, ParsedAnswer] = {}
-    for text, entities, intent in messages:
+    for event in user_events_since_start(tracker)[-EARLIER_MESSAGES - 1 : -1]:
+        parse = event.get("parse_data") or {}
+        intent = str((parse.get("intent") or {}).get("name") or "")
+        entities = list(parse.get("entities") or [])
+        text = as_walker(str(event.get("text") or ""))
         if not _FIRST_PERSON.search(text):
             continue
         # read as the message was read when it came: with its entities
@@ -92,7 +88,8 @@ STATED_FACTS = ("age", "weight_kg", "experience")
 
 
 def stated_facts(tracker: Tracker) -> list[EventType]:
-    """Age and weight the latest message states about the speaker, when not yet known."""
+    """The facts (:data:`STATED_FACTS`) the latest message states about the speaker, when
+    not yet known."""
     message = tracker.latest_message or {}
     text = walker_text(tracker, str(message.get("text") or ""))
     if not _FIRST_PERSON.search(text):

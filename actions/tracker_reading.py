@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -19,23 +19,29 @@ def latest_intent(tracker: Tracker) -> str | None:
     return str(name) if name else None
 
 
-def conversation_texts(tracker: Tracker) -> list[str]:
-    """The user's messages since the conversation (re)started, oldest first."""
-    texts: list[str] = []
+def user_events_since_start(tracker: Tracker) -> list[dict[str, Any]]:
+    """The user-message events since the conversation (re)started, oldest first (a deletion
+    restarts the conversation: nothing said before it counts)."""
+    events: list[dict[str, Any]] = []
     for event in tracker.events:
         if event.get("event") in ("restart", "session_started"):
-            texts = []
+            events = []
         elif event.get("event") == "user":
-            texts.append(str(event.get("text") or ""))
-    return texts
+            events.append(event)
+    return events
+
+
+def walker_words(tracker: Tracker) -> Callable[[str], str]:
+    """How to read a message of this conversation as the walker's own words: made first
+    person when someone types for them ("I'm typing for my mother. She's 79" -> "I'm 79";
+    :mod:`bot.profile.proxy`), as it is otherwise."""
+    texts = (str(event.get("text") or "") for event in user_events_since_start(tracker))
+    return as_the_walker if speaks_for_someone(texts) else str
 
 
 def walker_text(tracker: Tracker, text: str) -> str:
-    """``text`` as the walker's own words: made first person when someone types for them
-    ("I'm typing for my mother. She's 79" -> "I'm 79"; :mod:`bot.profile.proxy`)."""
-    if speaks_for_someone(conversation_texts(tracker)):
-        return as_the_walker(text)
-    return text
+    """``text`` as the walker's own words (:func:`walker_words`)."""
+    return walker_words(tracker)(text)
 
 
 def health_mentions(tracker: Tracker) -> list[str]:
