@@ -18,7 +18,7 @@ from actions.plan import ActionClinicianCleared
 from actions.privacy import delete_data
 from actions.profile import update_profile
 from actions.walks import log_walk
-from bot.walk_report import parse_walk_report
+from bot.walk_report import parse_walk_report, tells_a_walk
 
 CLEARED = [SlotSet("awaiting", None), SlotSet("pending", None)]
 
@@ -44,6 +44,13 @@ class ActionHandleInform(Action):
         if awaiting == "calories":
             return [*answer_calories(dispatcher, tracker), FollowupAction("action_listen")]
         if awaiting == "log_walk":
+            return [*log_walk(dispatcher, tracker), FollowupAction("action_listen")]
+        message = tracker.latest_message or {}
+        text = str(message.get("text") or "")
+        report = parse_walk_report(text, message.get("entities") or [])
+        if report.minutes is not None and tells_a_walk(report) and "?" not in text:
+            # "Well, I did it! Twelve minutes up and down the hallway": a walk, not a
+            # session length for the profile
             return [*log_walk(dispatcher, tracker), FollowupAction("action_listen")]
         return update_profile(dispatcher, tracker)
 

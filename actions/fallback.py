@@ -12,11 +12,11 @@ from actions.profile import update_profile
 from actions.profile_form import stated_facts
 from actions.profile_slots import PROFILE_SLOTS
 from actions.store import storage
-from actions.walks import FEELING_ANSWERS
+from actions.walks import FEELING_ANSWERS, log_walk
 from bot.evidence import default_topics, topic_key
 from bot.profile.parse import parse_answers
 from bot.profile.questions import looks_like_question
-from bot.walk_report import feeling_topic, parse_walk_report
+from bot.walk_report import feeling_topic, parse_walk_report, tells_a_walk
 
 # Choices offered for intents other than FAQ topics: (button title, payload).
 INTENT_CHOICES: dict[str, tuple[str, str]] = {
@@ -87,13 +87,19 @@ class ActionAskAffirmation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Offer the guesses, plus a way out. A feeling told without a walk ("just knackered
-        this week") gets its answer instead (see :data:`actions.walks.FEELING_ANSWERS`), and a
+        this week") gets its answer instead (see :data:`actions.walks.FEELING_ANSWERS`), a
+        walk told is logged ("just back from a backwards walk around the pitch"), and a
         statement that changes a stored profile ("scratch that, 3 days a week") is applied."""
         text = str((tracker.latest_message or {}).get("text") or "")
-        feeling = feeling_topic(parse_walk_report(text)) if text else None
+        report = parse_walk_report(text, (tracker.latest_message or {}).get("entities") or [])
+        feeling = feeling_topic(report) if text else None
         if feeling is not None:
             dispatcher.utter_message(response=FEELING_ANSWERS[feeling])
             return [ActiveLoop(None)]
+        if text and tells_a_walk(report) and "?" not in text:  # "did 20 min" is no question
+            # "Just back from a backwards walk around the pitch": logged (or its minutes
+            # asked), whatever NLU was unsure of
+            return [*log_walk(dispatcher, tracker), ActiveLoop(None)]
         if text and not looks_like_question(text):
             answers, _ = parse_answers(text, (tracker.latest_message or {}).get("entities") or [])
             changes = any(answer.slot in PROFILE_SLOTS for answer in answers)

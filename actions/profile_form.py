@@ -201,9 +201,13 @@ class ValidateProfileForm(FormValidationAction):
             return []  # "yes" to "delete everything?" asked mid-form: a rule handles it
         if intent == "skip" and requested in FORM_SLOTS:
             return self._skip(dispatcher, tracker, requested)
-        if intent in CONTINUE_INTENTS and requested:
-            return [SlotSet(requested, tracker.get_slot(requested))]  # just ask again
         text = walker_text(tracker, str(message.get("text") or ""))
+        carries_answers = intent == "start_plan" and bool(
+            parse_answers(text, message.get("entities") or [])[0]
+        )
+        if intent in CONTINUE_INTENTS and requested and not carries_answers:
+            # just ask again, unless a plan request carries answers ("plan: 20 min, 3 days")
+            return [SlotSet(requested, tracker.get_slot(requested))]
         also_asked = (message.get("asked_too") or {}).get("intent_response_key")
         if (
             intent == "nlu_fallback"
@@ -227,7 +231,7 @@ class ValidateProfileForm(FormValidationAction):
             # was said about oneself before asking ("I'm a 39 year old marathoner...").
             given = {a.slot for a in answers} | {r.slot for r in rejections}
             answers = [*earlier_answers(tracker, given), *answers]
-        elif intent not in ANSWER_INTENTS:
+        elif intent not in ANSWER_INTENTS and not carries_answers:
             # Classified as something else (a button title like "Knee and joint comfort" looks
             # like a knee question; "15 minutes, 4 days" like a walk log): still the answer when
             # it is not phrased as a question and answers what was asked, with the answers

@@ -38,7 +38,7 @@ from bot.progress_chart import progress_chart_png
 from bot.protocol.fields import PayloadError
 from bot.protocol.walk_log import MAX_LOG_MINUTES, WALK_LOG_FIELDS, StructuredWalkLog
 from bot.storage import RPE_RANGE
-from bot.walk_report import feeling_topic, parse_walk_report
+from bot.walk_report import feeling_topic, parse_walk_report, reports_a_walk
 
 SOURCE_NOTES = {"voice": "Logged by the voice coach.", "app": "Logged by an app."}
 
@@ -259,10 +259,18 @@ class ActionLogWalk(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Log and adapt; right after a calorie estimate, a walk imagined ("what if I'd done
-        60 min?") is a follow-up question about the estimate, not a walk done."""
+        60 min?") is a follow-up question about the estimate, not a walk done. While a
+        calorie question is open, minutes or a weight answer it ("about 35 minutes round the
+        block"); while the plan form asks, minutes with no walk told are no log ("can do 20
+        minutes before work"): the form asks again."""
         text = str((tracker.latest_message or {}).get("text") or "")
-        if tracker.get_slot("awaiting") == "calories_followup" and IMAGINED.search(text):
+        awaiting = tracker.get_slot("awaiting")
+        if awaiting == "calories_followup" and IMAGINED.search(text):
             return [FollowupAction("action_calorie_followup")]
+        if awaiting == "calories":
+            return [FollowupAction("action_handle_inform")]
+        if (tracker.active_loop or {}).get("name") == "profile_form" and not reports_a_walk(text):
+            return []
         return log_walk(dispatcher, tracker)
 
 

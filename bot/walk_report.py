@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.nlp.negation import negated
+from bot.nlp.quantities.lexicon import TENS_WORDS, UNITS_WORDS
+from bot.nlp.quantities.numbers import parse_number
 from bot.nlp.quantities.parse import parse_quantity
 
 Feel = Literal["easy", "ok", "hard"]
@@ -25,16 +27,17 @@ _PAIN = re.compile(
     r"\b(pain|painful|hurt|hurts|hurting|sore|ache|aching|achy|twinge|throbbing|swollen)\b"
 )
 _NO_PAIN = re.compile(r"\b(no|without|zero|not any|nothing)\s+(pain|soreness|aches?|hurt)\b")
+_NUMBER_WORD = "|".join(sorted({*UNITS_WORDS, *TENS_WORDS}, key=len, reverse=True))
 _DURATION_SPAN = re.compile(
-    r"(?:\d+(?:[.,]\d+)?|half an|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"fifteen|twenty|thirty|forty|forty-five|sixty)\s*(?:hours?|hrs?|minutes?|mins?)\b"
+    rf"(?:\d+(?:[.,]\d+)?|half an|an?|(?:(?:{_NUMBER_WORD})[ -])?(?:{_NUMBER_WORD}))\s*"
+    r"(?:hours?|hrs?|minutes?|mins?)\b"
 )
 # Words that say a walk took place: "walked", "did 12 minutes", "just got back", "went
 # backwards round the park" ("sore after walking backwards" is not one). Without one, and
 # without minutes, a message about how the legs feel is a feeling, not a walk to log.
 _WALKED = re.compile(
-    r"\b(walked|did|done|finished|completed|managed|went|got back|just back|practi[cs]ed|"
-    r"tried|jogged|ran|logged)\b"
+    r"\b(walked|did|done|finished|completed|managed|went|got back|just back|back from|"
+    r"practi[cs]ed|tried|jogged|ran|logged)\b"
 )
 _NOT_MINUTES_AFTER = (
     r"(?!\s*(?:%|percent|km|k\b|miles?|mi\b|mph|kph|kg|lbs?|pounds|steps|laps?|"
@@ -44,6 +47,11 @@ _NOT_MINUTES_AFTER = (
 _ASKED_MINUTES = re.compile(
     r"^\W*(?:about|around|roughly|maybe|like|approx\.?|approximately|nearly|almost|only"
     r"|just)?\s*(\d{1,3})(?:\s*-?\s*ish)?\b" + _NOT_MINUTES_AFTER
+)
+# Hedges before a number said in words ("about twenty", "maybe fifteen or so").
+_HEDGE = re.compile(
+    r"^\W*(?:about|around|roughly|maybe|like|approximately|nearly|almost|only|just)\s+"
+    r"|\s+(?:or so|ish)\W*$"
 )
 _BARE_MINUTES = re.compile(
     r"\b(?:walked|did|done|managed|another|just)\s+(?:another\s+|about\s+|around\s+)?"
@@ -76,6 +84,26 @@ class WalkReport:
     pain: bool
     note: str
     walked: bool = True
+
+
+def reports_a_walk(text: str) -> bool:
+    """Whether ``text`` says a walk took place ("walked 20 minutes", "just got back"), not
+    only a number of minutes ("can do 20 minutes before work" answers another question)."""
+    return parse_walk_report(text).walked
+
+
+_WALK_WORDS = re.compile(
+    r"\b(?:walk\w*|back ?wards?|retro|reverse|treadmill|session|workout|lap|laps)\b"
+)
+
+
+def tells_a_walk(report: WalkReport) -> bool:
+    """Whether a report tells a walk done, not only an errand ("did my shopping"): a walk
+    verb with minutes or a word for the walk ("just back from a backwards walk round the
+    pitch", "did 12 minutes in the hallway")."""
+    if not report.walked:
+        return False
+    return report.minutes is not None or _WALK_WORDS.search(report.note.lower()) is not None
 
 
 def feeling_topic(report: WalkReport) -> str | None:
@@ -151,11 +179,15 @@ def parse_walk_report(
         span = _DURATION_SPAN.search(lowered)
         quantity = parse_quantity("duration", span.group(0)) if span else None
         minutes = quantity.value if quantity else None
-    walked = bool(_WALKED.search(lowered))
+    # "never walked backwards on purpose" tells no walk
+    walked = any(not negated(lowered, m.start(), 2) for m in _WALKED.finditer(lowered))
     if minutes is None and minutes_asked:
         asked = _ASKED_MINUTES.match(lowered)  # "15", "about 15", "15ish"
         if asked and 1 <= int(asked.group(1)) <= 180:
             minutes = float(asked.group(1))
+        spoken = parse_number(_HEDGE.sub("", lowered).strip(" .!?"))  # "fifteen", "about twenty"
+        if minutes is None and spoken is not None and 1 <= spoken <= 180:
+            minutes = spoken
     if minutes is None and walked:
         # "did another 10 this evening": a bare number after a walk verb is minutes.
         bare = _BARE_MINUTES.search(lowered)

@@ -5,12 +5,12 @@ Usage::
     python scripts/train_command_meaning.py           # train, write, print the dev figures
     python scripts/train_command_meaning.py --check   # exit 1 if the weights are stale
 
-Training data: the command phrases of :mod:`voice.commands`, the first four command
-development sets (``tests/data/voice_commands_dev{,2,3,4,5}/``), the commands and remarks a
+Training data: the command phrases of :mod:`voice.commands`, the command
+development sets (``tests/data/voice_commands_dev{,2,3,4,5,6}/``), the commands and remarks a
 helper wrote for training (``voice/content/written_commands.yml``), every NLU training message
 (``data/nlu/``: all ``none``, none of them is a walk command) and the hand-written remarks of
 ``voice/content/not_commands.yml`` (``none``). Never the held-out ``voice_commands_test``;
-``voice_commands_dev6`` is kept out too, to show the figures on a writer the model never saw.
+``voice_commands_dev7`` is kept out too, to show the figures on a writer the model never saw.
 Each text is read as :func:`voice.commands.normalise_heard` hears it. Deterministic.
 """
 
@@ -43,8 +43,9 @@ TRAINING_SETS = (
     "voice_commands_dev3",
     "voice_commands_dev4",
     "voice_commands_dev5",
+    "voice_commands_dev6",
 )
-FRESH_SET = "voice_commands_dev6"
+FRESH_SET = "voice_commands_dev7"
 NOT_COMMANDS = ROOT / "voice" / "content" / "not_commands.yml"
 WRITTEN_COMMANDS = ROOT / "voice" / "content" / "written_commands.yml"
 C = 4.0

@@ -87,6 +87,8 @@ HELD_OUT = {
     "dev3": Path("tests/data/nlu_dev3"),
     "dev4": Path("tests/data/nlu_dev4"),
     "dev5": Path("tests/data/nlu_dev5"),
+    "dev6": Path("tests/data/nlu_dev6"),
+    "dev7": Path("tests/data/nlu_dev7"),
 }
 
 

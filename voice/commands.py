@@ -152,6 +152,8 @@ _SLIPS = {
     "segments": "segment",
     "sesh": "session",
     "puts": "put",
+    "haud": "hold",
+    "rap": "wrap",
     "intervals": "interval",
     "workouts": "workout",
     "walks": "walk",
@@ -205,7 +207,11 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"|to go)|time check|how (?:much|many minutes) of (?:the )?(?:it|this|walk|workout) "
             r"(?:is|are) (?:left|remaining)|how (?:long|much longer|many minutes) (?:till|until|"
             r"before) (?:we|i|i'm|we're|it's|it) ?(?:are |is |am )?(?:finish|finished|done|"
-            r"stop|over)|how many more minutes|how much longer (?:do|have) (?:we|i) (?:have|got))",
+            r"stop|over)|how many more minutes|"
+            # Indian English "balance": what is left
+            r"(?:(?:what's|what is|tell me) )?(?:the )?balance time|time balance|"
+            r"how much (?:time )?(?:is )?balance|"
+            r"how much longer (?:do|have) (?:we|i) (?:have|got))",
         ),
         (
             Command.REPEAT,
@@ -221,7 +227,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
         ),
         (
             Command.PAUSE,
-            r"(?:pause|hold (?:on|up|it)|hang on|wait(?: up| a minute| a sec)?|"
+            r"(?:pause|hold (?:on|up|it|that thought)|hang on|wait(?: up| a minute| a sec)?|"
             r"give me a (?:sec|second|moment|minute|break|breather|mo)|take (?:a|five|a quick) ?"
             r"(?:break|breather|rest)?|break|time out|freeze|stop for a (?:sec|second|moment|bit|"
             r"minute)|let me (?:catch my breath|rest)|hold everything|pause (?:for|on) (?:a )?"
@@ -234,6 +240,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
         (
             Command.RESUME,
             r"(?:resume|continue|carry on|go on|keep going|go again|start again|"
+            r"(?:the |my |our )?break(?:'s| is) over|"
             r"un ?pause|i'm ready|ready|(?:i'm |we're )?back|let's go|go|start(?: it)? up again|"
             r"go on ahead|all set go(?: on)?(?: ahead)?|"
             r"restart|off we go|on we go|get going(?: again)?|pick up where we left off|play|"
@@ -254,7 +261,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"(?:stop|end|finish|quit|i'm done|i'm finished|that's (?:it|enough|me "
             r"done|me)|done|i've had enough|enough|call it a day|that'll do|i'm out|cancel|"
             r"wrap (?:it )?up|i give up|stop walk|no more|that(?:'ll| will) do(?: for today)?|"
-            r"call it quits|"
+            r"call it quits|knock it on (?:the )?head|"
             r"that's enough for (?:today|now)|(?:and|in) (?:the )?(?:walk|workout|session))"
             + _OBJECT,
         ),
@@ -402,7 +409,9 @@ _WHY = re.compile(r"^(?:why|how come)\b")
 # A statement about something else, or a request for something else, is not a command.
 _REMARK_ABOUT = re.compile(
     r"^(?:(?:the|a|an|this|that|these|those|his|her|their|its) \w+(?: \w+)? (?:is|are|was|were|"
-    r"won't|will|has|have|looks|seems)\b|remind me\b)"
+    r"won't|will|has|have|looks|seems)\b|remind me\b"
+    # "the bus stop's just there": a thing's state, not the walk's ("the walk's done" is)
+    r"|(?:the|a|an|this|that|his|her|their|its) (?:\w+ )?(?!walk|workout|session|break)\w+'s\b)"
 )
 _NEGATED = re.compile(
     r"\b(?:don't|do not|dont|not|never|won't|wont|no need to)(?: (?:want|need|have|going|gonna|"

@@ -127,7 +127,10 @@ _NOT_AGE_FOLLOWERS: Final = frozenset(
     }
 )
 # A span that ends in a bare number may be followed only by these words ("11 stone 4 and").
-_AFTER_TRAILING_NUMBER: Final = frozenset({"and", "or", "but", "so", "then", "now"})
+# "11 stone 7 at the doctor's", "1 hour 30 in the park": a place or a time may follow.
+_AFTER_TRAILING_NUMBER: Final = frozenset(
+    {"and", "or", "but", "so", "then", "now", "at", "in", "last", "this", "when", "ish"}
+)
 _SECOND_WORDS: Final = frozenset({"second", "seconds", "sec", "secs"})
 _FRACTION_WORDS: Final = frozenset({"half", "quarter", "quarters", "a", "an"})
 _ORDINAL_ST_RE: Final = re.compile(r"^(\d*[02-9])?1st$")

@@ -166,15 +166,21 @@ def decide(ranking: Sequence[tuple[str, float]], threshold: float, margin: float
 # What a user asks the coach to do, as opposed to asking about retro walking.
 REQUESTS: frozenset[str] = frozenset(
     {"start_plan", "show_plan", "todays_session", "show_profile", "ask_calories", "ask_progress"}
+    # a yes or no with a remark: "Yes. I said all of it."
+    | {"affirm", "deny"}
 )
 # Sentence ends, and ", so" / ", but" before a new clause ("..., so fine, I'd like a plan").
 _CLAUSE_BREAK = re.compile(r"(?<=[.!;?])\s+|,\s+(?=(?:so|but|anyway)\b)", re.IGNORECASE)
 
 
+# A one-word answer is a clause of its own: "Yes. I said all of it."
+_YES_OR_NO = re.compile(r"^(?:yes|yeah|yep|yup|aye|no|nope|nah)\W*$", re.IGNORECASE)
+
+
 def clauses(text: str) -> list[str]:
     """A message's sentences and clauses, when it has more than one (else empty)."""
     parts = [part.strip(" ,") for part in _CLAUSE_BREAK.split(text)]
-    parts = [part for part in parts if len(part.split()) >= 2]
+    parts = [part for part in parts if len(part.split()) >= 2 or _YES_OR_NO.match(part)]
     return parts if len(parts) > 1 else []
 
 

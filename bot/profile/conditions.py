@@ -7,8 +7,9 @@ from functools import cache
 from typing import Final
 
 from bot.nlp.idioms import idiom_in_text
-from bot.nlp.negation import negated, words_before
+from bot.nlp.negation import clause_before, negated, words_before
 from bot.nlp.vocabulary import label_regex, phrase_matcher
+from bot.profile.age import OTHER_PERSON_RE
 from bot.profile.entities import Entity
 from bot.profile.slots import CONDITIONS
 from bot.profile.text import TAG_COND, Results, Text, rx, unmasked
@@ -61,9 +62,25 @@ YES_RE: Final = rx(
 )
 
 
+_FIRST_PERSON: Final = re.compile(r"\b(?:i|i'm|im|i've|ive|my)\b")
+
+
+# An animal along for the walk: "the cat followed me, looking most confused".
+_ANIMAL: Final = re.compile(r"\b(?:the|a|my|our)\s+(?:cat|dog|puppy|kitten|pup|horse)\b")
+
+
+def _someone_else(before: str) -> bool:
+    """Whether the words before a condition say it is someone else's, with no "I" after
+    them ("my husband has a heart condition and I have arthritis": the arthritis is mine)."""
+    others = [*OTHER_PERSON_RE.finditer(before), *_ANIMAL.finditer(before)]
+    others.sort(key=lambda m: m.end())
+    return bool(others) and not _FIRST_PERSON.search(before, others[-1].end())
+
+
 def _condition_ok(view: str, start: int) -> bool:
-    """Not negated ("no knee pain") and not something to prevent ("avoid falls")."""
-    if negated(view, start):
+    """Not negated ("no knee pain"), not something to prevent ("avoid falls") and not
+    someone else's ("my sister had a fall last winter")."""
+    if negated(view, start) or _someone_else(clause_before(view, start)):
         return False
     return not any(word in _PREVENT for word in words_before(view, start, 2))
 

@@ -40,7 +40,9 @@ _GOAL_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
         (
             r"\brecover(?:y|ing)?\b|\bafter\s+(?:my\s+|the\s+|an?\s+)?(?:surgery|operation|op"
             r"|injury|(?:knee|hip)\s+replacement|stroke|fracture|accident)\b|\bpost\s*-?\s*op"
-            r"\b|\bpost\s*-?\s*surgery\b|\bphysio(?:therapy|therapist)?\b"
+            r"\b|\bpost\s*-?\s*surgery\b"
+            # not someone's job: "my mate who's a physio says I should try it"
+            r"|(?<!'s a )(?<!is a )(?<!as a )(?<!was a )\bphysio(?:therapy|therapist)?\b"
             r"|\bphysical\s+therap(?:y|ist)\b|\b(?:get|getting)\s+back\s+on\s+my\s+feet\b",
             "rehab",
             True,

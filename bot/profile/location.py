@@ -10,7 +10,7 @@ from bot.nlp.negation import negated
 from bot.nlp.vocabulary import phrase_matcher
 from bot.profile.entities import Entity
 from bot.profile.slots import EXPERIENCE, LOCATION
-from bot.profile.text import FUTURE_WORDS, TAG_ACT, TAG_PLACE, Results, Text
+from bot.profile.text import FUTURE_WORDS, TAG_ACT, TAG_PLACE, Found, Results, Text
 
 _PLACE_NEGATION_WINDOW: Final = 5
 # What "no" is about in "no injuries treadmill at the gym": not the place that follows.
@@ -121,11 +121,74 @@ _PAST: Final = re.compile(
 )
 
 
+# A place judged right after it is named is a reason against it, not a choice: "on the
+# treadmill probably, with the storms outside is a gamble", "the park's too busy".
+_JUDGED: Final = re.compile(
+    r"\s*(?:is|'s|are|would be|will be|gets|can be)\s+(?:a\s+|too\s+|so\s+|very\s+|really\s+"
+    r"|way too\s+|a bit\s+|far too\s+|not\s+)?(?:gamble|risk|risky|dangerous|cold|freezing|hot"
+    r"|wet|busy|crowded|dark|icy|slippery|unsafe|muddy|windy|boring|far|out of the question)\b"
+    r"|\s*(?:isn't|aren't|is not|are not|'s not)\s+(?:an option|safe|possible)\b"
+)
+
+
+def judged_places(t: Text, out: Results) -> None:
+    """Of two places named, drop one judged against ("outside is a gamble") beside another."""
+    places = out.of(LOCATION)
+    if len({f.value for f in places}) < 2:
+        return
+    judged = [f for f in places if _JUDGED.match(t.lower, f.start + len(f.text))]
+    if judged and len(judged) < len(places):
+        out.found = [f for f in out.found if f not in judged]
+
+
+# A clause about something that happened: "I had a wobble in the garden last spring", "I
+# have done backward walking some few times in the colony park".
+_PAST_EVENT: Final = re.compile(
+    r"\b(?:had|have\s+done|'ve\s+done|did|tried|used\s+to|ago|last\s+(?:year|month|week"
+    r"|spring|summer|autumn|fall|winter|time|christmas)|back\s+when|went|fell|once|(?:few|couple"
+    r"|some|several|many)\s+times|in\s+(?:19|20)\d\d)\b"
+)
+_CLAUSE: Final = re.compile(r"[^.!?;,]+")
+# Said of now between the past event and the place: "ive done it a few times before i use
+# the tread mill" names where they walk now.
+_NOW: Final = re.compile(r"\bi(?:'m| am| use| walk| go| have| can| will|'ll| want| do)\b")
+
+
 def past_places(t: Text, asked: str | None, out: Results) -> None:
     """Drop a place told as where one walked backwards before, in answer to the experience
-    question ("once on a hotel treadmill"): it says nothing of where the plan's walks go."""
-    if asked != EXPERIENCE or not out.has(LOCATION):
+    question ("once on a hotel treadmill"), or told in a clause about the past when the
+    place was not asked ("I had a wobble in the garden last spring"): it says nothing of
+    where the plan's walks go."""
+    if not out.has(LOCATION) or asked == LOCATION:
         return
-    if _FUTURE.search(t.lower) or not _PAST.search(t.lower):
+    if asked == EXPERIENCE and _PAST.search(t.lower) and not _FUTURE.search(t.lower):
+        out.drop(LOCATION)
         return
-    out.drop(LOCATION)
+    events = [
+        (m.start(), m.end(), event)
+        for m in _CLAUSE.finditer(t.lower)
+        if not _FUTURE.search(m.group())
+        for event in [_PAST_EVENT.search(t.lower, m.start(), m.end())]
+        if event is not None
+    ]
+    out.found = [
+        f for f in out.found if f.slot != LOCATION or not _told_of_the_past(t.lower, f, events)
+    ]
+
+
+def _told_of_the_past(
+    text: str, place: Found, events: list[tuple[int, int, re.Match[str]]]
+) -> bool:
+    """Whether the place is in a clause about the past, with nothing said of now between the
+    event and the place."""
+    for start, end, event in events:
+        if not start <= place.start < end:
+            continue
+        between = (
+            (event.end(), place.start)
+            if event.start() < place.start
+            else (place.start + len(place.text), event.start())
+        )
+        if not _NOW.search(text, *between):
+            return True
+    return False

@@ -38,7 +38,9 @@ _WINDOW_STARTS: Final = frozenset(
 )
 _BEFORE_SPAN: Final = 6
 _AFTER_SPAN: Final = 4
-_TRAILING_OK_RE: Final = re.compile(r"\s*(?:$|[,.;:!?)\n])")
+# A sub-unit number ends the quantity before punctuation, or before a place or a time
+# ("11 stone 7 at the doctor's", "1 hour 30 in the park").
+_TRAILING_OK_RE: Final = re.compile(r"\s*(?:$|[,.;:!?)\n]|(?:at|in|last|this|when|ish)\b)")
 _FRACTION_TAILS: Final = frozenset({"half", "quarter", "quarters"})
 _ORDINAL_ST_RE: Final = re.compile(r"(?:^|[^0-9]|[02-9])1st$")
 
@@ -189,12 +191,19 @@ _WEEKLY_AFTER_RE: Final = re.compile(
     rf"{WEEK}|\s+(?:in\s+)?total\b|\s+altogether\b|\s+(?:a|per)\s+month\b"
 )
 _NOT_SESSION_AFTER_RE: Final = re.compile(
-    r"\s*(?:ago|away|from|drive|walk\s+(?:from|to)|later|earlier|before|after|late|early)\b"
+    r"\s*(?:ago|away|from|drive|walk\s+(?:from|to)|later|earlier|late|early)\b"
+    # "20 minutes before" is a time; "20 minutes before work" says when the session fits in
+    r"|\s*(?:before|after)\b(?!\s+(?:work|breakfast|lunch|dinner|tea|supper|school|the\s+school"
+    r"|my\s+shift|shift|bed|the\s+kids|church|the\s+office|my\s+run|the\s+gym|class))"
 )
 _NOT_SESSION_BEFORE: Final = frozenset(
     {"every", "in", "within", "miles", "mile", "km", "kms", "kilometres", "kilometers"}
     | {"metres", "meters", "calories", "kcal", "steps", "rest", "break", "wait"}
 )
+
+
+# "in 20 minutes" is later; "fit in 20 minutes" is a session's length.
+_FIT_IN: Final = (["fit", "in"], ["squeeze", "in"], ["get", "in"], ["cram", "in"])
 
 
 def _weight_span(t: Text, view: str, span: _Span, out: Results) -> None:
@@ -210,8 +219,8 @@ def _weight_span(t: Text, view: str, span: _Span, out: Results) -> None:
 
 def _duration_span(t: Text, view: str, span: _Span, out: Results) -> None:
     """A minutes-per-session candidate (weekly totals become a problem)."""
-    words = words_before(view, span.start, 1)
-    if words and words[-1] in _NOT_SESSION_BEFORE:
+    words = words_before(view, span.start, 2)
+    if words and words[-1] in _NOT_SESSION_BEFORE and words[-2:] not in _FIT_IN:
         return
     if _NOT_SESSION_AFTER_RE.match(view, span.end):
         return

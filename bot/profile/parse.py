@@ -97,7 +97,7 @@ from bot.profile.days import bare_days, corrected_days, days, practice_days, wee
 from bot.profile.entities import read_entities
 from bot.profile.experience import experience
 from bot.profile.goal import goals
-from bot.profile.location import past_places, place_entities, place_text
+from bot.profile.location import judged_places, past_places, place_entities, place_text
 from bot.profile.measures import (
     out_of_range_units,
     quantity_entities,
@@ -156,6 +156,7 @@ def parse_answers(
     weekday_names(t, ask, out)
     yes_no(t, ask, out)
     past_places(t, ask, out)
+    judged_places(t, out)
     practice_days(t, ask, out)
     settle(t, out)
     return resolve(out)

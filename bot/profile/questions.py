@@ -8,7 +8,11 @@ from typing import Final
 _QUESTION_START: Final = re.compile(
     r"^\W*(what|what's|whats|how|why|when|where|which|who|whom|whose|is|are|am|was|were|can|"
     r"could|should|shall|would|will|do|does|did|may|might|must|have|has|isn't|aren't|can't|"
-    r"won't|shouldn't|don't|doesn't|tell me|explain)\b",
+    r"won't|shouldn't|don't|doesn't|tell me|explain)\b"
+    # with no subject, an answer: "can do 20 minutes before work", "could manage 3 days",
+    # "did 12 minutes", "can't do more than 15"
+    r"(?!\W+(?:do|manage|fit|squeeze|go|walk|try|only|probably|easily|usually|prob|def|maybe"
+    r"|\d+)\b)",
     re.IGNORECASE,
 )
 

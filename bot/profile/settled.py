@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from bot.nlp.quantities.lexicon import TENS_WORDS, UNITS_WORDS
+from bot.nlp.quantities.numbers import parse_number
 from bot.profile.model import DAYS_RANGE, MINUTES_RANGE
 from bot.profile.slots import AGE_SLOT, DAYS, EXPERIENCE, GOAL, LOCATION, MINUTES, WEIGHT_SLOT
 from bot.profile.text import Found, Results, Text
@@ -112,6 +114,26 @@ _NUMBER_CORRECTION: Final = re.compile(
 _NUMBER_SLOTS: Final = (AGE_SLOT, MINUTES, DAYS, WEIGHT_SLOT)
 
 
+_NUMBER_WORDS: Final = re.compile(
+    r"\b(?:(?:"
+    + "|".join(sorted({*UNITS_WORDS, *TENS_WORDS} - {"a", "an", "nil"}, key=len, reverse=True))
+    + r")[\s-]*)+\b"
+)
+
+
+def _in_digits(text: str) -> str:
+    """Number words written as digits: "forty four not forty" -> "44 not 40"."""
+
+    def digits(match: re.Match[str]) -> str:
+        value = parse_number(match.group().strip(" -"))
+        if value is None:
+            return match.group()
+        trailing = match.group()[len(match.group().rstrip()) :]
+        return f"{value:g}{trailing}"
+
+    return _NUMBER_WORDS.sub(digits, text)
+
+
 def corrected_number(text: str, known: Mapping[str, Any]) -> tuple[str, str] | None:
     """The answer a bare "72 not 70" corrects, from the answers already given.
 
@@ -123,7 +145,7 @@ def corrected_number(text: str, known: Mapping[str, Any]) -> tuple[str, str] | N
         ``(slot, new number as said)`` when the number taken back is a known answer's value;
         otherwise None.
     """
-    for match in _NUMBER_CORRECTION.finditer(text.lower()):
+    for match in _NUMBER_CORRECTION.finditer(_in_digits(text.lower())):
         old = float(match.group("old"))
         for slot in _NUMBER_SLOTS:
             value = known.get(slot)

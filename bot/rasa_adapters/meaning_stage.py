@@ -19,6 +19,7 @@ Messages that are intent payloads ("/log_walk{...}") are left alone.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,21 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import meaning
 from bot.nlp.embedding import default_embedder
 from bot.profile.questions import trailing_question
+from bot.profile.statement import plan_answers_reading
+from bot.walk_report import parse_walk_report, tells_a_walk
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +51,19 @@ SELECTOR = "response_selector"
 MODEL_FILE = "meaning.npz"
 # The FAQ answer a message asks for besides its answer ("No injuries. Should I look back?").
 ASKED_TOO = "asked_too"
+# Readings a message carrying plan answers overrides ("Plan. Now. 38, never done it, no
+# injuries, treadmill, fitness, 20 min, 4 days" is no question about running).
+_ANSWERS_OVERRIDE = frozenset({NLU_FALLBACK, RETRIEVAL_INTENT, "out_of_scope", "log_walk"})
+LOG_WALK = "log_walk"
+# Readings a walk told overrides: the pleasantries around it, or "not about walking"; a
+# question's topic only when the walk was just now ("I completed my backward walking on the
+# treadmill just now").
+_WALK_OVERRIDE = frozenset({"greet", "thanks", "goodbye", "out_of_scope"})
+_JUST_NOW = re.compile(
+    r"\bjust now\b|\bjust (?:done|finished|completed|got back|back from|did|walked)\b", re.I
+)
+# A plan request tells no walk ("keen to get a plan sorted, never walked backwards").
+_PLAN = re.compile(r"\bplan\b", re.I)
 
 
 def _label(message: Message) -> str | None:
@@ -162,6 +184,8 @@ class MeaningStage(GraphComponent):
         if decision.label is None:
             decision = self._request_in_clauses(text, decision)
         self._write(message, decision, selector)
+        read_plan_answers(message, text)
+        read_walk_told(message, text)
         if decision.label is None or not decision.label.startswith(meaning.FAQ_PREFIX):
             question = trailing_question(text)
             if question:
@@ -232,4 +256,39 @@ class MeaningStage(GraphComponent):
         message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
 
 
-__all__ = ["MeaningStage"]
+def read_walk_told(message: Message, text: str) -> None:
+    """Read a message that tells a walk done as a walk log (:func:`bot.walk_report.tells_a_walk`)
+    when it was read as a greeting, thanks or out of scope, or as a question's topic when the
+    walk was just now ("Good evening. I completed my backward walking on the treadmill just
+    now, thank you") (in place)."""
+    current = str((message.get(INTENT) or {}).get("name") or "")
+    if current not in {*_WALK_OVERRIDE, RETRIEVAL_INTENT} or "?" in text or _PLAN.search(text):
+        return
+    if not tells_a_walk(parse_walk_report(text, message.get(ENTITIES) or [])):
+        return
+    if current == RETRIEVAL_INTENT and not _JUST_NOW.search(text):
+        return  # "I did retro walking at school and loved it": a story before a question
+    _read_as(message, LOG_WALK)
+
+
+def read_plan_answers(message: Message, text: str) -> None:
+    """Read a message that carries plan answers as such (:mod:`bot.profile.statement`) when
+    it was read as a question's topic, out of scope, a walk log or not sure (in place)."""
+    current = str((message.get(INTENT) or {}).get("name") or "")
+    if current not in _ANSWERS_OVERRIDE:
+        return
+    reading = plan_answers_reading(text, message.get(ENTITIES) or [])
+    if reading is not None:
+        _read_as(message, reading)
+
+
+def _read_as(message: Message, intent: str) -> None:
+    """Put ``intent`` first, no surer than the reading it replaces, listed once."""
+    confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
+    others = [item for item in message.get(INTENT_RANKING_KEY) or [] if item["name"] != intent]
+    top = {"name": intent, "confidence": confidence}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *others], add_to_output=True)
+
+
+__all__ = ["MeaningStage", "read_plan_answers", "read_walk_told"]

@@ -29,6 +29,7 @@ from bot.safety.context import (
     Span,
     Status,
     Who,
+    asked_after,
     blank,
     clause_of,
     experiencer,
@@ -43,6 +44,10 @@ from bot.safety.lexicon import Lexicon, Severity, default_lexicon, normalise
 
 if TYPE_CHECKING:
     from bot.safety.classifier import Reading, SafetyClassifier
+
+# Kinds someone may name while asking whether walking backwards would help them (an aching
+# back, a sore knee); never an emergency kind.
+_HELPED_KINDS = frozenset({"injury"})
 
 MessageContext = Literal["chat", "walking", "treadmill", "conditions_answer"]
 MESSAGE_CONTEXTS: tuple[MessageContext, ...] = ("chat", "walking", "treadmill", "conditions_answer")
@@ -165,6 +170,14 @@ def _mentions(text: str, lexicon: Lexicon, unblanked: str) -> list[SymptomMentio
             sentence = sentence_of(text, start)
             if lexicon.context.question_start.search(text[sentence.start : sentence.end].strip()):
                 status = "question"
+        if status == "current" and symptom.severity != "emergency":
+            sentence = sentence_of(text, start)
+            clause = clause_of(text, sentence, start)
+            helped = symptom.kind in _HELPED_KINDS
+            status = (
+                asked_after(text, clause, Span(start, end), lexicon.context, helped=helped)
+                or status
+            )
         if who is None:
             who = last_who
         last_who = who

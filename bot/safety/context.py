@@ -163,6 +163,26 @@ def is_technique_question(text: str, clause: Span, mention: Span, p: ContextPatt
     return p.complaint.search(text[mention.start : mention.end]) is None
 
 
+def asked_after(
+    text: str, clause: Span, mention: Span, p: ContextPatterns, *, helped: bool
+) -> Literal["question", "history"] | None:
+    """A complaint told as background to the question that follows it, or None.
+
+    "my lower back is killing me, would reverse walking help" asks about a benefit (read only
+    for kinds walking could help: ``helped``); "my aunt tripped and hurt her wrist. how do I
+    avoid that" asks how to prevent what was told. A sign of now in the mention's clause
+    keeps the report ("I've just hurt my ankle, would walking backwards help").
+    """
+    if _has_current(text, clause, p):
+        return None
+    after = text[mention.end :]
+    if helped and p.help_question.search(after):
+        return "question"
+    if p.prevention_question.search(after):
+        return "history"
+    return None
+
+
 def _has_current(text: str, span: Span, p: ContextPatterns) -> bool:
     blanked = blank(p.not_current, text[span.start : span.end])
     return p.current.search(blanked) is not None

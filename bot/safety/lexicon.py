@@ -70,6 +70,8 @@ class ContextPatterns:
     tag_question: re.Pattern[str]
     technique_question: re.Pattern[str]
     complaint: re.Pattern[str]
+    help_question: re.Pattern[str]
+    prevention_question: re.Pattern[str]
     other_person: re.Pattern[str]
     self_person: re.Pattern[str]
     family_history: re.Pattern[str]

@@ -357,6 +357,34 @@ def test_a_walk_imagined_after_an_estimate_is_a_follow_up_not_a_log() -> None:
     assert len(store.storage().walk_logs("ann")) == 1
 
 
+def test_minutes_or_a_weight_answer_an_open_calorie_question_not_a_log() -> None:
+    slots = {"awaiting": "calories", "pending": {"weight": 80.0}}
+    answer = user_event(
+        "About 35 minutes round the block",
+        "log_walk",
+        entities=[{"entity": "duration", "value": 35.0}],
+    )
+    messages, events = run(ActionLogWalk(), tracker(answer, slots=slots))
+    assert messages == [] and events == [
+        {"event": "followup", "timestamp": None, "name": "action_handle_inform"}
+    ]
+    assert store.storage().walk_logs("ann") == []
+
+
+def test_minutes_during_the_plan_questions_are_no_log_unless_a_walk_is_told() -> None:
+    def in_form(text: str) -> Tracker:
+        message = user_event(text, "log_walk", entities=[{"entity": "duration", "value": 20.0}])
+        t = tracker(message, slots={"requested_slot": "minutes_per_session"})
+        t.active_loop = {"name": "profile_form"}
+        return t
+
+    messages, events = run(ActionLogWalk(), in_form("Can do 20 minutes before work"))
+    assert (messages, events) == ([], [])
+    assert store.storage().walk_logs("ann") == []
+    run(ActionLogWalk(), in_form("just walked 20 minutes backwards"))
+    assert len(store.storage().walk_logs("ann")) == 1
+
+
 def test_calories_for_the_walk_just_logged() -> None:
     logged = user_event(
         "did 10 minutes in the hallway",
@@ -794,3 +822,26 @@ def test_an_unsure_message_that_changes_the_stored_profile_is_applied() -> None:
     stored = store.storage().get_profile("ann")
     assert stored is not None and stored.days_per_week == 4
     assert not any(m.get("buttons") for m in messages)  # no "did you mean" for a clear change
+
+
+def test_an_unsure_message_that_tells_a_walk_logs_it() -> None:
+    told = user_event("back from my backwards walk round the green", "nlu_fallback")
+    messages, events = run(ActionAskAffirmation(), tracker(told))
+    assert slot_events(events)["awaiting"] == "log_walk"  # its minutes are asked
+    assert not any(m.get("buttons") for m in messages)
+    with_minutes = user_event("Did it! Fourteen minutes up and down the landing", "nlu_fallback")
+    run(ActionAskAffirmation(), tracker(with_minutes))
+    assert [log.backward_minutes for log in store.storage().walk_logs("ann")] == [14.0]
+
+
+def test_a_walk_with_its_minutes_read_as_an_answer_is_logged_not_a_profile_change() -> None:
+    told = user_event(
+        "Well, I did it! Eleven minutes along the hallway holding the rail",
+        "inform",
+        entities=[{"entity": "duration", "value": 11.0}],
+    )
+    messages, events = run(ActionHandleInform(), tracker(told))
+    assert messages[0]["text"].startswith("Logged 11 minutes")
+    assert [log.backward_minutes for log in store.storage().walk_logs("ann")] == [11.0]
+    assert store.storage().get_profile("ann") is None
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}

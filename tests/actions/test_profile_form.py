@@ -98,6 +98,24 @@ def test_a_correction_of_another_answer_is_acknowledged_not_a_failure() -> None:
     assert "profile_failures" not in slots or not slots["profile_failures"]
 
 
+def test_a_correction_in_number_words_changes_the_earlier_answer() -> None:
+    texts, slots = validate(
+        "sorry im actually forty four not forty",
+        intent="edit_profile",
+        requested="location",
+        slots={"age": 40},
+    )
+    assert slots["age"] == 44
+    assert texts == ["Got it: age: 44."]
+
+
+def test_a_plan_request_asked_again_mid_form_keeps_its_answers() -> None:
+    _, slots = validate("plan please: 20 minutes, 3 days", intent="start_plan", requested="goal")
+    assert slots["minutes_per_session"] == 20 and slots["days_per_week"] == 3
+    _, slots = validate("make me a plan", intent="start_plan", requested="goal")
+    assert set(slots) <= {"goal"}  # nothing new: the question is asked again
+
+
 def test_a_plan_request_keeps_every_answer_in_it() -> None:
     _, slots = validate(
         "can you make me a plan? I'm 35 and I'll walk in the park",

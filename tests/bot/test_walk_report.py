@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.walk_report import parse_walk_report
+from bot.walk_report import parse_walk_report, reports_a_walk, tells_a_walk
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,17 @@ def test_reports(text: str, minutes: float | None, feel: str | None, pain: bool)
 
 
 @pytest.mark.parametrize(
-    ("text", "minutes"), [("15", 15.0), ("about 15", 15.0), ("15ish", 15.0), ("15 laps", None)]
+    ("text", "minutes"),
+    [
+        ("15", 15.0),
+        ("about 15", 15.0),
+        ("15ish", 15.0),
+        ("15 laps", None),
+        ("fifteen", 15.0),  # said in words
+        ("about twenty five", 25.0),
+        ("thirty or so", 30.0),
+        ("fifteen laps", None),
+    ],
 )
 def test_a_bare_number_is_the_minutes_only_when_they_were_asked(
     text: str, minutes: float | None
@@ -64,3 +74,33 @@ def test_duration_entity_wins() -> None:
 @given(st.text(max_size=200))
 def test_never_raises(text: str) -> None:
     parse_walk_report(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "walked"),
+    [
+        ("walked 20 minutes round the block", True),
+        ("just got back from my backwards walk", True),
+        ("did my 15 minutes on the treadmill", True),
+        ("can do 20 minutes before work", False),
+        ("about 35 minutes round the block", False),
+        ("I was eleven stone seven at the doctor's", False),
+    ],
+)
+def test_a_walk_told_or_only_minutes(text: str, walked: bool) -> None:
+    assert reports_a_walk(text) is walked
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("Just back from a backwards walk around the pitch", True),
+        ("Well, I did it! Twelve minutes up and down the hallway", True),
+        ("did an hour on the treadmill", True),
+        ("I did my shopping first", False),
+        ("I did it!", False),
+        ("my calves are sore", False),
+    ],
+)
+def test_a_walk_told_is_a_walk_not_an_errand(text: str, told: bool) -> None:
+    assert tells_a_walk(parse_walk_report(text)) is told

@@ -104,6 +104,9 @@ def test_a_message_is_split_into_clauses_only_when_it_has_several() -> None:
     ]
     assert meaning.clauses("make me a plan please") == []
     assert meaning.clauses("plan. ok") == []  # one-word parts are no clauses
+    # ...except a yes or a no, the answer to a yes-or-no question
+    assert meaning.clauses("Yes. I said all of it.") == ["Yes.", "I said all of it."]
+    assert "affirm" in meaning.REQUESTS and "deny" in meaning.REQUESTS
 
 
 def test_a_request_clear_in_one_clause_is_taken_only_alone() -> None:

@@ -566,6 +566,57 @@ CASES: list[Case] = [
         {"goal": "joints", "regularly_active": True},
         set(),
     ),
+    # Session 18: a physio as someone's job is no goal; a place in a clause about the past is
+    # no plan location; someone else's condition is not the walker's; the time of day a
+    # session fits in; weights said aloud.
+    (
+        "my cousin who's a physio reckons I should give it a go, I'm 52",
+        None,
+        [],
+        {"age": 52},
+        set(),
+    ),
+    (
+        "I'd like a plan for balance. I slipped in the car park last winter, no harm done",
+        None,
+        [],
+        {"goal": "balance"},
+        set(),
+    ),
+    (
+        "my mum has arthritis and I have asthma",
+        "conditions",
+        [],
+        {"conditions": ("asthma",)},
+        set(),
+    ),
+    ("none really, my brother had a stroke though", "conditions", [], {"conditions": ()}, set()),
+    (
+        "walked 10 minutes and the dog came along looking confused",
+        None,
+        [],
+        {"minutes_per_session": 10},
+        set(),
+    ),
+    (
+        "I can fit in 25 minutes after breakfast",
+        "minutes_per_session",
+        [],
+        {"minutes_per_session": 25},
+        set(),
+    ),
+    ("i weigh one eighty pounds", None, [], {"weight_kg": 81.6}, set()),
+    # Of two places, one judged against is the reason for the other.
+    (
+        "treadmill I think, the park gets too muddy",
+        "location",
+        [],
+        {"location": "treadmill"},
+        set(),
+    ),
+    ("outside isn't an option, so treadmill", "location", [], {"location": "treadmill"}, set()),
+    ("the park or the treadmill", "location", [], {}, {"location"}),
+    ("ten stone four at my last check-up", None, [], {"weight_kg": 65.3}, set()),
     (
         "plan: 39, some exp, no injuries, outdoors, balance, 20 min, 3 days",
         None,
@@ -696,6 +747,11 @@ def test_a_bare_number_correction_names_the_answer_it_corrects() -> None:
     assert corrected_number("make it 30 not 20", known) == ("minutes_per_session", "30")
     assert corrected_number("72 not 71", known) is None  # no answer was 71
     assert corrected_number("no health problems", known) is None
+    assert corrected_number("oops, seventy two not seventy", known) == ("age", "72")
+    assert corrected_number("make it twenty-five not twenty", known) == (
+        "minutes_per_session",
+        "25",
+    )
 
 
 def test_a_digit_that_is_no_number_in_a_list_answer_is_skipped() -> None:

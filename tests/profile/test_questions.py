@@ -18,6 +18,12 @@ from bot.profile.questions import looks_like_question, statements, trailing_ques
         ("I'm 70", False),
         ("whatever works", False),
         ("Fitness and calories", False),
+        # A modal with no subject is an answer, with one a question.
+        ("Can do 20 minutes before work", False),
+        ("could manage 3 days, maybe", False),
+        ("did 12 minutes this morning", False),
+        ("can I do 20 minutes", True),
+        ("did it hurt your knees", True),
     ],
 )
 def test_looks_like_question(text: str, question: bool) -> None:

@@ -252,3 +252,49 @@ def test_questions_denials_and_recovering_effects_stay_calm(text: str) -> None:
 )
 def test_a_complaint_in_a_question_about_walking_backwards_still_stops(text: str) -> None:
     assert assess(text, "walking").acute is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An ache named while asking whether walking backwards would help it: a question.
+        "my lower back is absolutely killing me, would reverse walking help with that",
+        "knee's been giving me grief, could backward walking help it",
+        # Something that happened, told before asking how to avoid it.
+        "my friend tripped on a kerb going backwards and hurt her hand. how can I avoid that?",
+        # Some days, lately: a recurring feeling, asked about.
+        "some days I feel a bit unsteady on my feet, would walking backwards help my balance?",
+        "lately I've been feeling wobbly on the stairs, is this good for that?",
+        # Scots, Caribbean and other ways of saying it is not happening, or was long ago.
+        "nae pain in ma chest, just tired legs",
+        "mi nuh dizzy, mi just want fi slow down",
+        "I broke my wrist as a bairn, that's all",
+        "mi faint one time at di dentist, long time now dat",
+        "my late husband had a heart attack, so I like to be careful",
+        "my grandad had a stroke at the age of 60, does that matter for me?",
+    ],
+)
+def test_background_to_a_question_and_long_ago_stay_calm(text: str) -> None:
+    assert assess(text, "walking").acute is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Only an ache walking could help is read as asked about; now, or worse, still stops.
+        ("my chest is killing me, would walking backwards help", "chest"),
+        ("I've just twisted my ankle, would walking backwards help it", "injury"),
+        ("my wife just fell and hit her head, how do we avoid that", "head_injury"),
+        # Breath told without the word "breathless".
+        ("I can't finish a sentence without stopping for air", "breathing"),
+        ("still fighting for air and it's not easing", "breathing"),
+        ("right now I cyaan get di air in", "breathing"),
+        ("breathin real short and I'm barely moving", "breathing"),
+        ("my heart is galloping and I'm only strolling", "heart_rhythm"),
+        ("my brother just dropped down on the path and he nah answer me", "fainting"),
+    ],
+)
+def test_breath_heart_and_collapse_told_in_other_words_stop(text: str, kind: str) -> None:
+    assessment = assess(text, "walking")
+    assert assessment.acute is not None, text
+    assert assessment.acute.kind == kind

@@ -35,6 +35,8 @@ from bot.safety.conditions import label_conditions
         ("I have atrial fibrillation and take Eliquis", ("heart", "blood_thinners")),
         ("hbp and high cholesterol", ("high_blood_pressure", "other")),
         ("RA in my hands and feet", ("arthritis",)),
+        ("sugar an pressure, on metformin", ("high_blood_pressure", "diabetes")),
+        ("a clot in my leg last year, now on zarelto", ("blood_thinners", "blood_clot")),
         ("no heart problems", ()),
         ("family history of heart disease", ()),
     ],

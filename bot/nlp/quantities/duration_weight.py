@@ -9,6 +9,8 @@ from bot.nlp.quantities.kinds import DURATION, WEIGHT, Quantity, result
 from bot.nlp.quantities.lexicon import (
     DURATION_SUBUNIT,
     DURATION_UNITS,
+    TENS_WORDS,
+    UNITS_WORDS,
     WEIGHT_SUBUNIT,
     WEIGHT_UNITS,
     Unit,
@@ -100,6 +102,21 @@ def parse_duration(text: str) -> Quantity | None:
     return result(DURATION, minutes, text)
 
 
+def _spoken_hundreds(tokens: list[str]) -> list[str]:
+    """A weight said the way people say it aloud: "one sixty pounds" is 160 lb, "two twenty
+    five" 225 (a hundreds digit, then tens, before the unit); other tokens are unchanged."""
+    if len(tokens) < 3 or UNITS_WORDS.get(tokens[0], 0) not in range(1, 5):
+        return tokens
+    if tokens[1] not in TENS_WORDS:
+        return tokens
+    value, rest = UNITS_WORDS[tokens[0]] * 100 + TENS_WORDS[tokens[1]], tokens[2:]
+    if rest and 0 < UNITS_WORDS.get(rest[0], 0) < 10:
+        value, rest = value + UNITS_WORDS[rest[0]], rest[1:]
+    if not rest or match_unit(rest, 0, WEIGHT_UNITS) is None:
+        return tokens
+    return [str(value), *rest]
+
+
 def parse_weight(text: str) -> Quantity | None:
     """Parse a body (or carried) weight; canonical unit: kilograms.
 
@@ -113,7 +130,7 @@ def parse_weight(text: str) -> Quantity | None:
     tokens = prepare(text)
     if tokens is None:
         return None
-    kg = _parse_compound(tokens, WEIGHT_UNITS, WEIGHT_SUBUNIT)
+    kg = _parse_compound(_spoken_hundreds(tokens), WEIGHT_UNITS, WEIGHT_SUBUNIT)
     if kg is None or not 0 < kg <= _MAX_WEIGHT_KG:
         return None
     return result(WEIGHT, kg, text)
