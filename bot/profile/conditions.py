@@ -44,8 +44,10 @@ _PREVENT: Final = frozenset(
 )
 _NO_CONDITIONS_RE: Final = rx(
     r"\bno\s+(?:known\s+|major\s+|current\s+|real\s+|serious\s+|significant\s+|other\s+)?"
-    r"(?:injur(?:y|ies)|health\s+(?:problems?|issues?|conditions?|stuff|worries|things)|medical\s+(?:problems?"
-    r"|issues?|conditions?)|conditions?|illness(?:es)?|ailments?)\b"
+    r"(?:injur(?:y|ies)|health\s+(?:problems?|issues?|conditions?|stuff|worries|things|bother"
+    r"|trouble|concerns?)|medical\s+(?:problems?|issues?|conditions?)|conditions?"
+    # "no condtions", "no conditons": a letter dropped or swapped
+    r"|cond\w{0,3}t?i?\w{0,2}ons?|illness(?:es)?|ailments?)\b"
     r"|\b(?:i'm|i\s+am|im|and|perfectly|completely|totally|generally|pretty|very|quite)\s+"
     r"healthy\b|\bin\s+(?:good|great|excellent)\s+health\b|\bnothing\s+wrong\s+with\s+me\b"
     r"|\binjury\s*-?\s*free\b|\bfit\s+as\s+a\s+fiddle\b"
@@ -65,6 +67,7 @@ YES_RE: Final = rx(
 _FIRST_PERSON: Final = re.compile(r"\b(?:i|i'm|im|i've|ive|my)\b")
 
 
+_A_WEEK: Final = re.compile(r"\b(?:days?|times?|once|twice|sessions?)\s+(?:a|per|each)\s+$")
 # An animal along for the walk: "the cat followed me, looking most confused".
 _ANIMAL: Final = re.compile(r"\b(?:the|a|my|our)\s+(?:cat|dog|puppy|kitten|pup|horse)\b")
 
@@ -82,6 +85,8 @@ def _condition_ok(view: str, start: int) -> bool:
     someone else's ("my sister had a fall last winter")."""
     if negated(view, start) or _someone_else(clause_before(view, start)):
         return False
+    if view.startswith("weak", start) and _A_WEEK.search(view, 0, start):
+        return False  # "3 days a weak": a week
     return not any(word in _PREVENT for word in words_before(view, start, 2))
 
 

@@ -43,7 +43,8 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             rf"\b(?:tried|done|did|given|practised|practiced)\s+{_REF}\b"
             rf"|\b(?:did|done|tried)\s+a\s+(?:bit|little)\s+of\s+{_REF}\b"
             rf"|\btried\s+(?:it\s+)?(?:a\s+)?(?:few|couple\s+of|several|{NUM})\s+times\b"
-            r"|\bhad\s+a\s+go\b|\bsome\s+(?:experience|exp)\b|\ba\s+(?:little|bit\s+of)\s+experience\b"
+            r"|\bhad\s+a\s+go\b|\bhad\s+(?:a\s+few|a\s+couple\s+of|some|several|[0-9]+)\s+goes\b"
+            r"|\bsome\s+(?:experience|exp)\b|\ba\s+(?:little|bit\s+of)\s+experience\b"
             r"|\bdabbled\b|\bdabble\b"
             # "done a bit before", "tried a wee bit already": an amount done, said as the past
             r"|\b(?:done|did|tried)\s+(?:a\s+(?:wee\s+|little\s+|tiny\s+)?bit|a\s+little|some)"

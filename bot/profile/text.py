@@ -57,9 +57,43 @@ _SPLIT_WORDS: Final[dict[str, str]] = {
 }
 
 
+# The answers' key words, whose slips a hurried typist makes ("balamce", "fitmess",
+# "15 minuets", "treadmil l"): one letter changed, two swapped or one too many are put right,
+# keeping the length. Real words one slip away are left alone.
+_KEY_WORDS: Final = (
+    "balance", "fitness", "treadmill", "minutes", "conditions", "condition", "outdoors",
+    "indoors", "outside", "strength", "posture", "mobility", "injuries", "injury", "stamina",
+    "hallway", "backwards",
+)  # fmt: skip
+_REAL_NEIGHBOURS: Final = frozenset({"witness", "valance", "balanced", "injured", "outsider"})
+_LETTERS: Final = re.compile(r"[a-z]{5,}")
+
+
+def _slip_of(word: str) -> str | None:
+    """The key word ``word`` is a one-letter slip of, padded to its length, or None."""
+    if word in _KEY_WORDS or word in _REAL_NEIGHBOURS:
+        return None
+    for key in _KEY_WORDS:
+        if len(word) == len(key):
+            diff = [i for i, (a, b) in enumerate(zip(word, key, strict=True)) if a != b]
+            swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == key[diff[1]]
+            if len(diff) == 1 or (swapped and word[diff[1]] == key[diff[0]]):
+                return key
+        elif len(word) == len(key) + 1 and any(
+            word[:i] + word[i + 1 :] == key for i in range(len(word))
+        ):
+            return key + " "
+    return None
+
+
+def _put_slips_right(text: str) -> str:
+    return _LETTERS.sub(lambda m: _slip_of(m.group()) or m.group(), text)
+
+
 def normalise(text: str) -> str:
     """Lower-case ``text`` character by character, keeping its length (offsets stay valid),
-    and join words split in two ("tread mill")."""
+    join words split in two ("tread mill") and put slips of the answers' key words right
+    ("balamce")."""
     out = []
     for char in text:
         char = _CHAR_MAP.get(char, char)
@@ -68,7 +102,8 @@ def normalise(text: str) -> str:
             out.append(" ")
         else:
             out.append(low if len(low) == 1 else char)
-    return join_split_words("".join(out), _SPLIT_WORDS.get, keep_length=True)
+    joined = join_split_words("".join(out), _SPLIT_WORDS.get, keep_length=True)
+    return _put_slips_right(joined)
 
 
 @dataclass

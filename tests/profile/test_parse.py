@@ -606,6 +606,20 @@ CASES: list[Case] = [
         set(),
     ),
     ("i weigh one eighty pounds", None, [], {"weight_kg": 81.6}, set()),
+    # Slips of the answers' key words; "a weak" after days is a week.
+    ("balanse", "goal", [], {"goal": "balance"}, set()),
+    ("the tredmill", "location", [], {"location": "treadmill"}, set()),
+    (
+        "treadmiill, 20 minuets",
+        None,
+        [],
+        {"location": "treadmill", "minutes_per_session": 20},
+        set(),
+    ),
+    ("4 days a weak", "days_per_week", [], {"days_per_week": 4}, set()),
+    ("no condtions, 41 years old", None, [], {"conditions": (), "age": 41}, set()),
+    ("no health bother at all", None, [], {"conditions": ()}, set()),
+    ("had a couple of goes at the gym", "experience", [], {"experience": "some"}, set()),
     # Of two places, one judged against is the reason for the other.
     (
         "treadmill I think, the park gets too muddy",

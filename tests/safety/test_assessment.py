@@ -272,6 +272,10 @@ def test_a_complaint_in_a_question_about_walking_backwards_still_stops(text: str
         "mi faint one time at di dentist, long time now dat",
         "my late husband had a heart attack, so I like to be careful",
         "my grandad had a stroke at the age of 60, does that matter for me?",
+        # Weather and a coach's question, not symptoms; a cat's confusion is not the walker's.
+        "did ten minutes round the yard, bitterly cold out there",
+        "before I answer, what do I do if it's pouring down?",
+        "did my laps, the dog trotting along looking very confused",
     ],
 )
 def test_background_to_a_question_and_long_ago_stay_calm(text: str) -> None:
