@@ -46,9 +46,8 @@ class ActionHandleInform(Action):
         if awaiting == "log_walk":
             return [*log_walk(dispatcher, tracker), FollowupAction("action_listen")]
         message = tracker.latest_message or {}
-        text = str(message.get("text") or "")
-        report = parse_walk_report(text, message.get("entities") or [])
-        if report.minutes is not None and tells_a_walk(report) and "?" not in text:
+        report = parse_walk_report(str(message.get("text") or ""), message.get("entities") or [])
+        if report.minutes is not None and tells_a_walk(report):
             # "Well, I did it! Twelve minutes up and down the hallway": a walk, not a
             # session length for the profile
             return [*log_walk(dispatcher, tracker), FollowupAction("action_listen")]

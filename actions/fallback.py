@@ -96,7 +96,7 @@ class ActionAskAffirmation(Action):
         if feeling is not None:
             dispatcher.utter_message(response=FEELING_ANSWERS[feeling])
             return [ActiveLoop(None)]
-        if text and tells_a_walk(report) and "?" not in text:  # "did 20 min" is no question
+        if text and tells_a_walk(report):
             # "Just back from a backwards walk around the pitch": logged (or its minutes
             # asked), whatever NLU was unsure of
             return [*log_walk(dispatcher, tracker), ActiveLoop(None)]

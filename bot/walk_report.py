@@ -44,15 +44,13 @@ _NOT_MINUTES_AFTER = (
     r"times|days?|weeks?|am|pm|o'clock|:|\.\d))"
 )
 # The answer to "how many minutes?": a number first, perhaps hedged.
+# Hedges before an answer's number ("about 15", "maybe twenty").
+_HEDGES = r"about|around|roughly|maybe|like|approximately|nearly|almost|only|just"
 _ASKED_MINUTES = re.compile(
-    r"^\W*(?:about|around|roughly|maybe|like|approx\.?|approximately|nearly|almost|only"
-    r"|just)?\s*(\d{1,3})(?:\s*-?\s*ish)?\b" + _NOT_MINUTES_AFTER
+    rf"^\W*(?:approx\.?|{_HEDGES})?\s*(\d{{1,3}})(?:\s*-?\s*ish)?\b" + _NOT_MINUTES_AFTER
 )
-# Hedges before a number said in words ("about twenty", "maybe fifteen or so").
-_HEDGE = re.compile(
-    r"^\W*(?:about|around|roughly|maybe|like|approximately|nearly|almost|only|just)\s+"
-    r"|\s+(?:or so|ish)\W*$"
-)
+# A hedge around a number said in words ("about twenty", "maybe fifteen or so").
+_HEDGE = re.compile(rf"^\W*(?:{_HEDGES})\s+|\s+(?:or so|ish)\W*$")
 _BARE_MINUTES = re.compile(
     r"\b(?:walked|did|done|managed|another|just)\s+(?:another\s+|about\s+|around\s+)?"
     r"(\d{1,3})\b" + _NOT_MINUTES_AFTER
@@ -86,10 +84,15 @@ class WalkReport:
     walked: bool = True
 
 
+def _walked(lowered: str) -> bool:
+    """A walk verb not negated ("never walked backwards on purpose" tells no walk)."""
+    return any(not negated(lowered, m.start(), 2) for m in _WALKED.finditer(lowered))
+
+
 def reports_a_walk(text: str) -> bool:
     """Whether ``text`` says a walk took place ("walked 20 minutes", "just got back"), not
     only a number of minutes ("can do 20 minutes before work" answers another question)."""
-    return parse_walk_report(text).walked
+    return _walked(text.lower())
 
 
 _WALK_WORDS = re.compile(
@@ -98,10 +101,11 @@ _WALK_WORDS = re.compile(
 
 
 def tells_a_walk(report: WalkReport) -> bool:
-    """Whether a report tells a walk done, not only an errand ("did my shopping"): a walk
-    verb with minutes or a word for the walk ("just back from a backwards walk round the
-    pitch", "did 12 minutes in the hallway")."""
-    if not report.walked:
+    """Whether a report tells a walk done, not only an errand ("did my shopping") and not as
+    a question ("did 20 minutes, is that enough?"): a walk verb with minutes or a word for
+    the walk ("just back from a backwards walk round the pitch", "did 12 minutes in the
+    hallway")."""
+    if not report.walked or "?" in report.note:
         return False
     return report.minutes is not None or _WALK_WORDS.search(report.note.lower()) is not None
 
@@ -179,15 +183,14 @@ def parse_walk_report(
         span = _DURATION_SPAN.search(lowered)
         quantity = parse_quantity("duration", span.group(0)) if span else None
         minutes = quantity.value if quantity else None
-    # "never walked backwards on purpose" tells no walk
-    walked = any(not negated(lowered, m.start(), 2) for m in _WALKED.finditer(lowered))
+    walked = _walked(lowered)
     if minutes is None and minutes_asked:
         asked = _ASKED_MINUTES.match(lowered)  # "15", "about 15", "15ish"
         if asked and 1 <= int(asked.group(1)) <= 180:
             minutes = float(asked.group(1))
-        spoken = parse_number(_HEDGE.sub("", lowered).strip(" .!?"))  # "fifteen", "about twenty"
-        if minutes is None and spoken is not None and 1 <= spoken <= 180:
-            minutes = spoken
+        else:  # "fifteen", "about twenty"
+            spoken = parse_number(_HEDGE.sub("", lowered).strip(" .!?"))
+            minutes = spoken if spoken is not None and 1 <= spoken <= 180 else None
     if minutes is None and walked:
         # "did another 10 this evening": a bare number after a walk verb is minutes.
         bare = _BARE_MINUTES.search(lowered)

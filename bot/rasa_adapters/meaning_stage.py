@@ -262,7 +262,7 @@ def read_walk_told(message: Message, text: str) -> None:
     walk was just now ("Good evening. I completed my backward walking on the treadmill just
     now, thank you") (in place)."""
     current = str((message.get(INTENT) or {}).get("name") or "")
-    if current not in {*_WALK_OVERRIDE, RETRIEVAL_INTENT} or "?" in text or _PLAN.search(text):
+    if current not in {*_WALK_OVERRIDE, RETRIEVAL_INTENT} or _PLAN.search(text):
         return
     if not tells_a_walk(parse_walk_report(text, message.get(ENTITIES) or [])):
         return

@@ -40,7 +40,7 @@ from bot.safety.context import (
     sentence_of,
     time_status,
 )
-from bot.safety.lexicon import Lexicon, Severity, default_lexicon, normalise
+from bot.safety.lexicon import Lexicon, Severity, SymptomPattern, default_lexicon, normalise
 
 if TYPE_CHECKING:
     from bot.safety.classifier import Reading, SafetyClassifier
@@ -126,7 +126,7 @@ class SafetyAssessment:
 
 
 def _read_mention(
-    text: str, start: int, end: int, mild_ok: bool, lexicon: Lexicon, unblanked: str
+    text: str, start: int, end: int, symptom: SymptomPattern, lexicon: Lexicon, unblanked: str
 ) -> tuple[Status, Who | None]:
     p = lexicon.context
     mention = Span(start, end)
@@ -144,8 +144,17 @@ def _read_mention(
         return when, who
     # Softeners are read in the text before figures of speech were blanked: "feeling good"
     # is blanked as a symptom but still softens "sweating like a pig but feeling good".
-    if mild_ok and is_mild(unblanked, sentence, clause, mention, p):
+    if symptom.mild_ok and is_mild(unblanked, sentence, clause, mention, p):
         return "mild", who
+    if symptom.needs_report and p.question_start.search(
+        text[sentence.start : sentence.end].strip()
+    ):
+        return "question", who
+    if symptom.severity != "emergency":
+        helped = symptom.kind in _HELPED_KINDS
+        background = asked_after(text, clause, mention, p, helped=helped)
+        if background is not None:
+            return background, who
     return "current", who
 
 
@@ -165,19 +174,7 @@ def _mentions(text: str, lexicon: Lexicon, unblanked: str) -> list[SymptomMentio
             readings.append((start, end, symptom))
     readings.sort(key=lambda item: item[0])
     for start, end, symptom in readings:
-        status, who = _read_mention(text, start, end, symptom.mild_ok, lexicon, unblanked)
-        if symptom.needs_report and status == "current":
-            sentence = sentence_of(text, start)
-            if lexicon.context.question_start.search(text[sentence.start : sentence.end].strip()):
-                status = "question"
-        if status == "current" and symptom.severity != "emergency":
-            sentence = sentence_of(text, start)
-            clause = clause_of(text, sentence, start)
-            helped = symptom.kind in _HELPED_KINDS
-            status = (
-                asked_after(text, clause, Span(start, end), lexicon.context, helped=helped)
-                or status
-            )
+        status, who = _read_mention(text, start, end, symptom, lexicon, unblanked)
         if who is None:
             who = last_who
         last_who = who

@@ -99,6 +99,7 @@ def test_a_walk_told_or_only_minutes(text: str, walked: bool) -> None:
         ("did an hour on the treadmill", True),
         ("I did my shopping first", False),
         ("I did it!", False),
+        ("did 20 minutes on the treadmill, is that enough?", False),  # a question
         ("my calves are sore", False),
     ],
 )
