@@ -47,8 +47,9 @@ def calories_payload(estimate: CalorieEstimate) -> dict[str, Any]:
 FOLLOW_UP = re.compile(
     # after a thanks or an ok: "thanks coach and what about 20 minutes"
     r"^\W*(?:(?:thanks|thank you|thx|cheers|ok|okay|cool|great|nice)\W+(?:coach\W+)?)?"
-    r"(?:and|what about|how about|what if|same|for|at|on|with|plus|but|my|her|his|he|she|"
+    r"(?:and|an|what about|how about|what if|same|for|at|on|with|plus|but|my|her|his|he|she|"
     r"they|if)\b|\b(?:wife|husband|partner|friend|son|daughter|mum|mom|dad|mother|father|"
+    r"lass|missus|hubby|other half|(?:she|he)(?:'s| is| weighs)|"
     r"instead|incline|uphill|faster|slower)\b",
     re.IGNORECASE,
 )

@@ -13,10 +13,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.calories import answer_calories
+from actions.calories import CALORIE_INPUTS, answer_calories
 from actions.plan import ActionClinicianCleared
-from actions.privacy import delete_data
+from actions.privacy import answer_delete_confirmation
 from actions.profile import update_profile
+from actions.tracker_reading import entity_values, latest_intent
 from actions.walks import log_walk
 from bot.walk_report import parse_walk_report, tells_a_walk
 
@@ -42,6 +43,12 @@ class ActionHandleInform(Action):
         """
         awaiting = tracker.get_slot("awaiting")
         if awaiting == "calories":
+            if latest_intent(tracker) == "out_of_scope" and not entity_values(
+                tracker, CALORIE_INPUTS
+            ):
+                # truly something else: said so; the calorie question stays open
+                dispatcher.utter_message(response="utter_out_of_scope")
+                return [FollowupAction("action_listen")]
             return [*answer_calories(dispatcher, tracker), FollowupAction("action_listen")]
         if awaiting == "log_walk":
             return [*log_walk(dispatcher, tracker), FollowupAction("action_listen")]
@@ -67,7 +74,7 @@ class ActionHandleAffirm(Action):
         """Route the yes."""
         awaiting = tracker.get_slot("awaiting")
         if awaiting == "delete_data":
-            return delete_data(dispatcher, tracker)
+            return answer_delete_confirmation(dispatcher, tracker, yes=True)
         if awaiting == "clearance":
             return await ActionClinicianCleared().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_affirm_ack")
@@ -90,8 +97,8 @@ class ActionHandleDeny(Action):
             # "hard" / "it was tough" after "How did it feel?" is an answer, not a no.
             return log_walk(dispatcher, tracker)
         if awaiting == "delete_data":
-            dispatcher.utter_message(response="utter_delete_cancelled")
-        elif awaiting == "clearance":
+            return answer_delete_confirmation(dispatcher, tracker, yes=False)
+        if awaiting == "clearance":
             dispatcher.utter_message(
                 text="OK. Please see a doctor before you start; I'll be here when you've "
                 "been cleared."

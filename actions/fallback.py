@@ -8,12 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.privacy import answer_delete_confirmation
 from actions.profile import update_profile
 from actions.profile_form import stated_facts
 from actions.profile_slots import PROFILE_SLOTS
 from actions.store import storage
 from actions.walks import FEELING_ANSWERS, log_walk
 from bot.evidence import default_topics, topic_key
+from bot.nlp.meaning import yes_or_no_opening
 from bot.profile.parse import parse_answers
 from bot.profile.questions import looks_like_question
 from bot.walk_report import feeling_topic, parse_walk_report, tells_a_walk
@@ -91,6 +93,11 @@ class ActionAskAffirmation(Action):
         walk told is logged ("just back from a backwards walk around the pitch"), and a
         statement that changes a stored profile ("scratch that, 3 days a week") is applied."""
         text = str((tracker.latest_message or {}).get("text") or "")
+        confirms = yes_or_no_opening(text)
+        if tracker.get_slot("awaiting") == "delete_data" and confirms is not None:
+            # "Ja, yes, delete it" to "Are you sure?": the yes or no opens the message,
+            # whatever NLU made of the rest
+            return [*answer_delete_confirmation(dispatcher, tracker, confirms), ActiveLoop(None)]
         report = parse_walk_report(text, (tracker.latest_message or {}).get("entities") or [])
         feeling = feeling_topic(report) if text else None
         if feeling is not None:

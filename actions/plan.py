@@ -53,9 +53,17 @@ def save_plan(user_id: str, plan: Plan, current_week: int) -> None:
 
 
 def screen_and_plan(
-    dispatcher: CollectingDispatcher, user_id: str, profile: Profile
+    dispatcher: CollectingDispatcher, user_id: str, profile: Profile, current_week: int = 1
 ) -> list[EventType]:
-    """Screen the profile; make and store a plan if allowed; tell the user."""
+    """Screen the profile; make and store a plan if allowed; tell the user.
+
+    Args:
+        dispatcher: Where the replies go.
+        user_id: The walker.
+        profile: The walker's profile.
+        current_week: The week to carry on from (a plan rebuilt after a change keeps the
+            week the walker had reached, within the new plan's length).
+    """
     storage().save_profile(user_id, profile)
     result = screen(profile)
     if not result.plan_allowed:
@@ -68,7 +76,7 @@ def screen_and_plan(
         conservative=result.conservative,
         supervised=result.supervised_only,
     )
-    save_plan(user_id, plan, current_week=1)
+    save_plan(user_id, plan, current_week=max(1, min(current_week, len(plan.weeks))))
     dispatcher.utter_message(text=result.message)
     dispatcher.utter_message(text=plan.summary(), buttons=PLAN_BUTTONS)
     return [SlotSet("awaiting", None)]

@@ -180,3 +180,13 @@ class ActionDeleteData(Action):
     ) -> list[EventType]:
         """Delete."""
         return delete_data(dispatcher, tracker)
+
+
+def answer_delete_confirmation(
+    dispatcher: CollectingDispatcher, tracker: Tracker, yes: bool
+) -> list[EventType]:
+    """The answer to "Are you sure?" before deleting: delete everything, or cancel."""
+    if yes:
+        return delete_data(dispatcher, tracker)
+    dispatcher.utter_message(response="utter_delete_cancelled")
+    return [SlotSet("awaiting", None), SlotSet("pending", None)]

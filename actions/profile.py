@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.plan import screen_and_plan, stored_plan
 from actions.profile_slots import (
+    PLAN_INPUTS,
     PROFILE_SLOTS,
     answers_so_far,
     profile_complete,
@@ -111,6 +112,13 @@ def update_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
         )
         return events
     cleared = stored.clinician_cleared
+    current = stored_plan(tracker.sender_id)
+    replans = any(a.slot in PLAN_INPUTS for a in changes)
+    if current is not None and replans and profile_complete(tracker):
+        # "make that 4 days a week, not 3": the plan is rebuilt with it, from the same week
+        dispatcher.utter_message(text=f"Updated your profile ({described}). Your plan, rebuilt:")
+        profile = profile_from_slots(tracker, clinician_cleared=cleared)
+        return [*events, *screen_and_plan(dispatcher, tracker.sender_id, profile, current[1])]
     storage().save_profile(tracker.sender_id, profile_from_slots(tracker, cleared))
     dispatcher.utter_message(
         text=f'Updated your profile ({described}). Say "make me a plan" to rebuild your '

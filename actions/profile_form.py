@@ -19,6 +19,7 @@ from actions.tracker_reading import (
     walker_text,
     walker_words,
 )
+from bot.nlp.meaning import yes_or_no_opening
 from bot.profile.describe import describe_changes
 from bot.profile.parse import parse_answers
 from bot.profile.questions import looks_like_question, statements, trailing_question
@@ -197,7 +198,10 @@ class ValidateProfileForm(FormValidationAction):
         intent = latest_intent(tracker)
         if intent in INTERRUPTING_INTENTS:
             return []  # the form rejects the turn; a rule handles it (stop, cancel)
-        if intent in ("affirm", "deny") and tracker.get_slot("awaiting") == "delete_data":
+        if tracker.get_slot("awaiting") == "delete_data" and (
+            intent in ("affirm", "deny")
+            or yes_or_no_opening(str(message.get("text") or "")) is not None
+        ):
             return []  # "yes" to "delete everything?" asked mid-form: a rule handles it
         if intent == "skip" and requested in FORM_SLOTS:
             return self._skip(dispatcher, tracker, requested)
@@ -237,8 +241,12 @@ class ValidateProfileForm(FormValidationAction):
             # it is not phrased as a question and answers what was asked, with the answers
             # given beside it; otherwise a rule answers it, then the form re-asks. A hedged
             # answer may end with a question mark ("oh, about 20 minutes?").
-            if not requested or looks_like_question(text.rstrip(" ?")):
+            if not requested:
                 return []
+            if looks_like_question(text.rstrip(" ?")) and not _states_an_answer(
+                text, message, requested
+            ):
+                return []  # a question; a sentence of its own answering ("None.") is kept
             if not any(answer.slot == requested for answer in answers):
                 # "Actually no, make that indoors, the wind would knock you over out there":
                 # a correction of an earlier answer, whatever else it sounds like
@@ -342,10 +350,11 @@ def conditions_read_safely(
 
 def _other_answer(text: str) -> bool:
     """Whether ``text`` answers one of the other plan questions ("General fitness", "the
-    park"): then it is no condition in the person's own words; the question is asked again."""
+    park", "Maybe 3 or 4 days"): then it is no condition in the person's own words; the
+    question is asked again."""
     return any(
         answer.slot == slot
-        for slot in ("goal", "location", "experience")
+        for slot in ("goal", "location", "experience", "minutes_per_session", "days_per_week")
         for answer in parse_answers(text, asked=slot)[0]
     )
 

@@ -22,6 +22,8 @@ FORM_SLOTS = (
 )
 OPTIONAL_SLOTS = ("weight_kg", "regularly_active")
 PROFILE_SLOTS = FORM_SLOTS + OPTIONAL_SLOTS
+# What the plan is made from (the weight is for calorie estimates only).
+PLAN_INPUTS = (*FORM_SLOTS, "regularly_active")
 
 # What a skipped answer means (documented in the README): the coach's cautious default.
 SKIP_DEFAULTS: dict[str, Any] = {

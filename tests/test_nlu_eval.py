@@ -89,6 +89,7 @@ HELD_OUT = {
     "dev5": Path("tests/data/nlu_dev5"),
     "dev6": Path("tests/data/nlu_dev6"),
     "dev7": Path("tests/data/nlu_dev7"),
+    "dev8": Path("tests/data/nlu_dev8"),
 }
 
 

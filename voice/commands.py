@@ -163,12 +163,14 @@ _SLIPS = {
     "whatd": "what'd",
     "thats": "that's",
     "lets": "let's",
+    "mor": "more",
 }
 _KEYWORDS = ("pause", "resume", "continue", "repeat", "remaining", "minutes", "finish", "workout")
 
 _POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|alright|all right|right|righto|so|um+|uh+|er+|erm|oh|well|"
     r"coach|hey coach|please|just|now|then|yeah|yes|and|mate|love|righto|nah|dear|kindly|ope|"
+    r"abeg|"
     r"excuse me|sorry|hold your horses|pardon me(?= \w))\b\s*)+"
 )
 _ASK = re.compile(
@@ -182,6 +184,8 @@ _TAIL = re.compile(
     r"\s*\b(?:please|for (?:a|one) (?:sec|second|moment|minute|bit|tick|mo)|a (?:sec|second|"
     r"moment|minute|bit|tick|mo)|real quick|for now|now|then|thanks|thank you|mate|coach|"
     r"ok|okay|will you|would you|yeah|there|dear|love|for today|today|thank you|hon|honey|"
+    # Filipino and Nigerian English particles: "next na lang", "stop abeg"
+    r"na lang|nah lang|lang|muna|po|abeg|"
     r"if (?:that's|that is) (?:alright|all right|ok|okay|fine)|if you don't mind|for me)$"
 )
 # What a command may act on.
@@ -207,7 +211,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"|to go)|time check|how (?:much|many minutes) of (?:the )?(?:it|this|walk|workout) "
             r"(?:is|are) (?:left|remaining)|how (?:long|much longer|many minutes) (?:till|until|"
             r"before) (?:we|i|i'm|we're|it's|it) ?(?:are |is |am )?(?:finish|finished|done|"
-            r"stop|over)|how many more minutes|"
+            r"stop|over)|how many (?:more minutes|minutes more)|"
             # Indian English "balance": what is left
             r"(?:(?:what's|what is|tell me) )?(?:the )?balance time|time balance|"
             r"how much (?:time )?(?:is )?balance|"
@@ -240,7 +244,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
         (
             Command.RESUME,
             r"(?:resume|continue|carry on|go on|keep going|go again|start again|"
-            r"(?:the |my |our )?break(?:'s| is) over|"
+            r"(?:the |my |our )?break(?:'s| is|s)? over|"
             r"un ?pause|i'm ready|ready|(?:i'm |we're )?back|let's go|go|start(?: it)? up again|"
             r"go on ahead|all set go(?: on)?(?: ahead)?|"
             r"restart|off we go|on we go|get going(?: again)?|pick up where we left off|play|"
@@ -262,6 +266,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"done|me)|done|i've had enough|enough|call it a day|that'll do|i'm out|cancel|"
             r"wrap (?:it )?up|i give up|stop walk|no more|that(?:'ll| will) do(?: for today)?|"
             r"call it quits|knock it on (?:the )?head|"
+            r"(?:shut|switch|turn) (?:it|this|that|everything) off|shut (?:it|this|that) down|"
             r"that's enough for (?:today|now)|(?:and|in) (?:the )?(?:walk|workout|session))"
             + _OBJECT,
         ),
@@ -398,6 +403,7 @@ def parse_command(text: str) -> Command | None:
         _names_a_symptom(text)
         or _said_to_someone_else(text, command)
         or _OTHER_OBJECT.match(_lead(normalise_heard(text)))
+        or _OTHER_THING_LEFT.search(normalise_heard(text))
     ):
         return None  # a symptom, a companion, or another thing ("pause my subscription")
     return command
@@ -622,6 +628,17 @@ _OTHER_OBJECT = re.compile(
     r"^(?:pause|stop|skip|end|cancel|resume|continue|finish|repeat|hold) (?:my|your|his|her|our)"
     r" (?!walk|workout|work out|session|interval|exercise|treadmill|timer|clock|coaching|"
     r"bit|part|section|segment|set|lap|round|cue|instruction|last|thing)\w+"
+    # "skip the small talk, is my knee okay?": the talk, not the walk
+    r"|^(?:skip|stop|cut|end|pause) (?:the |all )?(?:small talk|chit ?chat|chat|chatter|"
+    r"pleasantries|waffle|talking)\b"
+)
+
+
+# Time or charge left on something else: "how long is left on my phone battery?"
+_OTHER_THING_LEFT = re.compile(
+    r"\b(?:left|remaining|to go) (?:on|in|of) (?:my|his|her) "
+    r"(?!walk|workout|work out|session|timer|clock|treadmill|interval|exercise|bit|part|set"
+    r"|lap|round|segment|section)\w+"
 )
 
 

@@ -53,6 +53,10 @@ COMMAND_WORDS: tuple[str, ...] = (
     "second",
     "moment",
     "minutes",
+    "more",
+    "said",
+    "call",
+    "break",
 )
 # Everyday words that are never taken for a command word ("and" is one phone from "end").
 _KEEP: frozenset[str] = frozenset(
@@ -78,6 +82,7 @@ _KEEP: frozenset[str] = frozenset(
         "he",
         "her",
         "him",
+        "coach",
         "his",
         "how",
         "i",

@@ -173,19 +173,43 @@ REQUESTS: frozenset[str] = frozenset(
 _CLAUSE_BREAK = re.compile(r"(?<=[.!;?])\s+|,\s+(?=(?:so|but|anyway)\b)", re.IGNORECASE)
 
 
+_YES_NO_WORDS = r"(?:yes|yeah|yep|yup|aye|ja|sure|ok(?:ay)?|no|nope|nah)"
 # A one-word answer is a clause of its own: "Yes. I said all of it."
-_YES_OR_NO = re.compile(r"^(?:yes|yeah|yep|yup|aye|no|nope|nah)\W*$", re.IGNORECASE)
+_YES_OR_NO = re.compile(rf"^{_YES_NO_WORDS}\W*$", re.IGNORECASE)
+# A clause that answers yes or no opens with the word ("Yep, that's all of it", "Ja, yes").
+_OPENS_WITH_YES_OR_NO = re.compile(rf"^\W*(?:{_YES_NO_WORDS}\W+)*{_YES_NO_WORDS}\b", re.I)
+# "Ja, yes, delete it": the yes before the comma is a clause of its own.
+_LEADING_YES_OR_NO = re.compile(rf"^\W*(?:{_YES_NO_WORDS}[,.!]\s*)+", re.IGNORECASE)
+_YES_OR_NO_INTENTS = frozenset({"affirm", "deny"})
+
+
+_YES = re.compile(r"^(?:yes|yeah|yep|yup|aye|ja|sure|ok(?:ay)?)$", re.IGNORECASE)
+
+
+def yes_or_no_opening(text: str) -> bool | None:
+    """True when a message opens with a yes ("Ja, yes, delete it"), False with a no ("nope,
+    keep it"), None otherwise (also when it opens with both)."""
+    lead = _LEADING_YES_OR_NO.match(text) or _YES_OR_NO.match(text.strip())
+    if lead is None:
+        return None
+    words = set(re.findall(r"[a-z]+", lead.group().lower()))
+    yes = any(_YES.match(word) for word in words)
+    no = bool(words - {w for w in words if _YES.match(w)})
+    return None if yes == no else yes
 
 
 def clauses(text: str) -> list[str]:
     """A message's sentences and clauses, when it has more than one (else empty)."""
-    parts = [part.strip(" ,") for part in _CLAUSE_BREAK.split(text)]
+    lead = _LEADING_YES_OR_NO.match(text)
+    split = [lead.group(), text[lead.end() :]] if lead and lead.end() < len(text) else [text]
+    parts = [part.strip(" ,") for piece in split for part in _CLAUSE_BREAK.split(piece)]
     parts = [part for part in parts if len(part.split()) >= 2 or _YES_OR_NO.match(part)]
     return parts if len(parts) > 1 else []
 
 
 def request_in_clauses(
     model: LinearModel,
+    parts: Sequence[str],
     vectors: npt.NDArray[np.float32],
     ranking: Sequence[tuple[str, float]],
     threshold: float,
@@ -197,10 +221,14 @@ def request_in_clauses(
     alone, one clause asks for a plan. Taken only when exactly one request is clear in a
     clause, no clause clearly asks anything else (an FAQ question or another request: then
     the coach stays unsure), and the whole message ranks that request among its top three.
+    A yes or a no counts only from a clause that opens with it ("Yes. I said all of it."),
+    never from a question or a remark that merely sounds agreeable ("Hold on now, is it
+    alright to do this in this heat?").
 
     Args:
         model: The meaning model.
-        vectors: One sentence embedding per clause (:func:`clauses`).
+        parts: The clauses (:func:`clauses`).
+        vectors: One sentence embedding per clause.
         ranking: The whole message's mixed ranking (:func:`combine`).
         threshold: Least probability for a clause's reading to count as clear.
 
@@ -208,10 +236,13 @@ def request_in_clauses(
         The request intent, or None.
     """
     clear: set[str] = set()
-    for row in model.probabilities(vectors):
+    for part, row in zip(parts, model.probabilities(vectors), strict=True):
         best = int(np.argmax(row))
+        label = model.labels[best]
+        if label in _YES_OR_NO_INTENTS and not _OPENS_WITH_YES_OR_NO.match(part):
+            continue
         if float(row[best]) >= threshold:
-            clear.add(model.labels[best])
+            clear.add(label)
     requests = clear & REQUESTS
     asks_too = any(label.startswith(FAQ_PREFIX) for label in clear)
     top = {label for label, _ in ranking[:3]}

@@ -25,6 +25,7 @@ from typing import Final
 NEGATORS: Final = frozenset(
     {
         "no",
+        "nae",  # Scots
         "not",
         "never",
         "don't",

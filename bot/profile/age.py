@@ -28,7 +28,9 @@ _AGE_SUFFIX: Final = (
 )
 _AGE_RULES: Final[tuple[re.Pattern[str], ...]] = (
     rx(
-        r"\b(?:i'm|i\s+am|im|i\s+m)\s+(?:now\s+|currently\s+|just\s+|nearly\s+|almost\s+"
+        # "am 83", the subject dropped (not "at 7 am")
+        r"(?:\b(?:i'm|i\s+am|im|i\s+m)|(?<![0-9]\s)(?<![0-9])\bam)\s+"
+        r"(?:now\s+|currently\s+|just\s+|nearly\s+|almost\s+"
         r"|about\s+|around\s+|roughly\s+|approximately\s+|approx\.?\s+|probably\s+"
         r"|turning\s+|aged\s+)?"
         rf"(?P<n>{NUM}){_AGE_SUFFIX}"
@@ -73,6 +75,16 @@ _THEIR_AGE_RE: Final = rx(
 _ALTERNATIVE_RE: Final = re.compile(rf"\s*(?:or|-|to|/)\s*(?P<n>{NUM})\b")
 
 
+# An age still to come: "I'll be 76 in March", "turning 60 next week", "I'm 70 next month"
+# tell an age one less today ("so 75 for now").
+_BIRTHDAY_TO_COME: Final = re.compile(
+    r"\s+(?:in\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|in\s+(?:a\s+(?:few\s+|couple\s+of\s+)?|[0-9]+\s+|two\s+|three\s+)(?:days?|weeks?|months?)\b"
+    r"|next\s+(?:week|month|year|birthday|spring|summer|autumn|fall|winter)\b"
+    r"|(?:this|on\s+my)\s+(?:next\s+|coming\s+)?birthday\b|soon\b|tomorrow\b)"
+)
+
+
 def ages(t: Text, asked: str | None, out: Results) -> None:
     """Age from "I'm 70", "70 years old", "aged 70", "in my sixties"."""
     rules = list(_AGE_RULES)
@@ -89,6 +101,8 @@ def ages(t: Text, asked: str | None, out: Results) -> None:
             if not first_person and OTHER_PERSON_RE.search(clause_before(view, m.start())):
                 continue
             value = finite_number(number)
+            if value is not None and _BIRTHDAY_TO_COME.match(view, m.end()):
+                value -= 1
             if value is not None:
                 out.add(AGE_SLOT, value, t.source(m.start(), m.end()), m.start())
                 _alternative_age(t, view, m.end(), value, out)

@@ -8,6 +8,7 @@ from typing import Final
 from bot.profile.days import COUNT_WORDS, PER
 from bot.profile.measures import bare_weight
 from bot.profile.model import AGE_RANGE
+from bot.profile.settled import decision_ends
 from bot.profile.slots import AGE_SLOT, CONDITIONS, DAYS, GOAL, MINUTES, WEIGHT_SLOT
 from bot.profile.text import (
     NUM,
@@ -31,9 +32,12 @@ _BARE_COUNT_RE: Final = re.compile(r"\b(?P<w>once|twice|thrice|a\s+couple|a\s+fe
 
 def bare_numbers(t: Text, asked: str | None, out: Results) -> None:
     """ "70" when asked for the age, "3" for days, "20" for minutes, "80" for weight."""
-    if asked not in (AGE_SLOT, MINUTES, DAYS, WEIGHT_SLOT) or out.has(asked):
+    if asked not in (AGE_SLOT, MINUTES, DAYS, WEIGHT_SLOT):
         return
     view = t.view(TAG_NUM, TAG_ACT)
+    if out.has(asked):
+        _changed_numbers(t, view, asked, out)
+        return
     for m in unmasked(_BARE_RE, view):
         if m.group("per") and asked != DAYS:
             continue
@@ -47,6 +51,23 @@ def bare_numbers(t: Text, asked: str | None, out: Results) -> None:
         for m in unmasked(_BARE_COUNT_RE, view):
             value = COUNT_WORDS.get(" ".join(m.group("w").split()), 0)
             out.add(DAYS, value, t.source(m.start(), m.end()), m.start())
+
+
+_SAID_NEXT: Final = re.compile(r"[\s,.:!-]*")
+
+
+def _changed_numbers(t: Text, view: str, asked: str, out: Results) -> None:
+    """ "5 days. Actually 3. No, let's go 4.": a bare number said right after the person
+    changes their mind is a candidate too (:func:`bot.profile.settled.settle` keeps the last)."""
+    first = min(f.start for f in out.of(asked))
+    for end in decision_ends(view):
+        if end <= first:
+            continue
+        gap = _SAID_NEXT.match(view, end)
+        m = _BARE_RE.match(view, gap.end() if gap else end)
+        value = finite_number(m.group("n")) if m and not m.group("m") else None
+        if m is not None and value is not None and (asked == DAYS or not m.group("per")):
+            _bare_value(t, asked, value, t.source(m.start(), m.end()), m.start(), out)
 
 
 _LIST_ITEM_RE: Final = re.compile(r"[^.;:,/\n!?()]+")

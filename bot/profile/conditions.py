@@ -43,20 +43,28 @@ _PREVENT: Final = frozenset(
     | {"lower", "risk", "fear"}
 )
 _NO_CONDITIONS_RE: Final = rx(
-    r"\bno\s+(?:known\s+|major\s+|current\s+|real\s+|serious\s+|significant\s+|other\s+)?"
+    r"\b(?:no|nae)\s+(?:known\s+|major\s+|current\s+|real\s+|serious\s+|significant\s+|other\s+)?"
     r"(?:injur(?:y|ies)|health\s+(?:problems?|issues?|conditions?|stuff|worries|things|bother"
     r"|trouble|concerns?)|medical\s+(?:problems?|issues?|conditions?)|conditions?"
     # "no condtions", "no conditons": a letter dropped or swapped
     r"|cond\w{0,3}t?i?\w{0,2}ons?|illness(?:es)?|ailments?)\b"
     r"|\b(?:i'm|i\s+am|im|and|perfectly|completely|totally|generally|pretty|very|quite)\s+"
-    r"healthy\b|\bin\s+(?:good|great|excellent)\s+health\b|\bnothing\s+wrong\s+with\s+me\b"
-    r"|\binjury\s*-?\s*free\b|\bfit\s+as\s+a\s+fiddle\b"
+    r"healthy\b|\bin\s+(?:good|great|excellent)\s+health\b"
+    # "nowt wrong wi us" (Northern English: nothing wrong with me)
+    r"|\b(?:nothing|nowt|nought|naught)\s+wrong(?:\s+(?:with|wi)\s+(?:me|us))?\b"
+    r"|\binjury\s*-?\s*free\b|\bfit\s+as\s+a\s+(?:fiddle|lop|flea|butcher's\s+dog)\b"
 )
 _NO_CONDITIONS_ASKED_RE: Final = rx(
     r"^\W*(?:no|nope|nah|none|nothing|not\s+really|not\s+that\s+i\s+know\s+of|n/?a|nil"
     r"|(?:i\s+)?(?:don't|dont|do\s+not)\s+have\s+any"
     r"|negative|all\s+good|i'm\s+fine|im\s+fine|i\s+am\s+fine|fine|healthy|no\s+problems"
     r"|no\s+issues|nothing\s+at\s+all|zero)\b"
+)
+# A "no" that takes back an earlier answer, not one to the conditions question: "no not sixty,
+# sixty six", "no that came out wrong, I'm 55".
+_CORRECTING: Final = rx(
+    r"^\W*(?:no|nah|nope)\b[\s,.!-]*(?:not\b|that\s+(?:came\s+out|was|'s|is)\s+wrong|wrong"
+    r"|i\s+meant?\b|typo|wait|hang\s+on|hold\s+on|my\s+mistake)"
 )
 YES_RE: Final = rx(
     r"^\W*(?:yes|yeah|yep|yup|ya|i\s+do|i\s+have|a\s+few|some|a\s+couple|several"
@@ -129,7 +137,7 @@ def condition_text(t: Text, out: Results) -> None:
 def no_conditions(t: Text, asked: str | None, out: Results) -> None:
     """ "no injuries", "I'm healthy"; when asked: "none", "no", "nothing"."""
     m = _NO_CONDITIONS_RE.search(t.lower)
-    if m is None and asked == CONDITIONS:
+    if m is None and asked == CONDITIONS and not _CORRECTING.match(t.lower):
         m = _NO_CONDITIONS_ASKED_RE.search(t.lower)
     if m is not None:
         out.no_conditions = t.source(m.start(), m.end())

@@ -27,6 +27,7 @@ COUNT_WORDS: Final[dict[str, float]] = {
     "a couple of": 2,
     "a couple": 2,
     "couple of": 2,
+    "couple": 2,
     "a few": 3,
     "few": 3,
     "several": 4,
@@ -41,7 +42,7 @@ _DAY_RULES: Final[tuple[tuple[re.Pattern[str], float | None], ...]] = (
         ),
         None,
     ),
-    (rx(rf"\b(?P<w>a\s+couple(?:\s+of)?|a\s+few|several)\s+{PER}{WEEK}"), None),
+    (rx(rf"\b(?P<w>(?:a\s+)?couple(?:\s+of)?|a\s+few|several)\s+{PER}{WEEK}"), None),
     (
         rx(
             r"\bevery\s+(?:other|second|2nd|two|2)\s+days?\b|\b(?:on\s+)?alternate\s+days\b"
@@ -49,6 +50,7 @@ _DAY_RULES: Final[tuple[tuple[re.Pattern[str], float | None], ...]] = (
         ),
         3,
     ),
+    (rx(r"\bevery\s*day\s+(?:except|but|apart\s+from|bar)\s+(?:one|\w+days?)\b"), 6),
     (
         rx(
             r"\bevery\s*(?:single\s+)?day(?:\s+of\s+the\s+week)?\b|\beveryday\b|\bdaily\b"

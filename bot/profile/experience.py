@@ -105,6 +105,8 @@ def experience(t: Text, asked: str | None, out: Results) -> None:
                 found = "some"  # "not totally new to it"
             if needs_context and asked != EXPERIENCE and not _has_ref(view, m.start()):
                 continue
+            if level != "none" and needs_context and _URGED.search(_clause(view, m.start())):
+                continue  # "she's been at me for weeks to try it": urged, not done
             if level == "some" and needs_context and out.has(EXPERIENCE):
                 continue  # "never done it, sounds a bit scary": "a bit" is no amount here
             t.claim(m.start(), m.end(), TAG_NUM)
@@ -114,12 +116,23 @@ def experience(t: Text, asked: str | None, out: Results) -> None:
         _experience_asked(t, out)
 
 
-def _has_ref(view: str, pos: int) -> bool:
-    """Whether the clause around ``pos`` is about backward walking."""
+# Someone urging the walker to try it: what is said of time there is not the walker's.
+_URGED: Final = re.compile(
+    r"\b(?:at\s+me|on\s+at\s+me|nagg\w*|told\s+me|telling\s+me|asking\s+me|wants?\s+me"
+    r"|keeps?\s+saying|been\s+saying)\b[^.;!?]*\bto\s+(?:try|do|start|give)\b"
+)
+
+
+def _clause(view: str, pos: int) -> str:
+    """The clause around ``pos``."""
     start = clause_start(view, pos)
     end_match = CLAUSE_BREAK_RE.search(view, pos)
-    end = end_match.start() if end_match else len(view)
-    return bool(_REF_RE.search(view[start:end]))
+    return view[start : end_match.start() if end_match else len(view)]
+
+
+def _has_ref(view: str, pos: int) -> bool:
+    """Whether the clause around ``pos`` is about backward walking."""
+    return bool(_REF_RE.search(_clause(view, pos)))
 
 
 def _experience_asked(t: Text, out: Results) -> None:

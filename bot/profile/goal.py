@@ -38,11 +38,14 @@ _GOAL_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             True,
         ),
         (
-            r"\brecover(?:y|ing)?\b|\bafter\s+(?:my\s+|the\s+|an?\s+)?(?:surgery|operation|op"
+            # not a runner's easy day: "3x a week on recovery days"
+            r"\brecover(?:y|ing)?\b(?!\s+(?:days?|runs?|weeks?|pace|jogs?|walks?|sessions?))|\bafter\s+(?:my\s+|the\s+|an?\s+)?(?:surgery|operation|op"
             r"|injury|(?:knee|hip)\s+replacement|stroke|fracture|accident)\b|\bpost\s*-?\s*op"
             r"\b|\bpost\s*-?\s*surgery\b"
-            # not someone's job: "my mate who's a physio says I should try it"
-            r"|(?<!'s a )(?<!is a )(?<!as a )(?<!was a )\bphysio(?:therapy|therapist)?\b"
+            # not someone's job ("my mate who's a physio says I should try it") nor where
+            # it was done ("done it some at physio years ago")
+            r"|(?<!'s a )(?<!is a )(?<!as a )(?<!was a )(?<!\bat )(?<!\bat the )(?<!\bat my )"
+            r"\bphysio(?:therapy|therapist)?\b"
             r"|\bphysical\s+therap(?:y|ist)\b|\b(?:get|getting)\s+back\s+on\s+my\s+feet\b",
             "rehab",
             True,

@@ -142,9 +142,11 @@ def judged_places(t: Text, out: Results) -> None:
 
 
 # A clause about something that happened: "I had a wobble in the garden last spring", "I
-# have done backward walking some few times in the colony park".
+# have done backward walking some few times in the colony park"; or an exception told of
+# it: "never, unless you count backing out of the kitchen with a tea tray".
 _PAST_EVENT: Final = re.compile(
-    r"\b(?:had|have\s+done|'ve\s+done|did|tried|used\s+to|ago|last\s+(?:year|month|week"
+    r"\b(?:unless\s+you\s+count|(?:if|except)\s+(?:you\s+count|for)|apart\s+from|other\s+than"
+    r"|had|have\s+done|'ve\s+done|done\s+it|did|tried|used\s+to|ago|last\s+(?:year|month|week"
     r"|spring|summer|autumn|fall|winter|time|christmas)|back\s+when|went|fell|once|(?:few|couple"
     r"|some|several|many)\s+times|in\s+(?:19|20)\d\d)\b"
 )
@@ -172,8 +174,26 @@ def past_places(t: Text, asked: str | None, out: Results) -> None:
         if event is not None
     ]
     out.found = [
-        f for f in out.found if f.slot != LOCATION or not _told_of_the_past(t.lower, f, events)
+        f
+        for f in out.found
+        if f.slot != LOCATION
+        or not _told_of_the_past(t.lower, f, events)
+        or _in_a_list_of_answers(t.lower, f, out)
     ]
+
+
+# Other answers in the place's clause that make it a run-on list of answers, as a speech
+# recogniser writes it: "im forty one ive done it a few times before no injuries treadmill goal
+# is fitness thirty minutes three days a week".
+_LIST_ANSWERS: Final = 3
+
+
+def _in_a_list_of_answers(text: str, place: Found, out: Results) -> bool:
+    clause = next(m for m in _CLAUSE.finditer(text) if m.start() <= place.start < m.end())
+    others = {
+        f.slot for f in out.found if f.slot != LOCATION and clause.start() <= f.start < clause.end()
+    }
+    return len(others) >= _LIST_ANSWERS
 
 
 def _told_of_the_past(

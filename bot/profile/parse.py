@@ -104,7 +104,7 @@ from bot.profile.measures import (
     unit_quantities,
     weight_without_unit,
 )
-from bot.profile.settled import settle
+from bot.profile.settled import asked_about, settle
 from bot.profile.slots import ParsedAnswer, Rejection, asked_slot
 from bot.profile.text import Results, Text
 from bot.profile.validation import resolve
@@ -158,5 +158,6 @@ def parse_answers(
     past_places(t, ask, out)
     judged_places(t, out)
     practice_days(t, ask, out)
+    asked_about(t, ask, out)
     settle(t, out)
     return resolve(out)

@@ -53,6 +53,11 @@ _REWRITES: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
 )
 
 
+_GREETING: Final = re.compile(
+    r"^\W*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening))\W*$", re.I
+)
+
+
 def speaks_for_someone(texts: Iterable[str]) -> bool:
     """Whether any of the messages says the writer types for another person.
 
@@ -65,7 +70,7 @@ def speaks_for_someone(texts: Iterable[str]) -> bool:
 def as_the_walker(text: str) -> str:
     """The message as the walker would say it: third person made first person.
 
-    The sentence that says who is typing is left out ("Hi, this is the daughter typing for
+    The clause that says who is typing is left out ("Hi, this is the daughter typing for
     Mam."), so "typing for Mam" is not read as the walker's words.
 
     Args:
@@ -76,7 +81,11 @@ def as_the_walker(text: str) -> str:
         my balance". Grammar is left as it falls (the profile readers do not need it).
     """
     kept = " ".join(
-        part for part in re.split(r"(?<=[.!?])\s+", text) if not _SPEAKS_FOR.search(part)
+        part
+        for sentence in re.split(r"(?<=[.!?])\s+", text)
+        # "Hi, I'm typing this for my mum, she is 82.": the age is said beside who types
+        for part in re.split(r"(?<=[,;])\s+", sentence)
+        if not _SPEAKS_FOR.search(part) and not _GREETING.match(part)
     )
     if not kept.strip():
         kept = _SPEAKS_FOR.sub(" ", text)

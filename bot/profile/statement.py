@@ -45,7 +45,8 @@ ABOUT_THE_WALKER: Final = frozenset({AGE_SLOT, EXPERIENCE, CONDITIONS})
 # "sorry" or "no,", which start many ordinary messages.
 _CHANGES: Final = re.compile(
     r"\b(?:make (?:it|that)|change (?:it|that|my \w+(?: \w+)?) to|i meant|not \w+ but"
-    r"|actually)\b",
+    r"|actually|(?:bump|put|move|drop|push) (?:it|that) (?:up |down |back )?to"
+    r"|(?:up|increase|lower|cut) it to)\b",
     re.IGNORECASE,
 )
 

@@ -90,10 +90,45 @@ def _put_slips_right(text: str) -> str:
     return _LETTERS.sub(lambda m: _slip_of(m.group()) or m.group(), text)
 
 
+# Numbers a speech recogniser wrote as their homophones, where only a number fits: "for days
+# a week", "to or three days". Written as digits padded to the word's length.
+_COUNTED: Final = r"(?:days?|times?|sessions?|walks?)\s+(?:a|per|each|every)\s+week\b(?!\s+ago)"
+_HOMOPHONES: Final = (
+    (re.compile(rf"\bfor(?=\s+{_COUNTED}|\s+or\s+(?:five|six|5|6)\b)"), "4  "),
+    (re.compile(rf"\bto(?=\s+{_COUNTED}|\s+or\s+(?:three|3)\b)"), "2 "),
+    (re.compile(rf"\btoo(?=\s+{_COUNTED}|\s+or\s+(?:three|3)\b)"), "2  "),
+)
+
+
+# An age heard with its unit as a homophone: "i am sixty for" (64), "im fifty to" (52).
+_AGE_HEARD: Final = re.compile(
+    r"\b(?:i\s+am|i'm|im|am|aged?)\s+(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety)(?P<gap>\s+|-)(?P<unit>for|to|too)\b"
+)
+_TENS: Final = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6}
+_TENS.update({"seventy": 7, "eighty": 8, "ninety": 9})
+
+
+def _age_heard(m: re.Match[str]) -> str:
+    age = f"{_TENS[m['tens']]}{4 if m['unit'] == 'for' else 2}"
+    start, end = m.start("tens"), m.end("unit")
+    return m.group()[: start - m.start()] + age.ljust(end - start)
+
+
+def _numbers_heard_as_words(text: str) -> str:
+    for pattern, digits in _HOMOPHONES:
+        text = pattern.sub(digits, text)  # each pattern matches a word of the digits' length
+    return _AGE_HEARD.sub(_age_heard, _DIALECT_I_AM.sub("i'm ", text))
+
+
+# "Ah'm late sixties" (Northern English and Scots "I'm").
+_DIALECT_I_AM: Final = re.compile(r"\bah'm ")
+
+
 def normalise(text: str) -> str:
     """Lower-case ``text`` character by character, keeping its length (offsets stay valid),
-    join words split in two ("tread mill") and put slips of the answers' key words right
-    ("balamce")."""
+    join words split in two ("tread mill"), put slips of the answers' key words right
+    ("balamce") and numbers heard as words ("for days a week")."""
     out = []
     for char in text:
         char = _CHAR_MAP.get(char, char)
@@ -103,7 +138,7 @@ def normalise(text: str) -> str:
         else:
             out.append(low if len(low) == 1 else char)
     joined = join_split_words("".join(out), _SPLIT_WORDS.get, keep_length=True)
-    return _put_slips_right(joined)
+    return _numbers_heard_as_words(_put_slips_right(joined))
 
 
 @dataclass

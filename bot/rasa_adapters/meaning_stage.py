@@ -203,7 +203,9 @@ class MeaningStage(GraphComponent):
             return decision
         vectors = default_embedder().embed(parts)
         threshold = float(self._config["clause_threshold"])
-        request = meaning.request_in_clauses(self._model, vectors, decision.ranking, threshold)
+        request = meaning.request_in_clauses(
+            self._model, parts, vectors, decision.ranking, threshold
+        )
         if request is None:
             return decision
         chosen = [item for item in decision.ranking if item[0] == request]

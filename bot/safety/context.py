@@ -87,7 +87,8 @@ _INSIDE_NEGATION = re.compile(
     r"responding|respond|answering|answer|waking|wake|breathing|moving|reacting|"
     r"making sense|able|enough|coming|getting|slowing|stopping|going away|easing|"
     r"felt|feel|feeling|kicking|know|knowing|recognise|recognize|doing|working|helping|"
-    r"air|regular|normal|remember|touched|touching|made a difference|made any difference|fit))"
+    r"air|breath\b|regular|normal|remember|touched|touching|shifting|budging|made a difference|"
+    r"made any difference|fit))"
 )
 
 

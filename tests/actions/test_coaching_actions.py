@@ -17,6 +17,7 @@ from actions.calories import ActionCalorieFollowUp, ActionCalories
 from actions.dialogue import ActionHandleAffirm, ActionHandleDeny, ActionHandleInform
 from actions.fallback import ActionAskAffirmation
 from actions.plan import (
+    PLAN_BUTTONS,
     ActionBuildPlan,
     ActionClinicianCleared,
     ActionShowPlan,
@@ -147,6 +148,22 @@ def test_calories_in_one_turn() -> None:
     assert slot_events(events)["weight_kg"] == 80.0
 
 
+def test_a_weight_read_as_out_of_scope_answers_the_open_calorie_question() -> None:
+    slots = {"awaiting": "calories", "pending": {"duration": 40.0}}
+    joke = user_event(
+        "Twelve and a half stone. Don't tell the wife.",
+        "out_of_scope",
+        entities=[{"entity": "weight", "value": 79.4}],
+    )
+    messages, _ = run(ActionHandleInform(), tracker(joke, slots=slots))
+    assert messages[1]["custom"]["weight_kg"] == 79.4
+    # Something else altogether is said to be out of scope; the question stays open.
+    other = user_event("who won the match last night", "out_of_scope")
+    messages, events = run(ActionHandleInform(), tracker(other, slots=slots))
+    assert messages[0]["response"] == "utter_out_of_scope"
+    assert "awaiting" not in slot_events(events)
+
+
 def test_calories_ask_for_weight_then_answer() -> None:
     ask = user_event(
         "calories for 30 minutes?", "ask_calories", entities=[{"entity": "duration", "value": 30.0}]
@@ -179,6 +196,14 @@ def test_calories_ask_for_weight_then_answer() -> None:
     )
     messages, _ = run(ActionCalorieFollowUp(), tracker(someone_else, slots=slot_events(events)))
     assert messages[1]["custom"]["weight_kg"] == 60.0
+    # Told in dialect, and not understood as a whole ("wor lass": my wife)
+    geordie = user_event(
+        "An wor lass, she's 9 stone 2",
+        "nlu_fallback",
+        entities=[{"entity": "weight", "value": 58.1}],
+    )
+    messages, _ = run(ActionCalorieFollowUp(), tracker(geordie, slots=slot_events(events)))
+    assert messages[1]["custom"]["weight_kg"] == 58.1
 
 
 def test_a_follow_up_on_the_flat_drops_the_incline() -> None:
@@ -516,12 +541,29 @@ def test_profile_is_shown_and_updated() -> None:
     messages, _ = run(ActionShowProfile(), tracker())
     assert "45" in messages[0]["text"]
 
-    update = user_event("I'm 46 now and can do 4 days a week", "edit_profile")
+    before = store.storage().active_plan("ann")
+    assert before is not None
+    store.storage().save_plan("ann", {**before, "current_week": 3})
+    update = user_event("I'm 46 now and can do 45 minutes 4 days a week", "edit_profile")
     messages, events = run(ActionUpdateProfile(), tracker(update, slots=PROFILE_SLOTS))
     stored = store.storage().get_profile("ann")
     assert stored is not None and (stored.age, stored.days_per_week) == (46, 4)
-    assert slot_events(events) == {"age": 46, "days_per_week": 4}
+    assert slot_events(events)["minutes_per_session"] == 45
     assert messages[0]["text"].startswith("Updated your profile")
+    # The plan is rebuilt with the change, from the week the walker had reached.
+    after = store.storage().active_plan("ann")
+    assert after is not None and after["current_week"] == 3
+    assert after["plan"] != before["plan"]
+    assert any("Week 1" in (m.get("text") or "") for m in messages)
+
+
+def test_a_weight_change_keeps_the_plan() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    before = store.storage().active_plan("ann")
+    update = user_event("I weigh 80 kg now", "edit_profile")
+    messages, _ = run(ActionUpdateProfile(), tracker(update, slots=PROFILE_SLOTS))
+    assert store.storage().active_plan("ann") == before
+    assert "make me a plan" in messages[0]["text"]
 
 
 def test_update_with_an_impossible_value_keeps_the_stored_one() -> None:
@@ -821,7 +863,8 @@ def test_an_unsure_message_that_changes_the_stored_profile_is_applied() -> None:
     messages, _ = run(ActionAskAffirmation(), tracker(message, slots=PROFILE_SLOTS))
     stored = store.storage().get_profile("ann")
     assert stored is not None and stored.days_per_week == 4
-    assert not any(m.get("buttons") for m in messages)  # no "did you mean" for a clear change
+    # no "did you mean" for a clear change (the rebuilt plan comes with its own buttons)
+    assert all(m["buttons"] == PLAN_BUTTONS for m in messages if m.get("buttons"))
 
 
 def test_an_unsure_message_that_tells_a_walk_logs_it() -> None:
@@ -832,6 +875,18 @@ def test_an_unsure_message_that_tells_a_walk_logs_it() -> None:
     with_minutes = user_event("Did it! Fourteen minutes up and down the landing", "nlu_fallback")
     run(ActionAskAffirmation(), tracker(with_minutes))
     assert [log.backward_minutes for log in store.storage().walk_logs("ann")] == [14.0]
+
+
+def test_an_unsure_yes_or_no_to_the_deletion_question_answers_it() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    keep = user_event("nope, keep it all", "nlu_fallback")
+    messages, events = run(ActionAskAffirmation(), tracker(keep, slots={"awaiting": "delete_data"}))
+    assert messages[0]["response"] == "utter_delete_cancelled"
+    assert slot_events(events)["awaiting"] is None
+    assert store.storage().get_profile("ann") is not None
+    yes = user_event("Ja, yes, delete it", "nlu_fallback")
+    run(ActionAskAffirmation(), tracker(yes, slots={"awaiting": "delete_data"}))
+    assert store.storage().get_profile("ann") is None
 
 
 def test_a_walk_with_its_minutes_read_as_an_answer_is_logged_not_a_profile_change() -> None:

@@ -107,6 +107,11 @@ def test_a_correction_in_number_words_changes_the_earlier_answer() -> None:
     )
     assert slots["age"] == 44
     assert texts == ["Got it: age: 44."]
+    # The old value first, read as out of scope, the conditions asked: still the age.
+    texts, slots = validate(
+        "no not sixty sixty six", intent="out_of_scope", requested="conditions", slots={"age": 60}
+    )
+    assert slots["age"] == 66 and slots.get("conditions") is None  # asked again
 
 
 def test_a_plan_request_asked_again_mid_form_keeps_its_answers() -> None:
@@ -188,6 +193,11 @@ def test_questions_and_red_flags_are_left_to_the_rules() -> None:
     assert validate("stop", intent="cancel")[1] == {}
     # "actually no, delete all my data": the delete question, not "no" to the conditions.
     assert validate("actually no delete all my data", "delete_data", "conditions")[1] == {}
+    # ...and its answer, even unsure, is not an answer to the conditions question.
+    confirm = validate(
+        "Ja, yes, delete it", "nlu_fallback", "conditions", {"awaiting": "delete_data"}
+    )
+    assert confirm == ([], {})
 
 
 def test_a_button_answer_classified_as_a_question_intent_still_answers() -> None:
@@ -367,3 +377,24 @@ def test_a_carer_s_answers_about_the_walker_are_the_walker_s() -> None:
     # Without anyone saying they type for someone, "she" is someone else.
     _, slots = validate("my mum is 84 and I want a plan", "start_plan", requested=None)
     assert slots.get("age") is None
+
+
+def test_an_answer_with_a_question_in_the_middle_is_kept_and_the_question_answered() -> None:
+    # The knee replacement is asked about for a friend: no condition of the walker's.
+    event = user_event(
+        "None. Quick question though - is backwards walking recommended after a knee "
+        "replacement? Asking for a friend.",
+        "faq",
+        faq_key="faq/safety_who_should_check",
+    )
+    responses, events = validate_event(event, "conditions")
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["conditions"] == ()
+    assert "utter_faq/safety_who_should_check" in responses
+
+
+def test_another_answer_given_to_the_conditions_question_is_no_condition() -> None:
+    from actions.profile_form import conditions_read_safely
+
+    assert conditions_read_safely("Maybe 3 or 4 days, depends on the weather", []) == []
+    assert [a.value for a in conditions_read_safely("gout", [])] == [("gout",)]

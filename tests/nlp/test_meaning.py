@@ -106,7 +106,21 @@ def test_a_message_is_split_into_clauses_only_when_it_has_several() -> None:
     assert meaning.clauses("plan. ok") == []  # one-word parts are no clauses
     # ...except a yes or a no, the answer to a yes-or-no question
     assert meaning.clauses("Yes. I said all of it.") == ["Yes.", "I said all of it."]
+    assert meaning.clauses("Ja, yes, delete it") == ["Ja, yes", "delete it"]
     assert "affirm" in meaning.REQUESTS and "deny" in meaning.REQUESTS
+
+
+def test_a_yes_or_no_is_taken_only_from_a_clause_that_opens_with_it() -> None:
+    x = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]])
+    labels = ["affirm", "affirm", "faq/weather", "faq/weather"]
+    model = meaning.fit(x.astype(np.float32), labels, c=10.0)
+    ranking = [("faq/weather", 0.39), ("affirm", 0.36)]
+    agreeable, remark = (np.array(v, dtype=np.float32) for v in ([1, 0], [0.5, 0.5]))
+    vectors = np.stack([agreeable, remark])
+    question = ["Hold on now, is it alright to do this in this heat?", "It's hot out there."]
+    assert meaning.request_in_clauses(model, question, vectors, ranking, 0.6) is None
+    answer = ["Yep, that's right.", "I said all of it."]
+    assert meaning.request_in_clauses(model, answer, vectors, ranking, 0.6) == "affirm"
 
 
 def test_a_request_clear_in_one_clause_is_taken_only_alone() -> None:
@@ -116,13 +130,32 @@ def test_a_request_clear_in_one_clause_is_taken_only_alone() -> None:
     ranking = [("faq/safety", 0.3), ("start_plan", 0.25), ("inform", 0.2)]
     plan, answer, question = (np.array(v, dtype=np.float32) for v in np.eye(3))
     story = np.array([0.4, 0.3, 0.3], dtype=np.float32)  # no clear reading
-    found = meaning.request_in_clauses(model, np.stack([story, plan, answer]), ranking, 0.6)
+    texts = ["My daughter says I should", "so I'd like a plan", "I'm 45"]
+    found = meaning.request_in_clauses(model, texts, np.stack([story, plan, answer]), ranking, 0.6)
     assert found == "start_plan"
     # A clause that clearly asks a question too: still not sure.
     both = np.stack([plan, question])
-    assert meaning.request_in_clauses(model, both, ranking, 0.6) is None
+    assert meaning.request_in_clauses(model, texts[1:], both, ranking, 0.6) is None
     # The whole message does not rank the request among its top three.
     far = [("faq/safety", 0.5), ("inform", 0.3), ("faq/other", 0.1), ("start_plan", 0.05)]
-    assert meaning.request_in_clauses(model, np.stack([story, plan]), far, 0.6) is None
+    assert meaning.request_in_clauses(model, texts[:2], np.stack([story, plan]), far, 0.6) is None
     # The request clause not clear enough.
-    assert meaning.request_in_clauses(model, np.stack([story, plan]), ranking, 0.999) is None
+    assert (
+        meaning.request_in_clauses(model, texts[:2], np.stack([story, plan]), ranking, 0.999)
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Ja, yes, delete it", True),
+        ("yes", True),
+        ("nope, keep it", False),
+        ("No. Not today.", False),
+        ("hold on, is it safe?", None),
+        ("yes, no, maybe", None),
+    ],
+)
+def test_a_yes_or_no_opening_a_message(text: str, said: bool | None) -> None:
+    assert meaning.yes_or_no_opening(text) is said

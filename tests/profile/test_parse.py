@@ -262,6 +262,68 @@ CASES: list[Case] = [
     ("weekends only", None, [], {"days_per_week": 2}, set()),
     ("every other day", None, [], {"days_per_week": 3}, set()),
     ("3-4 days a week", None, [], {"days_per_week": 3}, set()),
+    ("couple of times a week", None, [], {"days_per_week": 2}, set()),
+    # numbers a speech recogniser heard as words
+    ("for days a week", None, [], {"days_per_week": 4}, set()),
+    ("to or three days", "days_per_week", [], {"days_per_week": 2}, set()),
+    ("walked for days a week ago", None, [], {}, set()),
+    # minds changed within one message: the last value said
+    ("5 days. Actually 3. No, let's go 4.", "days_per_week", [], {"days_per_week": 4}, set()),
+    ("20 minutes, actually 30", "minutes_per_session", [], {"minutes_per_session": 30}, set()),
+    ("balance. nah, fitness actually", "goal", [], {"goal": "fitness"}, set()),
+    # the subject dropped: "am 83"
+    ("hello. am 83 or thereabouts. want plan pls", None, [], {"age": 83}, set()),
+    # urged to try it for weeks is no experience
+    (
+        "My granddaughter has been at me for weeks to try this backwards walking. I'd like a plan",
+        None,
+        [],
+        {},
+        set(),
+    ),
+    # what a person says of themself after a "but"
+    (
+        "I've walked patients backwards plenty but never done it myself",
+        None,
+        [],
+        {"experience": "none"},
+        set(),
+    ),
+    # a condition or goal asked about is not the walker's answer
+    (
+        "None. Quick question - is it recommended after a knee replacement? Asking for a friend.",
+        "conditions",
+        [],
+        {"conditions": ()},
+        set(),
+    ),
+    ("can you make me a plan for my balance?", None, [], {"goal": "balance"}, set()),
+    # where it was done before is no goal
+    (
+        "want a plan. am 80. done it some at physio yrs ago",
+        None,
+        [],
+        {"age": 80, "experience": "some"},
+        set(),
+    ),
+    # a run-on list of answers: the place is an answer, not where it was done
+    (
+        "make me a plan im forty one ive done it a few times before no injuries treadmill goal is"
+        " fitness thirty minutes three days a week",
+        None,
+        [],
+        {
+            "age": 41,
+            "experience": "some",
+            "conditions": (),
+            "location": "treadmill",
+            "goal": "fitness",
+            "minutes_per_session": 30,
+            "days_per_week": 3,
+        },
+        set(),
+    ),
+    ("Couple times a week, maybe three if it's dry", None, [], {"days_per_week": 2}, set()),
     ("Mondays and Thursdays", None, [], {"days_per_week": 2}, set()),
     # --- weight and age phrasings
     ("176 lbs", None, [], {"weight_kg": 79.8}, set()),
@@ -501,6 +563,10 @@ CASES: list[Case] = [
         set(),
     ),
     ("she's 77", "age", [], {"age": 77}, set()),
+    # An age still to come is one more than today's.
+    ("I'll be 76 in March, so 75 for now.", "age", [], {"age": 75}, set()),
+    ("I'm 75, turning 76 next month", None, [], {"age": 75}, set()),
+    ("turning 60 next week", "age", [], {"age": 59}, set()),
     ("my son is 8, can he do it with me?", None, [], {}, set()),
     ("I'm 64 or 65", None, [], {}, {"age"}),  # two ages and nothing to settle: asked again
     # Asked about experience, a place told of the past is no answer to where ("once on a
@@ -510,6 +576,14 @@ CASES: list[Case] = [
         "experience",
         [],
         {"experience": "some"},
+        set(),
+    ),
+    # ...nor is one in an exception told of it.
+    (
+        "Never in my life, unless you count backing out of the kitchen with a tray!",
+        "experience",
+        [],
+        {"experience": "none"},
         set(),
     ),
     # Asked about experience, how often they do it now is no answer to the plan's days;
@@ -619,6 +693,30 @@ CASES: list[Case] = [
     ("4 days a weak", "days_per_week", [], {"days_per_week": 4}, set()),
     ("no condtions, 41 years old", None, [], {"conditions": (), "age": 41}, set()),
     ("no health bother at all", None, [], {"conditions": ()}, set()),
+    ("Nowt wrong wi us, fit as a lop", None, [], {"conditions": ()}, set()),
+    ("nae injuries", None, [], {"conditions": ()}, set()),
+    # a "no" that corrects another answer is no answer to the conditions question
+    ("no that came out wrong i am fifty five", "conditions", [], {"age": 55}, set()),
+    ("Every day except Sunday, so 6", "days_per_week", [], {"days_per_week": 6}, set()),
+    # a runner's recovery days are no rehab goal
+    (
+        "15 min, 3x a week on recovery days",
+        None,
+        [],
+        {"minutes_per_session": 15, "days_per_week": 3},
+        set(),
+    ),
+    ("i am sixty for and i never done it", None, [], {"age": 64, "experience": "none"}, set()),
+    ("Ah'm late sixties, never tried it mind", None, [], {"age": 68, "experience": "none"}, set()),
+    # a place asked about is no answer to where
+    ("is it even safe in the park with all the bikes?", "location", [], {}, set()),
+    (
+        "Actually scratch the treadmill, I'll do it outside instead",
+        None,
+        [],
+        {"location": "outdoor"},
+        set(),
+    ),
     ("had a couple of goes at the gym", "experience", [], {"experience": "some"}, set()),
     # Of two places, one judged against is the reason for the other.
     (
@@ -766,6 +864,9 @@ def test_a_bare_number_correction_names_the_answer_it_corrects() -> None:
         "minutes_per_session",
         "25",
     )
+    # the old value first: "no, not seventy, seventy two", also said as one run of words
+    assert corrected_number("no, not 70, 72", known) == ("age", "72")
+    assert corrected_number("no not seventy seventy two", known) == ("age", "72")
 
 
 def test_a_digit_that_is_no_number_in_a_list_answer_is_skipped() -> None:

@@ -46,6 +46,11 @@ def test_a_question_about_someone_is_not_typing_for_them(text: str) -> None:
         ("she only started this week", "I only started this week"),
         ("Hi, this is the daughter typing for Mam. She did 10 minutes", "I did 10 minutes"),
         ("he has a bad knee", "I have a bad knee"),
+        # told in the same sentence as who is typing
+        (
+            "Hi, I'm typing this for my mum, she is 82. She'd like a plan",
+            "I am 82. I'd like a plan",
+        ),
     ],
 )
 def test_what_is_told_about_the_walker_reads_as_their_own_words(text: str, walker: str) -> None:

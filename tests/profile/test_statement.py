@@ -19,6 +19,7 @@ from bot.profile.statement import plan_answers_reading
         # A change of an answer, whatever else the message talks about.
         ("actually make it 25 minutes, my lunch break is longer now", "edit_profile"),
         ("change that to 4 days, my shifts have changed", "edit_profile"),
+        ("And actually let's bump it to 30 minutes a session", "edit_profile"),
     ],
 )
 def test_messages_carrying_plan_answers(text: str, reading: str) -> None:

@@ -276,6 +276,7 @@ def test_a_complaint_in_a_question_about_walking_backwards_still_stops(text: str
         "did ten minutes round the yard, bitterly cold out there",
         "before I answer, what do I do if it's pouring down?",
         "did my laps, the dog trotting along looking very confused",
+        "the first time i tried it i felt sick and had to sit down but that was ages ago",
     ],
 )
 def test_background_to_a_question_and_long_ago_stay_calm(text: str) -> None:
@@ -296,6 +297,17 @@ def test_background_to_a_question_and_long_ago_stay_calm(text: str) -> None:
         ("breathin real short and I'm barely moving", "breathing"),
         ("my heart is galloping and I'm only strolling", "heart_rhythm"),
         ("my brother just dropped down on the path and he nah answer me", "fainting"),
+        ("a band round my ribs, tight, and an ache up into my left shoulder", "chest"),
+        ("can't... talk much... no breath", "breathing"),
+        ("cnat breathe", "breathing"),
+        ("heart feels all over the place, jumpy, not like normal at all", "heart_rhythm"),
+        ("went all hot and next thing I knew I was on the floor", "fainting"),
+        ("a wumman just keeled ower, she's no respondin", "fainting"),  # Scots, g dropped
+        ("one leg's much fatter than the other and it's warm and throbbing", "blood_clot"),
+        ("my leg's come up swollen, red and hot, it weren't like that yesterday", "blood_clot"),
+        ("the back of my leg is hard like a stone and hot and red", "blood_clot"),
+        ("I'm crook as, chucked up twice and all shaky", "unwell"),
+        ("angina playing up, had two sprays and it's not shifting", "chest"),
     ],
 )
 def test_breath_heart_and_collapse_told_in_other_words_stop(text: str, kind: str) -> None:

@@ -37,6 +37,7 @@ from bot.safety.conditions import label_conditions
         ("RA in my hands and feet", ("arthritis",)),
         ("sugar an pressure, on metformin", ("high_blood_pressure", "diabetes")),
         ("a clot in my leg last year, now on zarelto", ("blood_thinners", "blood_clot")),
+        ("warfarin, for a PE I had", ("blood_thinners", "blood_clot")),
         ("no heart problems", ()),
         ("family history of heart disease", ()),
     ],

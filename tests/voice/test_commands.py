@@ -125,8 +125,15 @@ def command_figures(name: str) -> tuple[float, int]:
         # written 2026-12-07 (session 18) by an eighth writer (Scottish, Irish and Indian
         # English, a parent walking with a child, out-of-breath speech, talking to the coach
         # as to a person), never trained on: 222/240 and 2 taken at its first read; 229 and 1
-        # (a recogniser's "the bus stops just their") after the grammar read regional idioms
-        ("voice_commands_dev7", 0.95, 1),
+        # (a recogniser's "the bus stops just their") after the grammar read regional idioms;
+        # 232 after "said", "more", "call" and "break" were respelled and the grammar read
+        # "how many minutes more" (session 19)
+        ("voice_commands_dev7", 0.96, 1),
+        # written 2026-12-07 (session 19) by a ninth writer (a busy gym, couples, hearing
+        # aids, Boston and Chicago, Australian, Nigerian and Filipino English, a mumbling
+        # teenager, 30% recogniser-style), never trained on: 232/240 and 1 taken at its first
+        # read; 238 and 0 after the grammar read its particles and "shut it off"
+        ("voice_commands_dev8", 0.98, 0),
     ],
 )
 def test_independent_command_lists(name: str, floor: float, taken_ceiling: int) -> None:
@@ -292,6 +299,7 @@ def test_commands_words_in_other_sentences_go_to_the_bot(phrase: str) -> None:
         "can I skip the warm-up next time?",
         "stop, my chest hurts",
         "what should I do if I feel dizzy",
+        "skip the small talk is my knee okay to do this",
     ],
 )
 def test_questions_and_symptoms_are_never_commands(phrase: str) -> None:
@@ -307,6 +315,13 @@ def test_questions_and_symptoms_are_never_commands(phrase: str) -> None:
         ("what's the balance time?", Command.TIME_LEFT),  # Indian English: the time left
         ("let's knock it on the head", Command.STOP),
         ("ok coach rap it up", Command.STOP),  # a recogniser's "wrap"
+        ("alright coach brakes over", Command.RESUME),  # "break's over" heard as "brakes"
+        ("coach i missed what you just sad", Command.REPEAT),  # "said" heard as "sad"
+        ("next na lang, coach", Command.SKIP),  # Filipino English "just"
+        ("stop abeg", Command.STOP),  # Nigerian English "please"
+        ("how many minutes mor coach", Command.TIME_LEFT),
+        ("ok I'm all set, shut it off", Command.STOP),
+        ("put it on pause", Command.PAUSE),
     ],
 )
 def test_regional_idioms_and_slips(phrase: str, command: Command) -> None:

@@ -17,6 +17,8 @@ from voice.sounds_like import respell
         ("re zoom please", "resume please"),  # one word split in two
         ("par done", "pardon"),
         ("didnt catch fat", "didnt catch that"),
+        ("i missed what you just sad", "i missed what you just said"),
+        ("how many minutes moor", "how many minutes more"),
     ],
 )
 def test_misheard_words_are_put_back(heard: str, meant: str) -> None:
@@ -31,6 +33,7 @@ def test_misheard_words_are_put_back(heard: str, meant: str) -> None:
         "the walking group",
         "i saw a heron by the pond",
         "zxqv blorf",  # not in the dictionary
+        "okay coach pause",  # the coach addressed, not "catch"
     ],
 )
 def test_everyday_words_forms_and_unknown_words_are_kept(words: str) -> None:

@@ -46,8 +46,10 @@ RECIPE_VERSION = "3"
 # as it takes, at least once), which would otherwise be swamped by thousands of typed
 # questions: a share, not a fixed count, so that more training data does not dilute them.
 # 15%: with the 2026-12-07 writers' data, 3 repetitions (5%) and shares up to 12% let
-# "how much time is left" be heard as "how much time is full of" (tests/voice/test_asr.py).
-SHORT_PHRASE_SHARE = 0.15
+# "how much time is left" be heard as "how much time is full of" (tests/voice/test_asr.py);
+# 20% since session 19, when 15% let it happen again with writers5.yml's 811 questions (one
+# says "my park is full of cyclists"): the typed questions still shift the commands' odds.
+SHORT_PHRASE_SHARE = 0.2
 # Fixed discount mass of the ARPA builder: probability kept for backing off to shorter
 # histories. Lower is more peaked on the training sentences.
 DISCOUNT_MASS = 0.3
