@@ -95,7 +95,8 @@ def update_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
     tracker.add_slots(events)
     described = describe_changes({a.slot: a.value for a in changes})
     stored = storage().get_profile(tracker.sender_id)
-    has_plan = stored_plan(tracker.sender_id) is not None
+    current = stored_plan(tracker.sender_id)
+    has_plan = current is not None
     if not has_plan and profile_complete(tracker):
         cleared = bool(stored and stored.clinician_cleared)
         dispatcher.utter_message(text=f"Got it: {described}.")
@@ -112,7 +113,6 @@ def update_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
         )
         return events
     cleared = stored.clinician_cleared
-    current = stored_plan(tracker.sender_id)
     replans = any(a.slot in PLAN_INPUTS for a in changes)
     if current is not None and replans and profile_complete(tracker):
         # "make that 4 days a week, not 3": the plan is rebuilt with it, from the same week

@@ -399,11 +399,14 @@ def parse_command(text: str) -> Command | None:
             command = _read(" ".join(respelled))
     if command is None:
         command = _meaning_command(text)
-    if command is not None and (
+    if command is None:
+        return None
+    normalised = normalise_heard(text)
+    if (
         _names_a_symptom(text)
         or _said_to_someone_else(text, command)
-        or _OTHER_OBJECT.match(_lead(normalise_heard(text)))
-        or _OTHER_THING_LEFT.search(normalise_heard(text))
+        or _OTHER_OBJECT.match(_lead(normalised))
+        or _OTHER_THING_LEFT.search(normalised)
     ):
         return None  # a symptom, a companion, or another thing ("pause my subscription")
     return command

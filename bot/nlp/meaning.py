@@ -173,7 +173,8 @@ REQUESTS: frozenset[str] = frozenset(
 _CLAUSE_BREAK = re.compile(r"(?<=[.!;?])\s+|,\s+(?=(?:so|but|anyway)\b)", re.IGNORECASE)
 
 
-_YES_NO_WORDS = r"(?:yes|yeah|yep|yup|aye|ja|sure|ok(?:ay)?|no|nope|nah)"
+_YES_WORDS = r"(?:yes|yeah|yep|yup|aye|ja|sure|ok(?:ay)?)"
+_YES_NO_WORDS = rf"(?:{_YES_WORDS}|no|nope|nah)"
 # A one-word answer is a clause of its own: "Yes. I said all of it."
 _YES_OR_NO = re.compile(rf"^{_YES_NO_WORDS}\W*$", re.IGNORECASE)
 # A clause that answers yes or no opens with the word ("Yep, that's all of it", "Ja, yes").
@@ -183,7 +184,7 @@ _LEADING_YES_OR_NO = re.compile(rf"^\W*(?:{_YES_NO_WORDS}[,.!]\s*)+", re.IGNOREC
 _YES_OR_NO_INTENTS = frozenset({"affirm", "deny"})
 
 
-_YES = re.compile(r"^(?:yes|yeah|yep|yup|aye|ja|sure|ok(?:ay)?)$", re.IGNORECASE)
+_YES = re.compile(rf"^{_YES_WORDS}$", re.IGNORECASE)
 
 
 def yes_or_no_opening(text: str) -> bool | None:
@@ -194,7 +195,7 @@ def yes_or_no_opening(text: str) -> bool | None:
         return None
     words = set(re.findall(r"[a-z]+", lead.group().lower()))
     yes = any(_YES.match(word) for word in words)
-    no = bool(words - {w for w in words if _YES.match(w)})
+    no = any(not _YES.match(word) for word in words)
     return None if yes == no else yes
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from bot.nlp.negation import WORD_RE, clause_before
+from bot.nlp.quantities.lexicon import TENS_WORDS
 from bot.nlp.quantities.numbers import parse_number
 from bot.nlp.split_words import join_split_words
 from bot.profile.slots import MAX_TEXT_CHARS, Rejection
@@ -105,12 +106,12 @@ _AGE_HEARD: Final = re.compile(
     r"\b(?:i\s+am|i'm|im|am|aged?)\s+(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty"
     r"|ninety)(?P<gap>\s+|-)(?P<unit>for|to|too)\b"
 )
-_TENS: Final = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6}
-_TENS.update({"seventy": 7, "eighty": 8, "ninety": 9})
+# "Ah'm late sixties" (Northern English and Scots "I'm").
+_DIALECT_I_AM: Final = re.compile(r"\bah'm ")
 
 
 def _age_heard(m: re.Match[str]) -> str:
-    age = f"{_TENS[m['tens']]}{4 if m['unit'] == 'for' else 2}"
+    age = str(TENS_WORDS[m["tens"]] + (4 if m["unit"] == "for" else 2))
     start, end = m.start("tens"), m.end("unit")
     return m.group()[: start - m.start()] + age.ljust(end - start)
 
@@ -119,10 +120,6 @@ def _numbers_heard_as_words(text: str) -> str:
     for pattern, digits in _HOMOPHONES:
         text = pattern.sub(digits, text)  # each pattern matches a word of the digits' length
     return _AGE_HEARD.sub(_age_heard, _DIALECT_I_AM.sub("i'm ", text))
-
-
-# "Ah'm late sixties" (Northern English and Scots "I'm").
-_DIALECT_I_AM: Final = re.compile(r"\bah'm ")
 
 
 def normalise(text: str) -> str:

@@ -41,6 +41,7 @@ from bot.nlp import meaning
 from bot.nlp.embedding import default_embedder
 from bot.profile.questions import trailing_question
 from bot.profile.statement import plan_answers_reading
+from bot.profile.text import PLAN_WORD
 from bot.walk_report import parse_walk_report, tells_a_walk
 
 logger = logging.getLogger(__name__)
@@ -62,8 +63,6 @@ _WALK_OVERRIDE = frozenset({"greet", "thanks", "goodbye", "out_of_scope"})
 _JUST_NOW = re.compile(
     r"\bjust now\b|\bjust (?:done|finished|completed|got back|back from|did|walked)\b", re.I
 )
-# A plan request tells no walk ("keen to get a plan sorted, never walked backwards").
-_PLAN = re.compile(r"\bplan\b", re.I)
 
 
 def _label(message: Message) -> str | None:
@@ -264,8 +263,8 @@ def read_walk_told(message: Message, text: str) -> None:
     walk was just now ("Good evening. I completed my backward walking on the treadmill just
     now, thank you") (in place)."""
     current = str((message.get(INTENT) or {}).get("name") or "")
-    if current not in {*_WALK_OVERRIDE, RETRIEVAL_INTENT} or _PLAN.search(text):
-        return
+    if current not in {*_WALK_OVERRIDE, RETRIEVAL_INTENT} or PLAN_WORD.search(text.lower()):
+        return  # a plan request tells no walk ("keen to get a plan sorted, never walked")
     if not tells_a_walk(parse_walk_report(text, message.get(ENTITIES) or [])):
         return
     if current == RETRIEVAL_INTENT and not _JUST_NOW.search(text):
