@@ -16,6 +16,7 @@ from actions.profile_form import stated_facts
 from actions.store import storage
 from actions.tracker_reading import entity_values
 from bot.calories import (
+    COMPENDIUM_UPHILL_GRADE_PCT,
     UNNUMBERED_INCLINE_PCT,
     CalorieEstimate,
     CalorieInputError,
@@ -60,18 +61,23 @@ FLAT = re.compile(
     r"|\bon\s+the\s+level\b",
     re.IGNORECASE,
 )
-# "and if I did it on a slight incline": a gentle slope with no number (taken as
-# UNNUMBERED_INCLINE_PCT, and the reply says so). A steep one is not guessed.
-GENTLE_SLOPE = re.compile(
-    r"\b(?:incline|inclined|slope|sloped|sloping|gradient|uphill|up\s+(?:a\s+)?hill)\b",
+# "and if I did it on a slight incline": a slope with no number. A gentle one is taken as
+# UNNUMBERED_INCLINE_PCT; a steep one ("up the hill field, it's fierce steep") as the 5% of
+# the only measured uphill value, which steeper slopes exceed (the estimate can only be low).
+# The reply says which.
+SLOPE = re.compile(
+    r"\b(?:incline|inclined|slope|sloped|sloping|gradient|uphill|hilly|up\s+(?:a\s+|the\s+)?"
+    r"hill|(?:a|the)\s+hill(?:side)?)\b",
     re.IGNORECASE,
 )
 STEEP = re.compile(r"\b(?:steep\w*|big|huge|massive|mountain)\b", re.IGNORECASE)
 
 
-def _gentle_slope(text: str) -> bool:
-    """A slope named without a number, not said to be steep."""
-    return bool(GENTLE_SLOPE.search(text)) and not STEEP.search(text) and not FLAT.search(text)
+def _slope(text: str) -> str | None:
+    """``gentle`` or ``steep`` for a slope named without a number; None otherwise."""
+    if not SLOPE.search(text) or FLAT.search(text):
+        return None
+    return "steep" if STEEP.search(text) else "gentle"
 
 
 def calorie_request(tracker: Tracker) -> dict[str, Any]:
@@ -88,9 +94,10 @@ def calorie_request(tracker: Tracker) -> dict[str, Any]:
     text = str((tracker.latest_message or {}).get("text") or "")
     if "incline" not in found and FLAT.search(text):
         request["incline"] = 0.0
-    elif "incline" not in found and _gentle_slope(text):
-        request["incline"] = UNNUMBERED_INCLINE_PCT
-        request["incline_assumed"] = True
+    elif "incline" not in found and (slope := _slope(text)) is not None:
+        steep = slope == "steep"
+        request["incline"] = COMPENDIUM_UPHILL_GRADE_PCT if steep else UNNUMBERED_INCLINE_PCT
+        request["incline_assumed"] = slope
     elif "incline" in found:
         request.pop("incline_assumed", None)
     own = tracker.get_slot("weight_kg")
@@ -162,7 +169,13 @@ def answer_calories(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
         dispatcher.utter_message(text=str(error))
         return [SlotSet("awaiting", "calories"), SlotSet("pending", {})]
     text = format_estimate(estimate)
-    if request.get("incline_assumed"):
+    if request.get("incline_assumed") == "steep":
+        text += (
+            f" I took the slope as {COMPENDIUM_UPHILL_GRADE_PCT:g}%, the steepest slope with a "
+            "measured value for walking backwards; a steeper one burns more, so this is likely "
+            'low. Tell me the percentage if you know it (e.g. "8% incline").'
+        )
+    elif request.get("incline_assumed"):
         text += (
             f" I took the slope as {UNNUMBERED_INCLINE_PCT:g}%, the gentlest incline the plans "
             'add; tell me the percentage for a closer figure (e.g. "4% incline").'
@@ -188,7 +201,7 @@ def is_follow_up(tracker: Tracker) -> bool:
     if (
         not entity_values(tracker, CALORIE_INPUTS)
         and not FLAT.search(text)
-        and not _gentle_slope(text)
+        and _slope(text) is None
     ):
         return False
     last = (tracker.get_slot("pending") or {}).get("last") or {}

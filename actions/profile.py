@@ -16,6 +16,7 @@ from actions.profile_slots import (
     answers_so_far,
     profile_complete,
     profile_from_slots,
+    with_number_correction,
 )
 from actions.store import storage
 from bot.profile.describe import describe_answers, describe_changes, describe_profile
@@ -78,9 +79,10 @@ def update_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
     that come with a request for a plan start the questions for what is missing.
     """
     message = tracker.latest_message or {}
-    answers, rejections = parse_answers(
-        str(message.get("text") or ""), message.get("entities") or []
-    )
+    text = str(message.get("text") or "")
+    answers, rejections = parse_answers(text, message.get("entities") or [])
+    # "can we do 3 days not 4": the answer that was 4
+    answers = with_number_correction(text, answers, tracker)
     for rejection in rejections:
         dispatcher.utter_message(text=rejection.reason)
     changes = [a for a in answers if a.slot in PROFILE_SLOTS]

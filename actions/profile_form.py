@@ -11,7 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.profile_slots import FORM_SLOTS, PROFILE_SLOTS, SKIP_DEFAULTS, SKIPPED
+from actions.profile_slots import (
+    FORM_SLOTS,
+    PROFILE_SLOTS,
+    SKIP_DEFAULTS,
+    SKIPPED,
+    with_number_correction,
+)
 from actions.tracker_reading import (
     faq_key_in,
     latest_intent,
@@ -23,7 +29,7 @@ from bot.nlp.meaning import yes_or_no_opening
 from bot.profile.describe import describe_changes
 from bot.profile.parse import parse_answers
 from bot.profile.questions import looks_like_question, statements, trailing_question
-from bot.profile.settled import corrected_number, corrects
+from bot.profile.settled import corrects
 from bot.profile.slots import ParsedAnswer, Rejection
 from bot.safety.advice import condition_disclaimer
 from bot.safety.assessment import assess_rules
@@ -101,17 +107,6 @@ def stated_facts(tracker: Tracker) -> list[EventType]:
         for answer in answers
         if answer.slot in STATED_FACTS and tracker.get_slot(answer.slot) is None
     ]
-
-
-def _with_number_correction(
-    text: str, answers: list[ParsedAnswer], tracker: Tracker
-) -> list[ParsedAnswer]:
-    """Add the answer a bare "72 not 70" corrects (the known answer that was 70)."""
-    fix = corrected_number(text, {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS})
-    if fix is None or any(answer.slot == fix[0] for answer in answers):
-        return answers
-    fixed, _ = parse_answers(fix[1], asked=fix[0])
-    return [*answers, *(answer for answer in fixed if answer.slot == fix[0])]
 
 
 def _states_an_answer(text: str, message: dict[str, Any], requested: str | None) -> bool:
@@ -227,7 +222,7 @@ class ValidateProfileForm(FormValidationAction):
                 return [SlotSet(requested, tracker.get_slot(requested))]
             return []
         answers, rejections = _answers_beside_question(text, message, requested)
-        answers = _with_number_correction(text, answers, tracker)
+        answers = with_number_correction(text, answers, tracker)
         if requested == "conditions" and not rejections:
             answers = conditions_read_safely(text, answers, answering=intent in ANSWER_INTENTS)
         if intent == "start_plan" and not requested:

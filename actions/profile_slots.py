@@ -9,6 +9,9 @@ from rasa_sdk.events import EventType, SlotSet
 
 from bot.profile.describe import SKIPPED
 from bot.profile.model import CAUTIOUS_PROFILE, Profile
+from bot.profile.parse import parse_answers
+from bot.profile.settled import corrected_number
+from bot.profile.slots import ParsedAnswer
 
 # Required by the profile form, in the order asked.
 FORM_SLOTS = (
@@ -73,3 +76,14 @@ def slots_from_profile(profile: Profile) -> list[EventType]:
     """SlotSet events that load a stored profile into the conversation."""
     data = profile.to_dict()
     return [SlotSet(slot, data.get(slot)) for slot in PROFILE_SLOTS]
+
+
+def with_number_correction(
+    text: str, answers: list[ParsedAnswer], tracker: Tracker
+) -> list[ParsedAnswer]:
+    """Add the answer a bare "72 not 70" corrects (the known answer that was 70)."""
+    fix = corrected_number(text, {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS})
+    if fix is None or any(answer.slot == fix[0] for answer in answers):
+        return answers
+    fixed, _ = parse_answers(fix[1], asked=fix[0])
+    return [*answers, *(answer for answer in fixed if answer.slot == fix[0])]

@@ -160,6 +160,14 @@ def _feel(text: str, rpe: int | None) -> Feel | None:
     return None
 
 
+# A correction of the minutes just said: "no wait it was 20", "sorry, 25", "make that 30".
+_CORRECTED_MINUTES = re.compile(
+    r"\b(?:no,? wait|wait no|sorry|actually|i mean|make (?:it|that)|correction|oops)\b[\s,.!-]*"
+    r"(?:(?:it|that) (?:was|is)|it's|more like|like|was)?\s*(\d{1,3})\b"
+    r"(?!\s*(?:%|percent|kg|kilos?|lbs?|pounds|days?|times?|x|mph|km|am|pm|o'clock))"
+)
+
+
 def parse_walk_report(
     text: str, entities: Sequence[Mapping[str, Any]] = (), *, minutes_asked: bool = False
 ) -> WalkReport:
@@ -179,10 +187,15 @@ def parse_walk_report(
         (float(e["value"]) for e in entities if e.get("entity") == "duration" and e.get("value")),
         None,
     )
+    span = _DURATION_SPAN.search(lowered)
     if minutes is None:
-        span = _DURATION_SPAN.search(lowered)
         quantity = parse_quantity("duration", span.group(0)) if span else None
         minutes = quantity.value if quantity else None
+    if minutes is not None and span is not None:
+        # "15 min on the treadmill, no wait it was 20": the number said after the correction
+        fixed = _CORRECTED_MINUTES.search(lowered, span.end())
+        if fixed and 1 <= int(fixed.group(1)) <= 180:
+            minutes = float(fixed.group(1))
     walked = _walked(lowered)
     if minutes is None and minutes_asked:
         asked = _ASKED_MINUTES.match(lowered)  # "15", "about 15", "15ish"

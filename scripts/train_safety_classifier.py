@@ -15,8 +15,10 @@ leave-one-writer-out cross-validation on the development set: each writer's mess
 read by models trained without them, combined with the lexicon exactly as
 :func:`bot.safety.assessment.assess` does. The pair with the highest recall whose
 false-alarm rate on questions, history, negation, mild effects and condition answers stays
-within ``--max-false-alarms`` wins (ties: the higher thresholds). The figures go to
-``artifacts/safety-classifier/cv.md``.
+within ``--max-false-alarms`` (3%), and on ordinary messages (the NLU development sets and
+the development conversations' user turns) within ``--max-ordinary-false-alarms`` (0.3%:
+a conversation of six or seven messages then meets a false stop about once in 50), wins
+(ties: the higher thresholds). The figures go to ``artifacts/safety-classifier/cv.md``.
 Deterministic: the same data gives the same weights.
 """
 
@@ -50,6 +52,10 @@ from bot.safety.classifier import (  # noqa: E402
 DEV = ROOT / "tests" / "data" / "safety_dev"
 NLU = ROOT / "data" / "nlu"
 NLU_DEV = ROOT / "tests" / "data" / "nlu_dev"  # ordinary messages, never trained on
+# The later NLU development sets (helper writers' questions and requests, "items" with a
+# label) and the development conversations' user turns: more ordinary messages, never
+# trained on.
+DATA = ROOT / "tests" / "data"
 REPORT = ROOT / "artifacts" / "safety-classifier" / "cv.md"
 CALM = ("question", "history", "negated", "mild", "condition")
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.91, 0.05))
@@ -98,6 +104,26 @@ def nlu_examples(folder: Path = NLU, group: str = "nlu") -> list[Example]:
                 if line.startswith("- "):
                     text = _ANNOTATION.sub(lambda m: m.group(1), line[2:].strip())
                     examples.append(Example(text, category, None, "chat", group))
+    return examples
+
+
+def question_set_examples(data: Path = DATA) -> list[Example]:
+    """The messages of the later NLU development sets (``tests/data/nlu_dev2``...) and the
+    user turns of the development conversations (``tests/data/conversations_dev*``: plan
+    answers such as "down by the river", walk logs, soreness), none of them an emergency."""
+    examples = []
+    for folder in sorted(data.glob("nlu_dev[0-9]*")):
+        for path in sorted(folder.glob("*.yml")):
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("items") or []:
+                category = "acute" if item.get("label") == "red_flag" else "other"
+                examples.append(Example(str(item["text"]), category, None, "chat", folder.name))
+    for folder in sorted(data.glob("conversations_dev*")):
+        for path in sorted(folder.glob("*.yml")):
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for conversation in document.get("conversations") or []:
+                for turn in conversation["turns"]:
+                    text = str(turn["user"])
+                    examples.append(Example(text, "other", None, "chat", folder.name))
     return examples
 
 
@@ -160,8 +186,9 @@ def cross_validate(
     ordinary: Sequence[Example],
 ) -> dict[Pair, dict[str, float]]:
     """Leave-one-writer-out figures of the combined decision, per pair of thresholds, and
-    the false alarms on ``ordinary`` messages (the NLU development set: greetings, plan
-    answers, walk feedback, questions) read by models trained on everything else.
+    the false alarms on ``ordinary`` messages (the NLU development sets and conversations:
+    greetings, plan answers, walk feedback, questions) read by models trained on everything
+    else.
 
     The pair ``(2.0, 2.0)`` is the lexicon alone (no probability reaches 2).
     """
@@ -246,7 +273,8 @@ def report(figures: dict[Pair, dict[str, float]], chosen: Pair, count: int) -> s
         "without them, combined with the lexicon as `assess` does.",
         "",
         "| thresholds (emergency, urgent) | acute recall | false alarms (question, history, "
-        "negated, mild, condition) | false alarms (ordinary messages, NLU dev set) "
+        "negated, mild, condition) | false alarms (ordinary messages: NLU dev sets, dev "
+        "conversations) "
         "| kind agreement |",
         "|---|---:|---:|---:|---:|",
     ]
@@ -269,16 +297,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the weights are stale")
     parser.add_argument("--max-false-alarms", type=float, default=0.03)
-    parser.add_argument("--max-ordinary-false-alarms", type=float, default=0.005)
+    parser.add_argument("--max-ordinary-false-alarms", type=float, default=0.003)
     parser.add_argument("--output", type=Path, default=WEIGHTS_PATH)
     args = parser.parse_args(argv)
 
     examples = dev_examples() + nlu_examples()
-    data_hash = fingerprint(examples)
+    # the ordinary messages choose the thresholds, so they count as data too
+    ordinary = nlu_examples(NLU_DEV, "nlu_dev") + question_set_examples()
+    data_hash = fingerprint([*examples, *ordinary])
     if args.check:
         current = ClassifierWeights.load(args.output).meta.get("data_sha256")
         return check_fresh(args.output, current, data_hash, Path(__file__).name)
-    ordinary = nlu_examples(NLU_DEV, "nlu_dev")
     embedder = default_embedder()
     x = embedder.embed([e.text for e in examples])
     figures = cross_validate(x, examples, embedder.embed([e.text for e in ordinary]), ordinary)

@@ -90,6 +90,8 @@ HELD_OUT = {
     "dev6": Path("tests/data/nlu_dev6"),
     "dev7": Path("tests/data/nlu_dev7"),
     "dev8": Path("tests/data/nlu_dev8"),
+    "dev9": Path("tests/data/nlu_dev9"),
+    "dev10": Path("tests/data/nlu_dev10"),
 }
 
 

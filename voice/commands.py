@@ -164,6 +164,12 @@ _SLIPS = {
     "thats": "that's",
     "lets": "let's",
     "mor": "more",
+    "hole": "hold",
+    "weight": "wait",
+    "bach": "back",
+    "march": "much",
+    "cheque": "check",
+    "breaks": "brakes",
 }
 _KEYWORDS = ("pause", "resume", "continue", "repeat", "remaining", "minutes", "finish", "workout")
 
@@ -171,7 +177,7 @@ _POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|alright|all right|right|righto|so|um+|uh+|er+|erm|oh|well|"
     r"coach|hey coach|please|just|now|then|yeah|yes|and|mate|love|righto|nah|dear|kindly|ope|"
     r"abeg|"
-    r"excuse me|sorry|hold your horses|pardon me(?= \w))\b\s*)+"
+    r"excuse me|sorry|pardon me(?= \w))\b\s*)+"
 )
 _ASK = re.compile(
     r"^(?:(?:would|could) you be (?:so|very) kind as to|(?:would|do) you mind|"
@@ -226,15 +232,17 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"(?:i )?missed (?:that|it|what you said)|run (?:that|it) (?:by|past) me again|"
             r"(?:say|repeat) (?:that|it) (?:once more|one more time)|again say|"
             r"what was (?:that|(?:the )?last thing you said)(?: again)?|"
-            r"what was (?:the )?last (?:thing|instruction|bit|cue)|"
+            r"what was (?:that |the )?last (?:thing|instruction|bit|cue)|"
             r"repeat (?:the )?last (?:instruction|thing|cue|bit|one))" + _OBJECT,
         ),
         (
             Command.PAUSE,
             r"(?:pause|hold (?:on|up|it|that thought)|hang on|wait(?: up| a minute| a sec)?|"
-            r"give me a (?:sec|second|moment|minute|break|breather|mo)|take (?:a|five|a quick) ?"
-            r"(?:break|breather|rest)?|break|time out|freeze|stop for a (?:sec|second|moment|bit|"
-            r"minute)|let me (?:catch my breath|rest)|hold everything|pause (?:for|on) (?:a )?"
+            r"give me a (?:sec|second|moment|minute|break|breather|mo)|take (?:a|five|a quick|a wee"
+            r"|a little|a short|a small) ?(?:break|breather|rest)?|hold (?:your|yer) horses|"
+            r"(?:hit|put|slam) (?:on )?(?:the )?brakes(?: on)?|break|time out|freeze|"
+            r"stop for a (?:sec|second|moment|bit|minute)|let me (?:catch my breath|rest)|"
+            r"hold everything|pause (?:for|on) (?:a )?"
             r"(?:sec|second|moment|minute|bit)|hang about|give (?:me|us) a (?:sec|second|"
             r"moment|minute|mo|tick)|(?:one|a) (?:sec|second|moment|minute|mo|tick)|"
             r"wait(?: wait)+|(?:i )?need a (?:breather|break|rest|pause)|"
@@ -245,7 +253,8 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             Command.RESUME,
             r"(?:resume|continue|carry on|go on|keep going|go again|start again|"
             r"(?:the |my |our )?break(?:'s| is|s)? over|"
-            r"un ?pause|i'm ready|ready|(?:i'm |we're )?back|let's go|go|start(?: it)? up again|"
+            r"un ?pause|i'm ready|ready|(?:i'm |we're )?back|let's go|go|"
+            r"start(?: it| her| us)? up again|"
             r"go on ahead|all set go(?: on)?(?: ahead)?|"
             r"restart|off we go|on we go|get going(?: again)?|pick up where we left off|play|"
             r"back to it|crack on|keep (?:walk|walking|moving)|roll|start (?:it |us )?back up|"
@@ -256,6 +265,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"(?:skip|next|move on|go to the next(?: one| part| bit)?|next (?:one|"
             r"part|bit|interval|segment|section)|jump ahead|fast forward|move ahead|go ahead to "
             r"the next(?: one)?|skip ahead|skip (?:to )?(?:the )?next(?: one| part| bit)?|"
+            r"skip (?:to )?(?:the )?next (?:stretch|section|interval|segment|round|lap|set)|"
             r"skipping|go (?:to )?next|pass(?: on)?|give (?:this|it|that)(?: one| bit)? a miss|"
             r"jump to (?:the )?next|move along(?: to (?:the )?next)?|go to (?:the )?next)"
             + _OBJECT,
@@ -265,7 +275,7 @@ _GRAMMAR: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
             r"(?:stop|end|finish|quit|i'm done|i'm finished|that's (?:it|enough|me "
             r"done|me)|done|i've had enough|enough|call it a day|that'll do|i'm out|cancel|"
             r"wrap (?:it )?up|i give up|stop walk|no more|that(?:'ll| will) do(?: for today)?|"
-            r"call it quits|knock it on (?:the )?head|"
+            r"call it quits|call it a die|knock it on (?:the )?head|"
             r"(?:shut|switch|turn) (?:it|this|that|everything) off|shut (?:it|this|that) down|"
             r"that's enough for (?:today|now)|(?:and|in) (?:the )?(?:walk|workout|session))"
             + _OBJECT,
@@ -571,6 +581,7 @@ _HEADS: tuple[tuple[Command, re.Pattern[str]], ...] = tuple(
         (
             Command.PAUSE,
             r"^(?:pause|hold (?:up|on|it)|hang on|wait|freeze|put (?:it|this|that) on hold|"
+            r"hold (?:your|yer) horses|(?:hit|put|slam) (?:on )?(?:the )?brakes|"
             r"give (?:me|us) a (?:sec|second|moment|minute|mo|tick)|"
             r"(?:one|a) (?:sec|second|moment|minute|mo|tick)(?: please)?)",
         ),
@@ -630,7 +641,7 @@ _ASKING = (Command.REPEAT, Command.TIME_LEFT)
 _OTHER_OBJECT = re.compile(
     r"^(?:pause|stop|skip|end|cancel|resume|continue|finish|repeat|hold) (?:my|your|his|her|our)"
     r" (?!walk|workout|work out|session|interval|exercise|treadmill|timer|clock|coaching|"
-    r"bit|part|section|segment|set|lap|round|cue|instruction|last|thing)\w+"
+    r"bit|part|section|segment|set|lap|round|cue|instruction|last|thing|horses\b)\w+"
     # "skip the small talk, is my knee okay?": the talk, not the walk
     r"|^(?:skip|stop|cut|end|pause) (?:the |all )?(?:small talk|chit ?chat|chat|chatter|"
     r"pleasantries|waffle|talking)\b"

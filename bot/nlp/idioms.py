@@ -150,7 +150,8 @@ def is_idiom(label: str, word: str, context: WordContext) -> bool:
                 return True
             if word == "tracks" and prev in ("that", "which", "it", "this"):
                 return True  # "a watch that tracks heart rate"
-            return prev not in _TRACK_OK_PREV and prev != ""  # "Track at the high school"
+            # "Track at the high school", a list's "No conditions. Track. Fitness."
+            return prev[:1].isalnum() and prev not in _TRACK_OK_PREV
         if word in ("park", "parks"):  # "I park my car", not "round the park my legs ache"
             return nxt in _VERB_NEXT and prev not in _POSSESSIVE_OR_ADJ
         if word in ("inside", "outside"):  # "the inside of my knee"

@@ -12,10 +12,12 @@ from bot.profile.text import NUM, TAG_ACT, WEEK, Results, Text, rx, unmasked
 _SPORT: Final = (
     r"(?:exercise|work\s+out|workout|train|go\s+to\s+(?:the\s+)?gym|go\s+to\s+classes|run|jog"
     r"|cycle|bike|swim|dance|do\s+(?:yoga|pilates|aerobics|zumba|sport)"
-    r"|play\s+(?:tennis|golf|football|soccer|badminton|squash|netball|bowls|cricket|padel))"
+    r"|play(?:s|ing|in'?)?\s+(?:tennis|golf|football|soccer|badminton|squash|netball|bowls|cricket"
+    r"|padel))"
 )
 _OFTEN: Final = (
     rf"(?:regularly|a\s+lot|often|most\s+days|daily|every\s*day|every\s+week"
+    r"|(?:at|on|every)\s+(?:the\s+)?weekends?"
     rf"|(?:{NUM}|once|twice|several|a\s+few|a\s+couple\s+of)\s*(?:times|days|x)?{WEEK})"
 )
 _INACTIVE_RE: Final = rx(

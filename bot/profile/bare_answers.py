@@ -58,14 +58,19 @@ _SAID_NEXT: Final = re.compile(r"[\s,.:!-]*")
 
 def _changed_numbers(t: Text, view: str, asked: str, out: Results) -> None:
     """ "5 days. Actually 3. No, let's go 4.": a bare number said right after the person
-    changes their mind is a candidate too (:func:`bot.profile.settled.settle` keeps the last)."""
+    changes their mind is a candidate too (:func:`bot.profile.settled.settle` keeps the last);
+    a range of days or minutes ("nah, say 3 or 4") stands for its lower end."""
     first = min(f.start for f in out.of(asked))
     for end in decision_ends(view):
         if end <= first:
             continue
         gap = _SAID_NEXT.match(view, end)
         m = _BARE_RE.match(view, gap.end() if gap else end)
-        value = finite_number(m.group("n")) if m and not m.group("m") else None
+        value = finite_number(m.group("n")) if m else None
+        if m is not None and m.group("m") and asked not in (MINUTES, DAYS):
+            value = None  # a range is an answer only for a count: "nah, say 3 or 4" is 3
+        elif m is not None and m.group("m") and value is not None:
+            value = min(value, finite_number(m.group("m")) or value)
         if m is not None and value is not None and (asked == DAYS or not m.group("per")):
             _bare_value(t, asked, value, t.source(m.start(), m.end()), m.start(), out)
 
@@ -75,6 +80,7 @@ _LIST_DAYS_RE: Final = re.compile(rf"(?P<n>{NUM})\s*(?:days?|x)", re.IGNORECASE)
 _LIST_GOALS: Final[dict[str, str]] = {
     "balance": "balance",
     "fitness": "fitness",
+    "fit": "fitness",  # also "fitnes" (bot.profile.text's short form of a slip)
     "general fitness": "fitness",
     "weight loss": "fitness",
     "knees": "joints",

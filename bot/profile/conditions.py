@@ -44,8 +44,10 @@ _PREVENT: Final = frozenset(
 )
 _NO_CONDITIONS_RE: Final = rx(
     r"\b(?:no|nae)\s+(?:known\s+|major\s+|current\s+|real\s+|serious\s+|significant\s+|other\s+)?"
-    r"(?:injur(?:y|ies)|health\s+(?:problems?|issues?|conditions?|stuff|worries|things|bother"
-    r"|trouble|concerns?)|medical\s+(?:problems?|issues?|conditions?)|conditions?"
+    # "no helth problms": the health words with a letter left out or swapped
+    r"(?:injur(?:y|ies)|(?:health|helth|heath|heatlh)\s+(?:prob\w{0,3}ms?|issues?|conditions?"
+    r"|stuff|worries|things|bother|trouble|concerns?)|medical\s+(?:prob\w{0,3}ms?|issues?"
+    r"|conditions?)|conditions?"
     # "no condtions", "no conditons": a letter dropped or swapped
     r"|cond\w{0,3}t?i?\w{0,2}ons?|illness(?:es)?|ailments?)\b"
     r"|\b(?:i'm|i\s+am|im|and|perfectly|completely|totally|generally|pretty|very|quite)\s+"

@@ -35,7 +35,10 @@ _EXPERIENCE_RULES: Final[tuple[tuple[re.Pattern[str], str, bool], ...]] = tuple(
             r"|[0-9]+)\s+years?\b|\bmost\s+(?:mornings|days|evenings|nights|weekends)\b"
             r"|\ball\s+the\s+time\b|\ba\s+lot\b|\boften\b|\bfrequently\b|\bexperienced\b"
             r"|\bregular\b"
-            r"|\bloads\b|\bplenty\b|\bpart\s+of\s+my\s+routine\b",
+            r"|\bloads\b|\bplenty\b|\bpart\s+of\s+my\s+routine\b"
+            # "I do backward walk 3 years liao", "since two years": years of it, no "for"
+            rf"|\b(?:{NUM}|a\s+few|several|many|a\s+couple\s+of)\s+years?\b"
+            r"(?!\s+(?:ago|old|back|before|younger|older|later|from))",
             "regular",
             True,
         ),

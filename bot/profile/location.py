@@ -125,8 +125,10 @@ _PAST: Final = re.compile(
 # treadmill probably, with the storms outside is a gamble", "the park's too busy".
 _JUDGED: Final = re.compile(
     r"\s*(?:is|'s|are|would be|will be|gets|can be)\s+(?:a\s+|too\s+|so\s+|very\s+|really\s+"
-    r"|way too\s+|a bit\s+|far too\s+|not\s+)?(?:gamble|risk|risky|dangerous|cold|freezing|hot"
-    r"|wet|busy|crowded|dark|icy|slippery|unsafe|muddy|windy|boring|far|out of the question)\b"
+    r"|way too\s+|a bit\s+|far too\s+|not\s+|all\s+|full of\s+|covered in\s+)?(?:gamble|risk"
+    r"|risky|dangerous|cold|freezing|hot|wet|busy|crowded|dark|icy|ice|slippery|slippy|unsafe"
+    r"|muddy|mud|muck|mucky|puddles|flooded|waterlogged|bumpy|uneven|rough|packed|closed|broken"
+    r"|windy|boring|far|out of the question)\b"
     r"|\s*(?:isn't|aren't|is not|are not|'s not)\s+(?:an option|safe|possible)\b"
 )
 

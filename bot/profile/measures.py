@@ -192,9 +192,9 @@ _WEEKLY_AFTER_RE: Final = re.compile(
 )
 _NOT_SESSION_AFTER_RE: Final = re.compile(
     r"\s*(?:ago|away|from|drive|walk\s+(?:from|to)|later|earlier|late|early)\b"
-    # "20 minutes before" is a time; "20 minutes before work" says when the session fits in
-    r"|\s*(?:before|after)\b(?!\s+(?:work|breakfast|lunch|dinner|tea|supper|school|the\s+school"
-    r"|my\s+shift|shift|bed|the\s+kids|church|the\s+office|my\s+run|the\s+gym|class))"
+    # "20 minutes before" is a time; "20 minutes before work", "before the evening milking"
+    # say when the session fits in
+    r"|\s*(?:before|after)\b(?=\s*(?:$|[.,;:!?]|(?:that|then|now|this)\b))"
 )
 _NOT_SESSION_BEFORE: Final = frozenset(
     {"every", "in", "within", "miles", "mile", "km", "kms", "kilometres", "kilometers"}

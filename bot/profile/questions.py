@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+_SENTENCE: Final = re.compile(r"[^.!?]+[.!?]*")
 _QUESTION_START: Final = re.compile(
     r"^\W*(what|what's|whats|how|why|when|where|which|who|whom|whose|is|are|am|was|were|can|"
     r"could|should|shall|would|will|do|does|did|may|might|must|have|has|isn't|aren't|can't|"
@@ -17,8 +18,39 @@ _QUESTION_START: Final = re.compile(
 )
 
 
+# A statement with a short tag asking to confirm it: "30 minutes, 5 days a week can?",
+# "Half an hour, is that ok?", "20 mins alright?", "Tuesdays and Fridays yeah?".
+_CONFIRM_TAG: Final = re.compile(
+    r"\S[^?]*?[\s,]+(?:can|can\s+or\s+not|can\s+ah|ok|okay|alright|all\s+right|right|yeah|yes"
+    r"|fine|good|possible|enough|lah|la|ah|eh|hey|innit|no|(?:is|would|will)\s+(?:that|it|this)"
+    r"(?:\s+(?:be|do|work))?(?:\s+(?:ok|okay|alright|all\s+right|fine|enough|good))?"
+    r"|does\s+that\s+(?:work|sound\s+(?:ok|okay|alright|good|right))|sound\s+(?:ok|okay|good|right))"
+    r"\W*\?\W*$",
+    re.IGNORECASE,
+)
+
+
+# A greeting asked as a question: "How are you?", "Wha happening?", "What's up?".
+_GREETING_QUESTION: Final = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|hiya|morning|evening|afternoon|yo|ey up|alright)\W+)*"
+    r"(?:how\s+(?:are|r)\s+(?:you|u|ya|yous)(?:\s+(?:doing|today|keeping))?|how's\s+it\s+going"
+    r"|how\s+(?:ya|you)\s+doing|what's\s+up|whats\s+up|sup|wha(?:t)?\s+happening|wah\s+gwaan"
+    r"|how\s+do|you\s+alright|alright)\W*$",
+    re.IGNORECASE,
+)
+
+
+def confirms_a_statement(text: str) -> bool:
+    """Whether ``text`` is a statement with a tag asking to confirm it ("20 mins ok?")."""
+    return not _QUESTION_START.match(text) and _CONFIRM_TAG.fullmatch(text.strip()) is not None
+
+
 def looks_like_question(text: str) -> bool:
     """Whether ``text`` is phrased as a question ("is it good for my knees", "why?").
+
+    A statement with a confirming tag ("Half an hour each time, 5 days a week can?") is
+    not one: it says what it says and asks only whether that will do; nor is a greeting
+    ("Wha happening? I want a plan. I is 44.").
 
     Args:
         text: A user message.
@@ -26,10 +58,15 @@ def looks_like_question(text: str) -> bool:
     Returns:
         True for a question mark or a question word / auxiliary verb at the start.
     """
-    return "?" in text or bool(_QUESTION_START.match(text))
+    if _QUESTION_START.match(text):
+        return True
+    return "?" in text and not all(
+        confirms_a_statement(s) or _GREETING_QUESTION.match(s) is not None
+        for s in _SENTENCE.findall(text)
+        if "?" in s
+    )
 
 
-_SENTENCE: Final = re.compile(r"[^.!?]+[.!?]*")
 # Words that lead into a question after an answer: "Quick one though, should I...?"
 _LEAD_IN: Final = re.compile(
     r"^\W*(?:(?:quick one|quick question|one more thing|one question|also|and|but|oh|so|though|"
@@ -99,10 +136,19 @@ def statements(text: str) -> str:
     """The sentences of a message that are not questions, joined ("" when all are).
 
     "Hmm, not really? Well, once on a hotel treadmill. So I guess a little." states "Well,
-    once on a hotel treadmill. So I guess a little."
+    once on a hotel treadmill. So I guess a little."; "lowkey done it like twice? idk if that
+    counts" states both: a question mark without a question's words is a rising voice.
 
     Args:
         text: A user message.
     """
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-    return " ".join(s for s in sentences if not looks_like_question(s))
+    return " ".join(s for s in sentences if not _asks(s))
+
+
+def _asks(sentence: str) -> bool:
+    """A sentence that asks: phrased as a question, and with a question's words, not only
+    a question mark ("lowkey done it like twice?" says how often, with a rising voice)."""
+    if not looks_like_question(sentence):
+        return False
+    return bool(_QUESTION_START.match(sentence) or _INNER_QUESTION.search(sentence))

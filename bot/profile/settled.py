@@ -182,8 +182,23 @@ def _key(found: Found) -> str:
 
 
 # "72 not 70" said while another question is open: the number taken back names the answer.
+_UNIT_SAID: Final = (
+    r"(?:\s*(?P<unit>days?|times?|minutes?|mins?|years?(?:\s+old)?|kgs?|kilos?)"
+    r"(?:\s+(?:a|per)\s+week)?)?"
+    # a particle before the old number: "only 3 days can, not 4"
+    r"(?:\s+(?:can|lah|la|lor|ok|okay|only|please))?"
+)
+# The slot a unit said with the new number names: "3 days not 4" corrects the days.
+_UNIT_SLOTS: Final = (
+    ("day", DAYS),
+    ("time", DAYS),
+    ("min", MINUTES),
+    ("year", AGE_SLOT),
+    ("kg", WEIGHT_SLOT),
+    ("kilo", WEIGHT_SLOT),
+)
 _NUMBER_CORRECTION: Final = re.compile(
-    r"(?<![\d.])(?P<new>\d+(?:\.\d+)?)\s*,?\s*(?:not|instead of|rather than)\s+"
+    r"(?<![\d.])(?P<new>\d+(?:\.\d+)?)" + _UNIT_SAID + r"\s*,?\s*(?:not|instead of|rather than)\s+"
     r"(?P<old>\d+(?:\.\d+)?)(?![\d.])"
     # "no, not sixty, sixty six"
     r"|\bnot\s+(?P<old2>\d+(?:\.\d+)?)\s*[,.;-]?\s*(?:it's\s+|i'm\s+|but\s+)?"
@@ -231,7 +246,11 @@ def corrected_number(text: str, known: Mapping[str, Any]) -> tuple[str, str] | N
     """
     for match in _NUMBER_CORRECTION.finditer(_in_digits(text.lower())):
         old = float(match.group("old") or match.group("old2"))
+        unit = match.group("unit") or ""
+        named = next((slot for start, slot in _UNIT_SLOTS if unit and unit.startswith(start)), None)
         for slot in _NUMBER_SLOTS:
+            if named is not None and slot != named:
+                continue
             value = known.get(slot)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 continue

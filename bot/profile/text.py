@@ -60,13 +60,24 @@ _SPLIT_WORDS: Final[dict[str, str]] = {
 
 # The answers' key words, whose slips a hurried typist makes ("balamce", "fitmess",
 # "15 minuets", "treadmil l"): one letter changed, two swapped or one too many are put right,
-# keeping the length. Real words one slip away are left alone.
+# keeping the length; one too few, by a shorter form. Real words one slip away are left alone.
 _KEY_WORDS: Final = (
     "balance", "fitness", "treadmill", "minutes", "conditions", "condition", "outdoors",
     "indoors", "outside", "strength", "posture", "mobility", "injuries", "injury", "stamina",
     "hallway", "backwards",
 )  # fmt: skip
 _REAL_NEIGHBOURS: Final = frozenset({"witness", "valance", "balanced", "injured", "outsider"})
+# A key word with a letter left out ("fitnes", "outdors") is too short to hold the word; it
+# becomes a shorter word the answers read the same way, padded to its length.
+_SHORT_FORMS: Final = {
+    "fitness": "fit",
+    "outdoors": "outdoor",
+    "indoors": "indoor",
+    "injuries": "injury",
+    "conditions": "condition",
+    "minutes": "mins",
+    "backwards": "backward",
+}
 _LETTERS: Final = re.compile(r"[a-z]{5,}")
 
 
@@ -84,6 +95,13 @@ def _slip_of(word: str) -> str | None:
             word[:i] + word[i + 1 :] == key for i in range(len(word))
         ):
             return key + " "
+        elif (
+            len(word) == len(key) - 1
+            and key in _SHORT_FORMS
+            and len(word) >= 5
+            and any(key[:i] + key[i + 1 :] == word for i in range(len(key)))
+        ):
+            return _SHORT_FORMS[key].ljust(len(word))
     return None
 
 
@@ -106,8 +124,19 @@ _AGE_HEARD: Final = re.compile(
     r"\b(?:i\s+am|i'm|im|am|aged?)\s+(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty"
     r"|ninety)(?P<gap>\s+|-)(?P<unit>for|to|too)\b"
 )
-# "Ah'm late sixties" (Northern English and Scots "I'm").
-_DIALECT_I_AM: Final = re.compile(r"\bah'm ")
+# "Ah'm late sixties" (Northern English and Scots "I'm"), "I is 44" (Caribbean English).
+_DIALECT_I_AM: Final = re.compile(r"\bah'm |\bi is ")
+# "I've nivver done it" (Northern English "never"), padded to the word's length, and words a
+# tablet's autocorrect put in.
+_DIALECT_WORDS: Final = (
+    (re.compile(r"\bnivver\b"), "never "),
+    (re.compile(r"\bniver\b"), "never"),
+    # a tablet's autocorrect: "for my knew", "bad knews"
+    (
+        re.compile(r"(?:(?<=\bmy )|(?<=\bme )|(?<=\bbad )|(?<=\bhis )|(?<=\bher ))knew(?=s?\b)"),
+        "knee",
+    ),
+)
 
 
 def _age_heard(m: re.Match[str]) -> str:
@@ -119,18 +148,24 @@ def _age_heard(m: re.Match[str]) -> str:
 def _numbers_heard_as_words(text: str) -> str:
     for pattern, digits in _HOMOPHONES:
         text = pattern.sub(digits, text)  # each pattern matches a word of the digits' length
-    return _AGE_HEARD.sub(_age_heard, _DIALECT_I_AM.sub("i'm ", text))
+    for pattern, word in _DIALECT_WORDS:
+        text = pattern.sub(word, text)
+    return _AGE_HEARD.sub(
+        _age_heard, _DIALECT_I_AM.sub(lambda m: "i'm".ljust(len(m.group())), text)
+    )
 
 
 def normalise(text: str) -> str:
     """Lower-case ``text`` character by character, keeping its length (offsets stay valid),
-    join words split in two ("tread mill"), put slips of the answers' key words right
-    ("balamce") and numbers heard as words ("for days a week")."""
+    end an answer at a line break, join words split in two ("tread mill"), put slips of the
+    answers' key words right ("balamce") and numbers heard as words ("for days a week")."""
     out = []
     for char in text:
         char = _CHAR_MAP.get(char, char)
         low = char.lower()
-        if char.isspace() or char == _MASK:
+        if char in "\n\r":
+            out.append(";")  # a line of its own ends an answer: "- 67 years old\n- never"
+        elif char.isspace() or char == _MASK:
             out.append(" ")
         else:
             out.append(low if len(low) == 1 else char)

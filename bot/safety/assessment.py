@@ -265,7 +265,8 @@ def with_reading(
     the lexicon found no mention it read as asked about or in the past, and did not read
     the classifier's kind as denied ("she's on the floor, she didn't bang her head" is
     still a fall), and the message speaks of the body or health at all (the lexicon's
-    ``health_words``: on "probably the park" the classifier's reading is a guess), and the
+    ``health_words``, outside the ``not_health`` phrases such as "back from the park" or "no
+    pain": on "probably the park" the classifier's reading is a guess), and the
     message as a whole is not told as past or habitual with nothing saying now ("once saw
     stars getting out of a hot bath", "legs went heavy but recovered quick"). Its kind is
     the classifier's; who is read from the message (the first person it names).
@@ -277,7 +278,7 @@ def with_reading(
     view = normalise(text, lexicon)
     if lexicon.exclusions.search(view):
         return rules  # the lexicon knows this for a figure of speech ("fell asleep")
-    if not lexicon.health_words.search(view):
+    if not lexicon.health_words.search(blank(lexicon.not_health, view)):
         return rules  # nothing about the body or health: the reading is a guess ("the park")
     whole = Span(0, len(view))
     if time_status(view, whole, whole, whole, lexicon.context) != "current":

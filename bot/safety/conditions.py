@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from bot.safety.content import ConditionAdvice, SafetyContent, default_content
-from bot.safety.context import Span, blank, is_negated, sentence_of
+from bot.safety.context import Span, blank, clause_of, is_negated, sentence_of
 from bot.safety.lexicon import Lexicon, default_lexicon, normalise
 
 OTHER = "other"
@@ -49,8 +49,9 @@ def label_conditions(
             sentence = sentence_of(view, span.start)
             if is_negated(view, sentence, span, p):
                 continue
-            if p.family_history.search(view, sentence.start, sentence.end):
-                continue
+            clause = clause_of(view, sentence, span.start)
+            if p.family_history.search(view, clause.start, clause.end):
+                continue  # "..., low pressure runs in the family": not the walker's
             found.setdefault(label, match.span())
             break
     labels = list(found)

@@ -118,6 +118,13 @@ def is_negated(text: str, sentence: Span, mention: Span, patterns: ContextPatter
     return len(between.split()) <= _NEGATION_WORDS
 
 
+# The person asking a question, as its subject: "should I", "how do I", "can we".
+_ASKER = re.compile(
+    r"\b(?:should|shall|can|could|do|would|must|may|will|might)\s+(?:i|we)\b"
+    r"|\bhow\s+(?:do|does|should|can|could|would)\s+(?:i|we)\b"
+)
+
+
 def is_question(text: str, sentence: Span, clause: Span, mention: Span, p: ContextPatterns) -> bool:
     """Asked about or imagined rather than reported.
 
@@ -145,7 +152,17 @@ def is_question(text: str, sentence: Span, clause: Span, mention: Span, p: Conte
     asks = sentence_text.endswith("?") or p.question_start.search(sentence_text) is not None
     if not asks or current:
         return False
-    reported = p.report.search(text[clause.start : mention.end]) is not None
+    clause_text = text[clause.start : clause.end].strip()
+    if (
+        not sentence_text.endswith("?")
+        and clause.start > sentence.start
+        and text[sentence.start : clause.start].strip()
+        and p.question_start.search(clause_text) is None
+    ):
+        return False  # a question, then the report in a clause: "what do I do, can't breathe"
+    # "Should I ice a sprained wrist?": the asker of the question is no one who has it
+    asked = blank(_ASKER, text[clause.start : mention.end])
+    reported = p.report.search(asked) is not None
     return not reported
 
 

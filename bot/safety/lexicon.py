@@ -88,6 +88,7 @@ class Lexicon:
     exclusions: re.Pattern[str]
     recurrence: re.Pattern[str]
     health_words: re.Pattern[str]
+    not_health: re.Pattern[str]
     context: ContextPatterns
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
     condition_exclusions: re.Pattern[str]
@@ -158,6 +159,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         exclusions=_compile(raw["exclusions"], "exclusions"),
         recurrence=_compile(raw["recurrence"], "recurrence"),
         health_words=_compile(raw["health_words"], "health_words"),
+        not_health=_compile(raw["not_health"], "not_health"),
         context=context,
         conditions=tuple(
             (label, _compile(pattern, f"condition {label}"))

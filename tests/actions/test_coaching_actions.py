@@ -237,10 +237,15 @@ def test_a_slope_without_a_number_is_taken_as_the_gentlest_incline_and_said_so()
     messages, _ = run(ActionCalorieFollowUp(), tracker(four, slots=slot_events(events)))
     assert messages[1]["custom"]["incline_pct"] == 4.0
     assert "took the slope" not in messages[0]["text"]
-    # A steep hill is not guessed: the question is answered as a question.
-    steep = user_event("what about up a steep hill", "faq", faq_key="faq/hills_incline")
+    # A steep slope is taken as 5%, the steepest measured value, and said to be low.
+    steep = user_event(
+        "And if I go up the hill field instead, it's fierce steep",
+        "faq",
+        faq_key="faq/hills_incline",
+    )
     messages, _ = run(ActionCalorieFollowUp(), tracker(steep, slots=slots))
-    assert [m.get("response") for m in messages] == ["utter_faq/hills_incline"]
+    assert messages[1]["custom"]["incline_pct"] == 5.0
+    assert "took the slope as 5%" in messages[0]["text"] and "likely low" in messages[0]["text"]
 
 
 def test_after_an_estimate_other_messages_are_answered_as_usual() -> None:
@@ -555,6 +560,16 @@ def test_profile_is_shown_and_updated() -> None:
     assert after is not None and after["current_week"] == 3
     assert after["plan"] != before["plan"]
     assert any("Week 1" in (m.get("text") or "") for m in messages)
+
+
+def test_a_bare_number_correction_changes_the_stored_answer() -> None:
+    run(ActionBuildPlan(), tracker(slots=PROFILE_SLOTS))
+    days = PROFILE_SLOTS["days_per_week"]
+    update = user_event(f"actually can we do {days - 1} days not {days}", "edit_profile")
+    _, events = run(ActionUpdateProfile(), tracker(update, slots=PROFILE_SLOTS))
+    assert slot_events(events)["days_per_week"] == days - 1
+    stored = store.storage().get_profile("ann")
+    assert stored is not None and stored.days_per_week == days - 1
 
 
 def test_a_weight_change_keeps_the_plan() -> None:

@@ -691,6 +691,53 @@ CASES: list[Case] = [
         set(),
     ),
     ("4 days a weak", "days_per_week", [], {"days_per_week": 4}, set()),
+    # a letter left out: "fitnes", "outdors", "helth problms" (session 20)
+    (
+        "fitnes, 25 minuts, 4 days a weak",
+        None,
+        [],
+        {"goal": "fitness", "minutes_per_session": 25, "days_per_week": 4},
+        set(),
+    ),
+    ("outdors", "location", [], {"location": "outdoor"}, set()),
+    ("im 36, no helth problms", None, [], {"age": 36, "conditions": ()}, set()),
+    ("no injuris", None, [], {"conditions": ()}, set()),
+    # a statement with a confirming tag is no question: "5 days a week can?"
+    (
+        "Goal is fitness lah. Half an hour each time, 5 days a week can?",
+        None,
+        [],
+        {"goal": "fitness", "minutes_per_session": 30, "days_per_week": 5},
+        set(),
+    ),
+    # years of it without "for": "I do backward walk 3 years liao"
+    (
+        "Regular already, I do backward walk 3 years liao",
+        None,
+        [],
+        {"experience": "regular"},
+        set(),
+    ),
+    ("I did backwards walking 3 years ago", None, [], {"experience": "some"}, set()),
+    # the old place given as the reason for the change: "The yard is all muck"
+    (
+        "Actually scratch that, it'll be in the kitchen holding the counter. The yard is all "
+        "muck this time of year.",
+        "goal",
+        [],
+        {"location": "indoor_support"},
+        set(),
+    ),
+    ("down by the river with the buggy", "location", [], {"location": "outdoor"}, set()),
+    ("on the prom most mornings", "location", [], {"location": "outdoor"}, set()),
+    # "20 minutes before the evening milking" says when; "20 minutes before" alone is a time
+    (
+        "Twenty minutes before the evening milking, five days a week",
+        "minutes_per_session",
+        [],
+        {"minutes_per_session": 20, "days_per_week": 5},
+        set(),
+    ),
     ("no condtions, 41 years old", None, [], {"conditions": (), "age": 41}, set()),
     ("no health bother at all", None, [], {"conditions": ()}, set()),
     ("Nowt wrong wi us, fit as a lop", None, [], {"conditions": ()}, set()),
@@ -867,6 +914,11 @@ def test_a_bare_number_correction_names_the_answer_it_corrects() -> None:
     # the old value first: "no, not seventy, seventy two", also said as one run of words
     assert corrected_number("no, not 70, 72", known) == ("age", "72")
     assert corrected_number("no not seventy seventy two", known) == ("age", "72")
+    # a unit said with the new number names the answer: "can we do 3 days not 4"
+    known = {"age": 36, "minutes_per_session": 4, "days_per_week": 4}
+    assert corrected_number("can we do 3 days not 4", known) == ("days_per_week", "3")
+    assert corrected_number("3 minutes not 4", known) == ("minutes_per_session", "3")
+    assert corrected_number("35 years old not 36", known) == ("age", "35")
 
 
 def test_a_digit_that_is_no_number_in_a_list_answer_is_skipped() -> None:

@@ -24,6 +24,14 @@ from bot.profile.questions import looks_like_question, statements, trailing_ques
         ("did 12 minutes this morning", False),
         ("can I do 20 minutes", True),
         ("did it hurt your knees", True),
+        # A statement with a tag asking to confirm it says what it says.
+        ("Half an hour each time, 5 days a week can?", False),
+        ("20 mins ok?", False),
+        ("3 days a week, would that be enough?", False),
+        ("Tuesdays and Fridays yeah?", False),
+        ("is it ok?", True),
+        ("fitness. does it help my back?", True),
+        ("oh, about 20 minutes?", True),
     ],
 )
 def test_looks_like_question(text: str, question: bool) -> None:
@@ -56,8 +64,13 @@ def test_the_question_asked_besides_an_answer(text: str, question: str | None) -
     ("text", "stated"),
     [
         (
-            "Hmm, not really? Well, once on a hotel treadmill. So I guess a little.",
+            "Hmm, is that walking? Well, once on a hotel treadmill. So I guess a little.",
             "Well, once on a hotel treadmill. So I guess a little.",
+        ),
+        # a question mark without a question's words is a rising voice, not a question
+        (
+            "lowkey done it like twice? idk if that counts",
+            "lowkey done it like twice? idk if that counts",
         ),
         ("is it alright on the pavement or should I stick to the park?", ""),
         ("20 minutes. Is that enough?", "20 minutes."),

@@ -314,3 +314,69 @@ def test_breath_heart_and_collapse_told_in_other_words_stop(text: str, kind: str
     assessment = assess(text, "walking")
     assert assessment.acute is not None, text
     assert assessment.acute.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Told loosely (session 20): no chest word, wind for breath, a loan word for dizzy.
+        (
+            "bit of a band round me since the last lap, and it's going down the left arm now",
+            "chest",
+        ),
+        ("bit short of wind and it's getting worse, I'm sucking at the air", "breathing"),
+        ("it's been hammering away for ten minutes now and I'm standing still", "heart_rhythm"),
+        ("fluttering in me, on and off since the start of the walk", "heart_rhythm"),
+        ("I feel so hilo po, like the world is turning", "dizziness"),
+        ("I am buntis 6 months, I see spotting", "pregnancy"),
+        # A question, then the report in a clause of its own.
+        ("what should I do, can't breathe", "breathing"),
+        ("should I worry, chest is tight", "chest"),
+        ("Should I sit down, feeling faint", "fainting"),
+        # a simile is no habit; "words that don't make sense" denies nothing
+        (
+            "I be feelin' proper queer, like a bad bout of indigestion, and drenched in sweat",
+            "chest",
+        ),
+        ("My mother is speaking words that don't make sense and her left hand is weak", "stroke"),
+    ],
+)
+def test_loose_words_and_a_report_after_a_question_stop(text: str, kind: str) -> None:
+    assessment = assess(text, "walking")
+    assert assessment.acute is not None, text
+    assert assessment.acute.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the asker of a question is no one who has the symptom
+        "Should I ice or heat a sprained wrist?",
+        "scared I'll fall over walking backwards, help",
+        "Some people should not do it? For example with vertigo or something like this?",
+        # people in general, a condition's name, a mild neck, a habit, a plan request
+        "who should ask their doctor before trying it, dizzy people, heart problems",
+        "My partner has a slipped disc. Does walking backwards strengthen the back?",
+        "do I keep turning my head to look behind me? it's giving me a crick in the neck",
+        "My mother-in-law always so unsteady lah. Can walking backwards help her balance?",
+        "Turning my head constantly makes me dizzy. Is there a better way to check behind me?",
+        "ok shes down again make me a plan",
+        # a walk told and a request to see something are no words about the body
+        "back from my walk, RPE 13, no pain",
+        "Mek mi see di whole plan again.",
+        # the past, a denial and a habit beside "still"
+        "Had a collapsed lung in '04, reinflated and working fine since.",
+        "Negative on chest pain. Negative on dizziness. Legs just tired.",
+        "I have POTS so standing still too long makes me feel faint, just so you're aware",
+        "fainted last yr. nothing since.",
+        "Nah, ah eh faint or nothin', ah just sit down on de bench to tie mih lace",
+        "client's not complaining of any chest discomfort, she's just puffed from the hill",
+        "It feels so strange walking backwards, like my body doesn't know what to do haha",
+        "I'm 5 months pregnant, everything is normal so far",
+        "Nothing wrong with me, touch wood",
+        "Well what about my wife? She's a hundred and thirty pounds, bless her heart.",
+        "Down the Hoe in Plymouth, along the prom like",
+    ],
+)
+def test_questions_habits_and_everyday_words_stay_calm(text: str) -> None:
+    assert assess(text, "chat").acute is None, text

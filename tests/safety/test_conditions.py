@@ -40,6 +40,17 @@ from bot.safety.conditions import label_conditions
         ("warfarin, for a PE I had", ("blood_thinners", "blood_clot")),
         ("no heart problems", ()),
         ("family history of heart disease", ()),
+        # session 20: a family history in its own clause, everyday words for the arteries
+        # and thin bones
+        (
+            "I get light-headed if I stand up too quick, low pressure runs in the family",
+            ("low_blood_pressure",),
+        ),
+        (
+            "my calves cramp up after about 200 metres and I have to stand a minute till it goes",
+            ("claudication",),
+        ),
+        ("my bones is thin now the doctor say", ("osteoporosis",)),
     ],
 )
 def test_condition_labels(value: str, labels: tuple[str, ...]) -> None:

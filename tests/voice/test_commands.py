@@ -134,6 +134,13 @@ def command_figures(name: str) -> tuple[float, int]:
         # teenager, 30% recogniser-style), never trained on: 232/240 and 1 taken at its first
         # read; 238 and 0 after the grammar read its particles and "shut it off"
         ("voice_commands_dev8", 0.98, 0),
+        # written 2026-12-08 (session 20) by a tenth writer (Irish and New Zealand speakers,
+        # Spanish, Polish and Indian first languages, a grandparent with a grandchild, a dog
+        # walker, wind, rare words: "hold your horses", "hit the brakes", "call it a day"),
+        # never trained on: 222/240 and 0 taken at its first read; 233 and 0 after the grammar
+        # read "take a wee breather", "hold your horses", "hit the brakes", "start her up
+        # again" and the recogniser's "hole on", "weight", "bach", "march", "cheque"
+        ("voice_commands_dev9", 0.96, 0),
     ],
 )
 def test_independent_command_lists(name: str, floor: float, taken_ceiling: int) -> None:
@@ -322,6 +329,18 @@ def test_questions_and_symptoms_are_never_commands(phrase: str) -> None:
         ("how many minutes mor coach", Command.TIME_LEFT),
         ("ok I'm all set, shut it off", Command.STOP),
         ("put it on pause", Command.PAUSE),
+        # session 20: rare words and recogniser homophones
+        ("erm can we take a wee breather", Command.PAUSE),
+        ("hold your horses coach, the lights are red", Command.PAUSE),
+        ("hit the breaks a sec", Command.PAUSE),
+        ("hole on a sec theres a cyclist", Command.PAUSE),
+        ("please weight one moment i am tying my shoe", Command.PAUSE),
+        ("grand so, start her up again", Command.RESUME),
+        ("ok erm yeah bach to it", Command.RESUME),
+        ("how march longer", Command.TIME_LEFT),
+        ("time cheque", Command.TIME_LEFT),
+        ("what was that last bit", Command.REPEAT),
+        ("call it a die", Command.STOP),
     ],
 )
 def test_regional_idioms_and_slips(phrase: str, command: Command) -> None:
