@@ -40,9 +40,22 @@ _GREETING_QUESTION: Final = re.compile(
 )
 
 
+# What a plan answer to confirm says: a number, a time or days ("my knee hurts, is that ok?"
+# asks about the knee).
+_AMOUNT: Final = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|forty"
+    r"|fifty|sixty|seventy|eighty|half|hour|days?|minutes?|mins?|week|weekly|daily)\b",
+    re.IGNORECASE,
+)
+
+
 def confirms_a_statement(text: str) -> bool:
-    """Whether ``text`` is a statement with a tag asking to confirm it ("20 mins ok?")."""
-    return not _QUESTION_START.match(text) and _CONFIRM_TAG.fullmatch(text.strip()) is not None
+    """Whether ``text`` is an amount said with a tag asking to confirm it ("20 mins ok?")."""
+    return (
+        not _QUESTION_START.match(text)
+        and _CONFIRM_TAG.fullmatch(text.strip()) is not None
+        and _AMOUNT.search(text) is not None
+    )
 
 
 def looks_like_question(text: str) -> bool:
