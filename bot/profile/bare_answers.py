@@ -66,12 +66,14 @@ def _changed_numbers(t: Text, view: str, asked: str, out: Results) -> None:
             continue
         gap = _SAID_NEXT.match(view, end)
         m = _BARE_RE.match(view, gap.end() if gap else end)
-        value = finite_number(m.group("n")) if m else None
-        if m is not None and m.group("m") and asked not in (MINUTES, DAYS):
-            value = None  # a range is an answer only for a count: "nah, say 3 or 4" is 3
-        elif m is not None and m.group("m") and value is not None:
-            value = min(value, finite_number(m.group("m")) or value)
-        if m is not None and value is not None and (asked == DAYS or not m.group("per")):
+        if m is None or (m.group("per") and asked != DAYS):
+            continue
+        value = finite_number(m.group("n"))
+        if m.group("m"):
+            if asked not in (MINUTES, DAYS):
+                continue  # a range is an answer only for a count: "nah, say 3 or 4" is 3
+            value = min(value, finite_number(m.group("m")) or value) if value is not None else None
+        if value is not None:
             _bare_value(t, asked, value, t.source(m.start(), m.end()), m.start(), out)
 
 

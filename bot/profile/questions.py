@@ -49,12 +49,15 @@ _AMOUNT: Final = re.compile(
 )
 
 
-def confirms_a_statement(text: str) -> bool:
-    """Whether ``text`` is an amount said with a tag asking to confirm it ("20 mins ok?")."""
+def _asks_nothing(sentence: str) -> bool:
+    """Whether a sentence with a question mark asks nothing: an amount said with a tag asking
+    to confirm it ("20 mins ok?") or a greeting ("Wha happening?")."""
+    if _GREETING_QUESTION.match(sentence):
+        return True
     return (
-        not _QUESTION_START.match(text)
-        and _CONFIRM_TAG.fullmatch(text.strip()) is not None
-        and _AMOUNT.search(text) is not None
+        not _QUESTION_START.match(sentence)
+        and _CONFIRM_TAG.fullmatch(sentence.strip()) is not None
+        and _AMOUNT.search(sentence) is not None
     )
 
 
@@ -73,11 +76,7 @@ def looks_like_question(text: str) -> bool:
     """
     if _QUESTION_START.match(text):
         return True
-    return "?" in text and not all(
-        confirms_a_statement(s) or _GREETING_QUESTION.match(s) is not None
-        for s in _SENTENCE.findall(text)
-        if "?" in s
-    )
+    return "?" in text and not all(_asks_nothing(s) for s in _SENTENCE.findall(text) if "?" in s)
 
 
 # Words that lead into a question after an answer: "Quick one though, should I...?"

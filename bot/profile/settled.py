@@ -247,7 +247,7 @@ def corrected_number(text: str, known: Mapping[str, Any]) -> tuple[str, str] | N
     for match in _NUMBER_CORRECTION.finditer(_in_digits(text.lower())):
         old = float(match.group("old") or match.group("old2"))
         unit = match.group("unit") or ""
-        named = next((slot for start, slot in _UNIT_SLOTS if unit and unit.startswith(start)), None)
+        named = next((slot for start, slot in _UNIT_SLOTS if unit.startswith(start)), None)
         for slot in _NUMBER_SLOTS:
             if named is not None and slot != named:
                 continue

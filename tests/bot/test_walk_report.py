@@ -105,3 +105,16 @@ def test_a_walk_told_or_only_minutes(text: str, walked: bool) -> None:
 )
 def test_a_walk_told_is_a_walk_not_an_errand(text: str, told: bool) -> None:
     assert tells_a_walk(parse_walk_report(text)) is told
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("just did 15 min backwards on the treadmill, no wait it was 20 lol", 20.0),
+        ("did 20 minutes, sorry 25", 25.0),
+        ("did 20 minutes at 3 mph, actually 2 mph", 20.0),  # the speed is corrected
+        ("did 15 minutes, sorry 2 days late logging", 15.0),
+    ],
+)
+def test_minutes_corrected_in_the_same_message(text: str, minutes: float) -> None:
+    assert parse_walk_report(text).minutes == minutes

@@ -729,6 +729,15 @@ CASES: list[Case] = [
         set(),
     ),
     ("down by the river with the buggy", "location", [], {"location": "outdoor"}, set()),
+    # a range said after a change of mind stands for its lower end
+    ("Around 4 days... nah, say 3 or 4", "days_per_week", [], {"days_per_week": 3}, set()),
+    (
+        "Three days. Tuesday, Thursday and Sat'day.",
+        "days_per_week",
+        [],
+        {"days_per_week": 3},
+        set(),
+    ),
     ("on the prom most mornings", "location", [], {"location": "outdoor"}, set()),
     # "20 minutes before the evening milking" says when; "20 minutes before" alone is a time
     (
